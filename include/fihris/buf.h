@@ -1,0 +1,50 @@
+/*
+ * buf.h - a growable byte buffer.
+ *
+ * The buffer owns its memory; `data` is always NUL-terminated (the NUL is not
+ * counted in `len`) once anything has been appended, so it can be used as a C
+ * string when the content has no embedded NUL.  A zeroed fh_buf is empty and
+ * valid.  Appends return FH_ERR_NOMEM on allocation failure and leave the
+ * content as it was.
+ */
+#ifndef FIHRIS_BUF_H
+#define FIHRIS_BUF_H
+
+#include <stddef.h>
+
+#include "fihris/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fh_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} fh_buf;
+
+#define FH_BUF_INIT {NULL, 0, 0}
+
+fh_status fh_buf_reserve(fh_buf *b, size_t extra);
+fh_status fh_buf_append(fh_buf *b, const void *data, size_t len);
+fh_status fh_buf_append_str(fh_buf *b, const char *s);
+fh_status fh_buf_append_char(fh_buf *b, char c);
+fh_status fh_buf_printf(fh_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Empty the buffer, keeping its memory for reuse. */
+void fh_buf_reset(fh_buf *b);
+/* Release the memory; the buffer is empty and valid afterwards. */
+void fh_buf_free(fh_buf *b);
+/* Hand the memory to the caller (free() it); the buffer becomes empty.
+ * Never NULL unless allocation fails: an empty buffer yields "". */
+char *fh_buf_steal(fh_buf *b);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

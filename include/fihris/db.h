@@ -1,0 +1,155 @@
+/*
+ * db.h - the C face of the Xapian index (implemented in lib/xapian_shim.cpp).
+ *
+ * Every handle here is opaque and owned by whoever created it; each has a
+ * matching _free/_close.  No C++ exception crosses this interface: every
+ * function that talks to Xapian catches Xapian::Error, std::exception and
+ * anything else, and reports it as an fh_status plus a message in the
+ * caller's fh_error.  Handles are not thread-safe: use one fh_db per thread.
+ *
+ * Terms are byte strings (UTF-8 in practice).  Terms longer than
+ * FH_MAX_TERM_BYTES are silently dropped by fh_doc_add_* (Xapian rejects
+ * them), and fh_doc_dropped_terms() says how many were.
+ */
+#ifndef FIHRIS_DB_H
+#define FIHRIS_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fihris/buf.h"
+#include "fihris/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FH_MAX_TERM_BYTES 240
+
+typedef struct fh_db fh_db;
+typedef struct fh_doc fh_doc;
+typedef struct fh_query fh_query;
+typedef struct fh_mset fh_mset;
+
+typedef enum {
+    FH_DB_READ,   /* read-only; fails with FH_ERR_NOT_FOUND if absent */
+    FH_DB_WRITE   /* create if absent; FH_ERR_LOCKED if another writer holds it */
+} fh_db_mode;
+
+/* ---- databases ---- */
+
+fh_status fh_db_open(const char *path, fh_db_mode mode, fh_db **out, fh_error *err);
+/* Closing a writer commits nothing: call fh_db_commit() first. */
+void fh_db_close(fh_db *db);
+/* Readers: catch up with the latest committed state. */
+fh_status fh_db_reopen(fh_db *db, fh_error *err);
+fh_status fh_db_commit(fh_db *db, fh_error *err);
+fh_status fh_db_doc_count(fh_db *db, uint32_t *out, fh_error *err);
+/* Number of documents containing term (0 when absent). */
+fh_status fh_db_term_freq(fh_db *db, const char *term, size_t len, uint32_t *out, fh_error *err);
+
+/* Add or replace the document carrying the unique term id_term. */
+fh_status fh_db_replace(fh_db *db, const char *id_term, const fh_doc *doc, fh_error *err);
+/* Delete the document carrying id_term; *found tells whether there was one. */
+fh_status fh_db_delete(fh_db *db, const char *id_term, int *found, fh_error *err);
+
+/* Fetch value `slot` (appended to out) of the document carrying id_term.
+ * *found is 0 when no document carries the term. */
+fh_status fh_db_get_value(fh_db *db, const char *id_term, unsigned slot, fh_buf *out,
+                          int *found, fh_error *err);
+/* Same for the document's data blob. */
+fh_status fh_db_get_data(fh_db *db, const char *id_term, fh_buf *out, int *found,
+                         fh_error *err);
+
+/* User metadata (key/value strings stored with the database). */
+fh_status fh_db_get_metadata(fh_db *db, const char *key, fh_buf *out, fh_error *err);
+fh_status fh_db_set_metadata(fh_db *db, const char *key, const char *value, fh_error *err);
+
+/* Merge the databases at srcs[0..n) into a new database at dest (which must
+ * not exist), as Xapian's compactor does.  Used to combine shards written in
+ * parallel.  The sources must hold disjoint documents. */
+fh_status fh_db_compact(const char *const *srcs, size_t n, const char *dest, fh_error *err);
+
+/* ---- documents under construction ---- */
+
+fh_doc *fh_doc_new(void); /* NULL on allocation failure */
+void fh_doc_free(fh_doc *doc);
+/* Term at a position (positional index), raising its wdf by wdf_inc. */
+fh_status fh_doc_add_posting(fh_doc *doc, const char *term, size_t len, uint32_t pos,
+                             unsigned wdf_inc, fh_error *err);
+/* Term without position, raising its wdf by wdf_inc. */
+fh_status fh_doc_add_term(fh_doc *doc, const char *term, size_t len, unsigned wdf_inc,
+                          fh_error *err);
+/* Filter term: wdf 0, so it matches but neither scores nor lengthens. */
+fh_status fh_doc_add_boolean(fh_doc *doc, const char *term, size_t len, fh_error *err);
+fh_status fh_doc_set_value(fh_doc *doc, unsigned slot, const char *data, size_t len,
+                           fh_error *err);
+fh_status fh_doc_set_data(fh_doc *doc, const char *data, size_t len, fh_error *err);
+size_t fh_doc_dropped_terms(const fh_doc *doc);
+
+/* ---- queries ----
+ * A query is an immutable tree.  Constructors copy what they need: the
+ * caller still owns (and must free) every query it passed in. */
+
+typedef enum {
+    FH_Q_AND,
+    FH_Q_OR,
+    FH_Q_AND_NOT,   /* first subquery minus the union of the others */
+    FH_Q_AND_MAYBE, /* first subquery must match; the others only add score */
+    FH_Q_FILTER,    /* first scores; the others must match but add nothing */
+    FH_Q_SYNONYM,   /* subqueries score as one term */
+    FH_Q_PHRASE,    /* subqueries in order, within `window` positions */
+    FH_Q_NEAR       /* subqueries in any order, within `window` positions */
+} fh_query_op;
+
+fh_status fh_query_term(const char *term, size_t len, unsigned wqf, uint32_t pos,
+                        fh_query **out, fh_error *err);
+fh_status fh_query_combine(fh_query_op op, fh_query *const *subs, size_t n, unsigned window,
+                           fh_query **out, fh_error *err);
+fh_status fh_query_scale(const fh_query *q, double factor, fh_query **out, fh_error *err);
+/* Every document (used for pure filters). */
+fh_status fh_query_match_all(fh_query **out, fh_error *err);
+/* Documents with a value in [lo, hi] in slot (either bound may be NULL). */
+fh_status fh_query_value_range(unsigned slot, const char *lo, const char *hi, fh_query **out,
+                               fh_error *err);
+/* Xapian's own description of the tree, for --explain. */
+fh_status fh_query_describe(const fh_query *q, fh_buf *out, fh_error *err);
+void fh_query_free(fh_query *q);
+
+/* ---- searching ---- */
+
+typedef struct {
+    double bm25_k1;          /* Xapian's BM25Weight k1 (default 1.2) */
+    double bm25_b;           /* BM25 b (default 0.75) */
+    uint32_t offset;         /* first rank to return */
+    uint32_t count;          /* at most this many hits */
+    uint32_t check_at_least; /* for exact totals; 0 = Xapian's estimate */
+    int sort_value_slot;     /* -1: by relevance; else by this value, descending */
+} fh_search_opts;
+
+void fh_search_opts_init(fh_search_opts *opts);
+
+/* Run q.  The hits' data and matched terms are fetched before returning, so
+ * the mset stays valid even if the database is modified afterwards; a reader
+ * that meets a concurrent modification reopens and retries by itself. */
+fh_status fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts,
+                       fh_mset **out, fh_error *err);
+size_t fh_mset_size(const fh_mset *m);
+/* Xapian's estimate of the total number of matches (and its bounds). */
+uint32_t fh_mset_estimated(const fh_mset *m);
+uint32_t fh_mset_lower_bound(const fh_mset *m);
+uint32_t fh_mset_upper_bound(const fh_mset *m);
+double fh_mset_weight(const fh_mset *m, size_t i);
+/* Document data blob of hit i; valid until fh_mset_free. */
+const char *fh_mset_data(const fh_mset *m, size_t i, size_t *len);
+/* Number of query terms hit i contains, and the k-th of them (Xapian's
+ * matching terms, in query order); valid until fh_mset_free. */
+size_t fh_mset_term_count(const fh_mset *m, size_t i);
+const char *fh_mset_term(const fh_mset *m, size_t i, size_t k, size_t *len);
+void fh_mset_free(fh_mset *m);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
