@@ -1,1 +1,153 @@
-/* placeholder */
+/*
+ * main.c - the `indexer` command: index files and directories into a Fihris
+ * database, or delete documents from it.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fihris/buf.h"
+#include "fihris/indexer.h"
+#include "fihris/paths.h"
+
+enum { EXIT_DOC_FAILED = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
+
+/* The one piece of process-wide state: a signal handler can only talk to
+ * the program through a flag like this. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static void usage(FILE *out)
+{
+    fputs("usage: indexer [-d DB] [--batch N] [--no-progress] PATH...\n"
+          "       indexer [-d DB] --delete ID...\n"
+          "\n"
+          "Index .txt, .md, .html and .jsonl files (directories recursively) into a\n"
+          "Fihris database. Documents are identified by their JSONL id, else their path:\n"
+          "indexing one again replaces it; unchanged documents are skipped.\n"
+          "\n"
+          "  -d, --db DB      database (default: $FIHRIS_DB, else ~/.local/share/fihris/db)\n"
+          "      --batch N    commit every N changed documents (default 2000)\n"
+          "      --no-progress  no live progress line\n"
+          "      --delete     remove the documents with the given ids\n"
+          "  -h, --help       this help\n"
+          "\n"
+          "Exit status: 0 done, 1 some documents failed, 2 error, 130 interrupted.\n",
+          out);
+}
+
+typedef struct {
+    const char *db;
+    unsigned batch;
+    int progress;
+    int delete_mode;
+    const char **args;
+    size_t nargs;
+} options;
+
+static int parse_args(int argc, char **argv, options *o)
+{
+    o->progress = isatty(STDERR_FILENO);
+    o->args = calloc((size_t)argc, sizeof *o->args);
+    if (o->args == NULL)
+        return -1;
+    int only_args = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_args || a[0] != '-' || a[1] == '\0')
+            o->args[o->nargs++] = a;
+        else if (strcmp(a, "--") == 0)
+            only_args = 1;
+        else if ((strcmp(a, "-d") == 0 || strcmp(a, "--db") == 0) && i + 1 < argc)
+            o->db = argv[++i];
+        else if (strcmp(a, "--batch") == 0 && i + 1 < argc && atoi(argv[i + 1]) > 0)
+            o->batch = (unsigned)atoi(argv[++i]);
+        else if (strcmp(a, "--no-progress") == 0)
+            o->progress = 0;
+        else if (strcmp(a, "--delete") == 0)
+            o->delete_mode = 1;
+        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+            return 1;
+        else {
+            fprintf(stderr, "indexer: unknown or incomplete option %s (see indexer --help)\n", a);
+            return -1;
+        }
+    }
+    if (o->nargs == 0) {
+        fprintf(stderr, "indexer: nothing to do: give files or directories to index "
+                        "(see indexer --help)\n");
+        return -1;
+    }
+    return 0;
+}
+
+static int run_delete(const char *db, const options *o)
+{
+    size_t deleted, missing;
+    fh_error err;
+    if (fh_delete_documents(db, o->args, o->nargs, &deleted, &missing, &err) != FH_OK) {
+        fprintf(stderr, "indexer: %s\n", err.message);
+        return EXIT_USAGE;
+    }
+    printf("%zu deleted, %zu not found\n", deleted, missing);
+    return 0;
+}
+
+static int run_index(const char *db, const options *o)
+{
+    fh_index_opts opts;
+    fh_index_opts_init(&opts);
+    opts.db_path = db;
+    opts.progress = o->progress;
+    opts.interrupted = &interrupted;
+    if (o->batch)
+        opts.batch_docs = o->batch;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    fh_index_stats stats;
+    fh_error err;
+    fh_status st = fh_index_paths(&opts, o->args, o->nargs, &stats, &err);
+    if (st != FH_OK)
+        fprintf(stderr, "indexer: %s\n", err.message);
+    if (st == FH_OK || stats.files > 0)
+        fh_index_stats_print(&stats, stdout);
+    int code = st != FH_OK ? EXIT_USAGE
+               : stats.interrupted ? EXIT_INTERRUPTED
+               : stats.failed ? EXIT_DOC_FAILED : 0;
+    fh_index_stats_free(&stats);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    options o = {0};
+    int r = parse_args(argc, argv, &o);
+    if (r != 0) {
+        if (r > 0)
+            usage(stdout);
+        free(o.args);
+        return r > 0 ? 0 : EXIT_USAGE;
+    }
+    fh_buf db = FH_BUF_INIT;
+    fh_error err;
+    int code;
+    if (fh_db_path(o.db, &db, &err) != FH_OK) {
+        fprintf(stderr, "indexer: %s\n", err.message);
+        code = EXIT_USAGE;
+    } else {
+        code = o.delete_mode ? run_delete(db.data, &o) : run_index(db.data, &o);
+    }
+    fh_buf_free(&db);
+    free(o.args);
+    return code;
+}

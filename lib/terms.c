@@ -1,1 +1,102 @@
-/* placeholder */
+/*
+ * terms.c - the index vocabulary (see terms.h).
+ */
+#include "fihris/terms.h"
+
+#include <stdio.h>
+#include <string.h>
+
+fh_status fh_term_exact(const fh_token *tok, fh_buf *out)
+{
+    fh_buf_reset(out);
+    return fh_buf_append(out, tok->form, tok->form_len);
+}
+
+fh_status fh_term_stem(const fh_token *tok, fh_buf *out)
+{
+    fh_buf_reset(out);
+    if (tok->stem == NULL)
+        return FH_ERR_NOT_FOUND;
+    if (fh_buf_append_str(out, FH_PREFIX_STEM) != FH_OK)
+        return FH_ERR_NOMEM;
+    return fh_buf_append(out, tok->stem, tok->stem_len);
+}
+
+/* FNV-1a: stable across runs and machines, which the id term must be. */
+static uint64_t fnv1a(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+fh_status fh_term_id(const char *id, fh_buf *out)
+{
+    fh_buf_reset(out);
+    size_t n = strlen(id);
+    if (strlen(FH_PREFIX_ID) + n <= FH_MAX_TERM_BYTES) {
+        if (fh_buf_append_str(out, FH_PREFIX_ID) != FH_OK)
+            return FH_ERR_NOMEM;
+        return fh_buf_append(out, id, n);
+    }
+    /* Keep a readable head and make the rest unique with two hashes. */
+    return fh_buf_printf(out, FH_PREFIX_ID "%.180s#%016llx%016llx", id,
+                         (unsigned long long)fnv1a(id, n),
+                         (unsigned long long)fnv1a(id, n / 2));
+}
+
+typedef struct {
+    fh_doc *doc;
+    fh_field field;
+    uint32_t first_pos;
+    uint32_t last_pos;
+    int any;
+    fh_buf term;
+    fh_error *err;
+    fh_status status;
+} index_ctx;
+
+static fh_status add_token(index_ctx *c, const fh_token *tok)
+{
+    uint32_t pos = c->first_pos + tok->pos;
+    unsigned wdf = c->field == FH_FIELD_TITLE ? FH_TITLE_WDF : 1;
+    fh_status st = fh_term_exact(tok, &c->term);
+    if (st == FH_OK)
+        st = fh_doc_add_posting(c->doc, c->term.data, c->term.len, pos + 1, wdf, c->err);
+    if (st == FH_OK && c->field == FH_FIELD_TITLE) {
+        fh_buf_reset(&c->term);
+        if (fh_buf_append_str(&c->term, FH_PREFIX_TITLE) != FH_OK ||
+            fh_buf_append(&c->term, tok->form, tok->form_len) != FH_OK)
+            return FH_ERR_NOMEM;
+        st = fh_doc_add_posting(c->doc, c->term.data, c->term.len, pos + 1, 1, c->err);
+    }
+    if (st == FH_OK && fh_term_stem(tok, &c->term) == FH_OK)
+        st = fh_doc_add_term(c->doc, c->term.data, c->term.len, wdf, c->err);
+    if (st == FH_OK && (!c->any || pos > c->last_pos))
+        c->last_pos = pos;
+    c->any = 1;
+    return st;
+}
+
+static int on_token(const fh_token *tok, void *ctx)
+{
+    index_ctx *c = ctx;
+    c->status = add_token(c, tok);
+    return c->status != FH_OK;
+}
+
+fh_status fh_index_text(fh_analyzer *an, fh_doc *doc, fh_field field, const char *text,
+                        size_t len, uint32_t first_pos, uint32_t *next_pos, fh_error *err)
+{
+    index_ctx c = {doc, field, first_pos, first_pos, 0, FH_BUF_INIT, err, FH_OK};
+    fh_status st = fh_analyze(an, text, len, on_token, &c, err);
+    fh_buf_free(&c.term);
+    if (st == FH_OK && c.status != FH_OK)
+        st = c.status == FH_ERR_NOMEM ? fh_error_set(err, FH_ERR_NOMEM, "out of memory") : c.status;
+    if (next_pos)
+        *next_pos = c.any ? c.last_pos + 1 : first_pos;
+    return st;
+}

@@ -1,1 +1,787 @@
-/* placeholder */
+/*
+ * xapian_shim.cpp - the only C++ in Fihris: implements db.h over Xapian 1.4.
+ *
+ * Everything Xapian-specific stays in this file so the rest of the project is
+ * plain C.  Each extern "C" entry point runs its body through guard(), which
+ * turns every C++ exception into an fh_status and a one-line message; no
+ * exception ever reaches C code.  There is no static or global state: each
+ * handle owns its Xapian objects and is used by one thread at a time.
+ */
+#include "fihris/db.h"
+
+#include <cerrno>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <sys/stat.h>
+
+#include <xapian.h>
+
+/* How many times a reader reopens and retries after DatabaseModifiedError:
+ * a writer committing twice during one read is already unusual. */
+constexpr int kMaxRetries = 3;
+
+struct fh_db {
+    std::string path; /* for messages */
+    bool writable = false;
+    /* A writer keeps a flushed transaction open at all times, because
+     * Xapian's destructor otherwise commits pending changes and db.h
+     * promises that closing without fh_db_commit() commits nothing. */
+    bool in_txn = false;
+    Xapian::WritableDatabase wdb; /* used when writable */
+    Xapian::Database rdb;         /* used otherwise */
+
+    Xapian::Database &reader() { return writable ? wdb : rdb; }
+};
+
+struct fh_doc {
+    Xapian::Document doc;
+    size_t dropped = 0;
+};
+
+struct fh_query {
+    Xapian::Query q;
+};
+
+namespace {
+
+struct Hit {
+    double weight;
+    std::string data;
+    std::vector<std::string> terms;
+};
+
+} // namespace
+
+struct fh_mset {
+    std::vector<Hit> hits;
+    uint32_t estimated = 0;
+    uint32_t lower = 0;
+    uint32_t upper = 0;
+};
+
+namespace {
+
+/* Xapian messages may span lines (for example a quoted term); the project's
+ * messages are one line, so fold control characters in place. */
+fh_status one_line(fh_error *err, fh_status st)
+{
+    if (err != nullptr) {
+        for (char *p = err->message; *p; ++p)
+            if ((unsigned char)*p < 0x20)
+                *p = ' ';
+    }
+    return st;
+}
+
+bool path_missing(const char *path)
+{
+    struct stat st;
+    return path != nullptr && stat(path, &st) != 0 && errno == ENOENT;
+}
+
+/* `where` is optional in messages: "action where: detail" or "action: detail". */
+const char *sp(const char *where)
+{
+    return where && *where ? " " : "";
+}
+
+const char *str(const char *where)
+{
+    return where ? where : "";
+}
+
+fh_status xapian_failure(fh_error *err, fh_status st, const char *action, const char *where,
+                         const Xapian::Error &e)
+{
+    /* Only the non-allocating accessors: we may be here because of bad_alloc. */
+    const char *os = e.get_error_string();
+    fh_error_set(err, st, "%s%s%s: %s: %s%s%s%s", action, sp(where), str(where), e.get_type(),
+                 e.get_msg().c_str(), os ? " (" : "", os ? os : "", os ? ")" : "");
+    return one_line(err, st);
+}
+
+/* The one catch ladder.  `where` is read only after a throw, so a body that
+ * walks several paths (compaction) can point it at the one in hand. */
+template <typename Body>
+fh_status guard(fh_error *err, const char *action, const char *const &where, Body &&body) noexcept
+{
+    try {
+        return body();
+    } catch (const Xapian::DatabaseLockError &) {
+        return fh_error_set(err, FH_ERR_LOCKED, "database is locked by another indexer (%s)",
+                            str(where));
+    } catch (const Xapian::DatabaseNotFoundError &) {
+        return fh_error_set(err, FH_ERR_NOT_FOUND, "no database at %s", str(where));
+    } catch (const Xapian::DatabaseVersionError &e) {
+        return xapian_failure(err, FH_ERR_CORRUPT, action, where, e);
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        if (path_missing(where))
+            return fh_error_set(err, FH_ERR_NOT_FOUND, "no database at %s", where);
+        /* An OS error (permissions...) is I/O; otherwise the content is bad. */
+        fh_status st = e.get_error_string() ? FH_ERR_IO : FH_ERR_CORRUPT;
+        return xapian_failure(err, st, action, where, e);
+    } catch (const Xapian::DatabaseCreateError &e) {
+        return xapian_failure(err, FH_ERR_IO, action, where, e);
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return xapian_failure(err, FH_ERR_CORRUPT, action, where, e);
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        return xapian_failure(err, FH_ERR_MODIFIED, action, where, e);
+    } catch (const Xapian::Error &e) {
+        return xapian_failure(err, FH_ERR_INTERNAL, action, where, e);
+    } catch (const std::bad_alloc &) {
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory %s%s%s", action, sp(where),
+                            str(where));
+    } catch (const std::exception &e) {
+        fh_error_set(err, FH_ERR_INTERNAL, "%s%s%s: %s", action, sp(where), str(where), e.what());
+        return one_line(err, FH_ERR_INTERNAL);
+    } catch (...) {
+        return fh_error_set(err, FH_ERR_INTERNAL, "%s%s%s: unknown exception", action, sp(where),
+                            str(where));
+    }
+}
+
+/* Run a read, reopening and rerunning it when a writer committed meanwhile.
+ * fn must have no effect outside itself until it returns. */
+template <typename Fn>
+void with_retry(fh_db *db, Fn &&fn)
+{
+    for (int retries = 0;; ++retries) {
+        try {
+            fn();
+            return;
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (db->writable || retries >= kMaxRetries)
+                throw;
+            db->rdb.reopen();
+        }
+    }
+}
+
+fh_status invalid(fh_error *err, const char *what)
+{
+    return fh_error_set(err, FH_ERR_INVALID, "%s", what);
+}
+
+fh_status need_writer(fh_db *db, fh_error *err)
+{
+    if (db->writable)
+        return FH_OK;
+    return fh_error_set(err, FH_ERR_INVALID, "database opened read-only (%s)", db->path.c_str());
+}
+
+/* The writer's transaction can be missing after a failed commit (Xapian
+ * cancels it), so every write makes sure one is open. */
+Xapian::WritableDatabase &writer(fh_db *db)
+{
+    if (!db->in_txn) {
+        db->wdb.begin_transaction(true);
+        db->in_txn = true;
+    }
+    return db->wdb;
+}
+
+fh_status append(fh_buf *out, const std::string &s, fh_error *err)
+{
+    if (fh_buf_append(out, s.data(), s.size()) != FH_OK)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    return FH_OK;
+}
+
+/* The docid of the document carrying id_term, or 0. */
+Xapian::docid find_doc(Xapian::Database &db, const std::string &id_term)
+{
+    Xapian::PostingIterator it = db.postlist_begin(id_term);
+    return it == db.postlist_end(id_term) ? 0 : *it;
+}
+
+bool doc_has_term(const Xapian::Document &doc, const std::string &term)
+{
+    Xapian::TermIterator it = doc.termlist_begin();
+    it.skip_to(term);
+    return it != doc.termlist_end() && *it == term;
+}
+
+/* Terms Xapian would reject are dropped, not errors: one odd token must not
+ * lose a whole document. */
+bool keep_term(fh_doc *doc, size_t len)
+{
+    if (len == 0 || len > FH_MAX_TERM_BYTES) {
+        doc->dropped++;
+        return false;
+    }
+    return true;
+}
+
+fh_status new_query(Xapian::Query q, fh_query **out)
+{
+    *out = new fh_query{std::move(q)};
+    return FH_OK;
+}
+
+Xapian::Query::op xapian_op(fh_query_op op)
+{
+    switch (op) {
+    case FH_Q_AND: return Xapian::Query::OP_AND;
+    case FH_Q_OR: return Xapian::Query::OP_OR;
+    case FH_Q_AND_NOT: return Xapian::Query::OP_AND_NOT;
+    case FH_Q_AND_MAYBE: return Xapian::Query::OP_AND_MAYBE;
+    case FH_Q_FILTER: return Xapian::Query::OP_FILTER;
+    case FH_Q_SYNONYM: return Xapian::Query::OP_SYNONYM;
+    case FH_Q_PHRASE: return Xapian::Query::OP_PHRASE;
+    case FH_Q_NEAR: return Xapian::Query::OP_NEAR;
+    }
+    throw std::invalid_argument("unknown query operator");
+}
+
+/* AND_NOT, AND_MAYBE and FILTER treat their first subquery apart from the
+ * rest: build op(first, rest) with the rest joined as db.h describes them
+ * (a union for AND_NOT/AND_MAYBE; all required for FILTER). */
+Xapian::Query first_vs_rest(fh_query_op op, const std::vector<Xapian::Query> &qs)
+{
+    Xapian::Query::op join = op == FH_Q_FILTER ? Xapian::Query::OP_AND : Xapian::Query::OP_OR;
+    Xapian::Query rest(join, qs.begin() + 1, qs.end());
+    return Xapian::Query(xapian_op(op), qs.front(), rest);
+}
+
+Xapian::Query combine(fh_query_op op, const std::vector<Xapian::Query> &qs, unsigned window)
+{
+    if (qs.empty())
+        return Xapian::Query(); /* matches nothing */
+    switch (op) {
+    case FH_Q_AND_NOT:
+    case FH_Q_AND_MAYBE:
+    case FH_Q_FILTER:
+        return qs.size() == 1 ? qs.front() : first_vs_rest(op, qs);
+    case FH_Q_PHRASE:
+    case FH_Q_NEAR:
+        return Xapian::Query(xapian_op(op), qs.begin(), qs.end(), window);
+    default:
+        return Xapian::Query(xapian_op(op), qs.begin(), qs.end());
+    }
+}
+
+void configure(Xapian::Enquire &enq, const Xapian::Query &q, const fh_search_opts &o)
+{
+    enq.set_query(q);
+    enq.set_weighting_scheme(Xapian::BM25Weight(o.bm25_k1, 0, 1, o.bm25_b, 0.5));
+    if (o.sort_value_slot >= 0)
+        enq.set_sort_by_value_then_relevance((Xapian::valueno)o.sort_value_slot, true);
+}
+
+/* Copy everything a caller may read, so the result outlives later writes. */
+void fill_mset(const Xapian::Enquire &enq, const Xapian::MSet &ms, fh_mset &m)
+{
+    m.estimated = ms.get_matches_estimated();
+    m.lower = ms.get_matches_lower_bound();
+    m.upper = ms.get_matches_upper_bound();
+    m.hits.reserve(ms.size());
+    for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it) {
+        Hit h{it.get_weight(), it.get_document().get_data(), {}};
+        for (Xapian::TermIterator t = enq.get_matching_terms_begin(it);
+             t != enq.get_matching_terms_end(it); ++t)
+            h.terms.push_back(*t);
+        m.hits.push_back(std::move(h));
+    }
+}
+
+void run_search(Xapian::Database &db, const Xapian::Query &q, const fh_search_opts &o,
+                fh_mset &m)
+{
+    Xapian::Enquire enq(db);
+    configure(enq, q, o);
+    Xapian::MSet ms = enq.get_mset(o.offset, o.count, o.check_at_least);
+    fill_mset(enq, ms, m);
+}
+
+const Hit *hit_at(const fh_mset *m, size_t i)
+{
+    return m != nullptr && i < m->hits.size() ? &m->hits[i] : nullptr;
+}
+
+void open_db(fh_db *db, fh_db_mode mode)
+{
+    if (mode == FH_DB_WRITE) {
+        db->writable = true;
+        db->wdb = Xapian::WritableDatabase(db->path, Xapian::DB_CREATE_OR_OPEN);
+        writer(db);
+    } else {
+        db->rdb = Xapian::Database(db->path);
+    }
+}
+
+/* Shared by get_value and get_data: fetch one field of the document
+ * carrying id_term with the reader's retry. */
+template <typename Field>
+fh_status fetch_field(fh_db *db, const char *id_term, fh_buf *out, int *found, fh_error *err,
+                      const char *action, Field &&field)
+{
+    const char *where = db->path.c_str();
+    return guard(err, action, where, [&] {
+        std::string id(id_term), s;
+        bool present = false;
+        with_retry(db, [&] {
+            Xapian::docid did = find_doc(db->reader(), id);
+            present = did != 0;
+            s = present ? field(db->reader().get_document(did)) : std::string();
+        });
+        if (found != nullptr)
+            *found = present;
+        return append(out, s, err);
+    });
+}
+
+Xapian::Query value_range(unsigned slot, const char *lo, const char *hi)
+{
+    if (lo && hi)
+        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
+    if (lo)
+        return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
+    if (hi)
+        return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
+    return Xapian::Query::MatchAll;
+}
+
+} // namespace
+
+extern "C" {
+
+/* ---- databases ---- */
+
+fh_status fh_db_open(const char *path, fh_db_mode mode, fh_db **out, fh_error *err)
+{
+    if (path == nullptr || out == nullptr)
+        return invalid(err, "fh_db_open: NULL argument");
+    *out = nullptr;
+    if (mode != FH_DB_READ && mode != FH_DB_WRITE)
+        return invalid(err, "fh_db_open: bad mode");
+    return guard(err, "opening", path, [&] {
+        std::unique_ptr<fh_db> db(new fh_db);
+        db->path = path;
+        open_db(db.get(), mode);
+        *out = db.release();
+        return FH_OK;
+    });
+}
+
+void fh_db_close(fh_db *db)
+{
+    /* Destroying the writer cancels its open transaction: nothing is
+     * committed, as db.h promises. */
+    delete db;
+}
+
+fh_status fh_db_reopen(fh_db *db, fh_error *err)
+{
+    if (db == nullptr)
+        return invalid(err, "fh_db_reopen: NULL database");
+    const char *where = db->path.c_str();
+    return guard(err, "reopening", where, [&] {
+        if (!db->writable)
+            db->rdb.reopen();
+        return FH_OK;
+    });
+}
+
+fh_status fh_db_commit(fh_db *db, fh_error *err)
+{
+    if (db == nullptr)
+        return invalid(err, "fh_db_commit: NULL database");
+    if (need_writer(db, err) != FH_OK)
+        return FH_ERR_INVALID;
+    const char *where = db->path.c_str();
+    return guard(err, "committing", where, [&] {
+        if (db->in_txn) {
+            db->in_txn = false; /* Xapian ends it even when the commit fails */
+            db->wdb.commit_transaction();
+        }
+        writer(db);
+        return FH_OK;
+    });
+}
+
+fh_status fh_db_doc_count(fh_db *db, uint32_t *out, fh_error *err)
+{
+    if (db == nullptr || out == nullptr)
+        return invalid(err, "fh_db_doc_count: NULL argument");
+    const char *where = db->path.c_str();
+    return guard(err, "counting documents in", where, [&] {
+        with_retry(db, [&] { *out = db->reader().get_doccount(); });
+        return FH_OK;
+    });
+}
+
+fh_status fh_db_term_freq(fh_db *db, const char *term, size_t len, uint32_t *out, fh_error *err)
+{
+    if (db == nullptr || out == nullptr || (term == nullptr && len > 0))
+        return invalid(err, "fh_db_term_freq: NULL argument");
+    const char *where = db->path.c_str();
+    return guard(err, "reading term frequency in", where, [&] {
+        std::string t(term ? term : "", len);
+        /* The empty string would mean "all documents" to Xapian. */
+        uint32_t n = 0;
+        if (!t.empty())
+            with_retry(db, [&] { n = db->reader().get_termfreq(t); });
+        *out = n;
+        return FH_OK;
+    });
+}
+
+fh_status fh_db_replace(fh_db *db, const char *id_term, const fh_doc *doc, fh_error *err)
+{
+    if (db == nullptr || id_term == nullptr || *id_term == '\0' || doc == nullptr)
+        return invalid(err, "fh_db_replace: NULL or empty argument");
+    if (need_writer(db, err) != FH_OK)
+        return FH_ERR_INVALID;
+    const char *where = db->path.c_str();
+    return guard(err, "replacing a document in", where, [&] {
+        std::string id(id_term);
+        if (doc_has_term(doc->doc, id)) {
+            writer(db).replace_document(id, doc->doc);
+            return FH_OK;
+        }
+        /* Documents are shared handles: add the id term to a deep copy so
+         * the caller's document is left as it was. */
+        Xapian::Document copy = Xapian::Document::unserialise(doc->doc.serialise());
+        copy.add_boolean_term(id);
+        writer(db).replace_document(id, copy);
+        return FH_OK;
+    });
+}
+
+fh_status fh_db_delete(fh_db *db, const char *id_term, int *found, fh_error *err)
+{
+    if (db == nullptr || id_term == nullptr || *id_term == '\0')
+        return invalid(err, "fh_db_delete: NULL or empty argument");
+    if (need_writer(db, err) != FH_OK)
+        return FH_ERR_INVALID;
+    const char *where = db->path.c_str();
+    return guard(err, "deleting a document in", where, [&] {
+        std::string id(id_term);
+        Xapian::WritableDatabase &w = writer(db);
+        bool present = w.get_termfreq(id) > 0;
+        if (present)
+            w.delete_document(id);
+        if (found != nullptr)
+            *found = present;
+        return FH_OK;
+    });
+}
+
+fh_status fh_db_get_value(fh_db *db, const char *id_term, unsigned slot, fh_buf *out,
+                          int *found, fh_error *err)
+{
+    if (db == nullptr || id_term == nullptr || out == nullptr)
+        return invalid(err, "fh_db_get_value: NULL argument");
+    return fetch_field(db, id_term, out, found, err, "reading a value in",
+                       [slot](const Xapian::Document &d) { return d.get_value(slot); });
+}
+
+fh_status fh_db_get_data(fh_db *db, const char *id_term, fh_buf *out, int *found,
+                         fh_error *err)
+{
+    if (db == nullptr || id_term == nullptr || out == nullptr)
+        return invalid(err, "fh_db_get_data: NULL argument");
+    return fetch_field(db, id_term, out, found, err, "reading document data in",
+                       [](const Xapian::Document &d) { return d.get_data(); });
+}
+
+fh_status fh_db_get_metadata(fh_db *db, const char *key, fh_buf *out, fh_error *err)
+{
+    if (db == nullptr || key == nullptr || *key == '\0' || out == nullptr)
+        return invalid(err, "fh_db_get_metadata: NULL or empty argument");
+    const char *where = db->path.c_str();
+    return guard(err, "reading metadata in", where, [&] {
+        std::string k(key), v;
+        with_retry(db, [&] { v = db->reader().get_metadata(k); });
+        return append(out, v, err);
+    });
+}
+
+fh_status fh_db_set_metadata(fh_db *db, const char *key, const char *value, fh_error *err)
+{
+    if (db == nullptr || key == nullptr || *key == '\0' || value == nullptr)
+        return invalid(err, "fh_db_set_metadata: NULL or empty argument");
+    if (need_writer(db, err) != FH_OK)
+        return FH_ERR_INVALID;
+    const char *where = db->path.c_str();
+    return guard(err, "writing metadata in", where, [&] {
+        writer(db).set_metadata(key, value);
+        return FH_OK;
+    });
+}
+
+fh_status fh_db_compact(const char *const *srcs, size_t n, const char *dest, fh_error *err)
+{
+    if (srcs == nullptr || n == 0 || dest == nullptr || *dest == '\0')
+        return invalid(err, "fh_db_compact: no sources or no destination");
+    struct stat st;
+    if (stat(dest, &st) == 0)
+        return fh_error_set(err, FH_ERR_INVALID, "compaction target already exists: %s", dest);
+    const char *where = nullptr;
+    return guard(err, "compacting", where, [&] {
+        Xapian::Database all;
+        for (size_t i = 0; i < n; i++) {
+            where = srcs[i];
+            all.add_database(Xapian::Database(srcs[i]));
+        }
+        where = dest;
+        all.compact(dest, Xapian::DBCOMPACT_MULTIPASS);
+        return FH_OK;
+    });
+}
+
+/* ---- documents ---- */
+
+fh_doc *fh_doc_new(void)
+{
+    try {
+        return new fh_doc;
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+void fh_doc_free(fh_doc *doc)
+{
+    delete doc;
+}
+
+fh_status fh_doc_add_posting(fh_doc *doc, const char *term, size_t len, uint32_t pos,
+                             unsigned wdf_inc, fh_error *err)
+{
+    if (doc == nullptr || (term == nullptr && len > 0))
+        return invalid(err, "fh_doc_add_posting: NULL argument");
+    if (!keep_term(doc, len))
+        return FH_OK;
+    return guard(err, "adding a posting", nullptr, [&] {
+        doc->doc.add_posting(std::string(term, len), pos, wdf_inc);
+        return FH_OK;
+    });
+}
+
+fh_status fh_doc_add_term(fh_doc *doc, const char *term, size_t len, unsigned wdf_inc,
+                          fh_error *err)
+{
+    if (doc == nullptr || (term == nullptr && len > 0))
+        return invalid(err, "fh_doc_add_term: NULL argument");
+    if (!keep_term(doc, len))
+        return FH_OK;
+    return guard(err, "adding a term", nullptr, [&] {
+        doc->doc.add_term(std::string(term, len), wdf_inc);
+        return FH_OK;
+    });
+}
+
+fh_status fh_doc_add_boolean(fh_doc *doc, const char *term, size_t len, fh_error *err)
+{
+    if (doc == nullptr || (term == nullptr && len > 0))
+        return invalid(err, "fh_doc_add_boolean: NULL argument");
+    if (!keep_term(doc, len))
+        return FH_OK;
+    return guard(err, "adding a boolean term", nullptr, [&] {
+        doc->doc.add_boolean_term(std::string(term, len));
+        return FH_OK;
+    });
+}
+
+fh_status fh_doc_set_value(fh_doc *doc, unsigned slot, const char *data, size_t len,
+                           fh_error *err)
+{
+    if (doc == nullptr || (data == nullptr && len > 0))
+        return invalid(err, "fh_doc_set_value: NULL argument");
+    if (slot == Xapian::BAD_VALUENO)
+        return invalid(err, "fh_doc_set_value: bad slot");
+    return guard(err, "setting a value", nullptr, [&] {
+        doc->doc.add_value(slot, std::string(data ? data : "", len));
+        return FH_OK;
+    });
+}
+
+fh_status fh_doc_set_data(fh_doc *doc, const char *data, size_t len, fh_error *err)
+{
+    if (doc == nullptr || (data == nullptr && len > 0))
+        return invalid(err, "fh_doc_set_data: NULL argument");
+    return guard(err, "setting document data", nullptr, [&] {
+        doc->doc.set_data(std::string(data ? data : "", len));
+        return FH_OK;
+    });
+}
+
+size_t fh_doc_dropped_terms(const fh_doc *doc)
+{
+    return doc ? doc->dropped : 0;
+}
+
+/* ---- queries ---- */
+
+fh_status fh_query_term(const char *term, size_t len, unsigned wqf, uint32_t pos,
+                        fh_query **out, fh_error *err)
+{
+    if (out == nullptr || (term == nullptr && len > 0))
+        return invalid(err, "fh_query_term: NULL argument");
+    *out = nullptr;
+    return guard(err, "building a term query", nullptr, [&] {
+        /* Xapian reads the empty term as "every document"; no document
+         * carries an empty term, so it must match nothing. */
+        if (len == 0)
+            return new_query(Xapian::Query(), out);
+        return new_query(Xapian::Query(std::string(term, len), wqf, pos), out);
+    });
+}
+
+fh_status fh_query_combine(fh_query_op op, fh_query *const *subs, size_t n, unsigned window,
+                           fh_query **out, fh_error *err)
+{
+    if (out == nullptr || (subs == nullptr && n > 0))
+        return invalid(err, "fh_query_combine: NULL argument");
+    *out = nullptr;
+    for (size_t i = 0; i < n; i++)
+        if (subs[i] == nullptr)
+            return invalid(err, "fh_query_combine: NULL subquery");
+    return guard(err, "combining queries", nullptr, [&] {
+        std::vector<Xapian::Query> qs;
+        qs.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            qs.push_back(subs[i]->q);
+        return new_query(combine(op, qs, window), out);
+    });
+}
+
+fh_status fh_query_scale(const fh_query *q, double factor, fh_query **out, fh_error *err)
+{
+    if (q == nullptr || out == nullptr)
+        return invalid(err, "fh_query_scale: NULL argument");
+    *out = nullptr;
+    if (!(factor >= 0))
+        return invalid(err, "fh_query_scale: factor must be >= 0");
+    return guard(err, "scaling a query", nullptr, [&] {
+        return new_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor), out);
+    });
+}
+
+fh_status fh_query_match_all(fh_query **out, fh_error *err)
+{
+    if (out == nullptr)
+        return invalid(err, "fh_query_match_all: NULL argument");
+    *out = nullptr;
+    return guard(err, "building a match-all query", nullptr,
+                 [&] { return new_query(Xapian::Query::MatchAll, out); });
+}
+
+fh_status fh_query_value_range(unsigned slot, const char *lo, const char *hi, fh_query **out,
+                               fh_error *err)
+{
+    if (out == nullptr)
+        return invalid(err, "fh_query_value_range: NULL argument");
+    *out = nullptr;
+    return guard(err, "building a value range query", nullptr,
+                 [&] { return new_query(value_range(slot, lo, hi), out); });
+}
+
+fh_status fh_query_describe(const fh_query *q, fh_buf *out, fh_error *err)
+{
+    if (q == nullptr || out == nullptr)
+        return invalid(err, "fh_query_describe: NULL argument");
+    return guard(err, "describing a query", nullptr,
+                 [&] { return append(out, q->q.get_description(), err); });
+}
+
+void fh_query_free(fh_query *q)
+{
+    delete q;
+}
+
+/* ---- searching ---- */
+
+void fh_search_opts_init(fh_search_opts *opts)
+{
+    if (opts == nullptr)
+        return;
+    opts->bm25_k1 = 1.2;
+    opts->bm25_b = 0.75;
+    opts->offset = 0;
+    opts->count = 10;
+    opts->check_at_least = 0;
+    opts->sort_value_slot = -1;
+}
+
+fh_status fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts,
+                       fh_mset **out, fh_error *err)
+{
+    if (db == nullptr || q == nullptr || out == nullptr)
+        return invalid(err, "fh_db_search: NULL argument");
+    *out = nullptr;
+    fh_search_opts defaults;
+    fh_search_opts_init(&defaults);
+    const fh_search_opts &o = opts ? *opts : defaults;
+    const char *where = db->path.c_str();
+    return guard(err, "searching", where, [&] {
+        std::unique_ptr<fh_mset> m;
+        with_retry(db, [&] {
+            m.reset(new fh_mset);
+            run_search(db->reader(), q->q, o, *m);
+        });
+        *out = m.release();
+        return FH_OK;
+    });
+}
+
+size_t fh_mset_size(const fh_mset *m)
+{
+    return m ? m->hits.size() : 0;
+}
+
+uint32_t fh_mset_estimated(const fh_mset *m)
+{
+    return m ? m->estimated : 0;
+}
+
+uint32_t fh_mset_lower_bound(const fh_mset *m)
+{
+    return m ? m->lower : 0;
+}
+
+uint32_t fh_mset_upper_bound(const fh_mset *m)
+{
+    return m ? m->upper : 0;
+}
+
+double fh_mset_weight(const fh_mset *m, size_t i)
+{
+    const Hit *h = hit_at(m, i);
+    return h ? h->weight : 0.0;
+}
+
+const char *fh_mset_data(const fh_mset *m, size_t i, size_t *len)
+{
+    const Hit *h = hit_at(m, i);
+    if (len != nullptr)
+        *len = h ? h->data.size() : 0;
+    return h ? h->data.c_str() : nullptr;
+}
+
+size_t fh_mset_term_count(const fh_mset *m, size_t i)
+{
+    const Hit *h = hit_at(m, i);
+    return h ? h->terms.size() : 0;
+}
+
+const char *fh_mset_term(const fh_mset *m, size_t i, size_t k, size_t *len)
+{
+    const Hit *h = hit_at(m, i);
+    const std::string *t = h && k < h->terms.size() ? &h->terms[k] : nullptr;
+    if (len != nullptr)
+        *len = t ? t->size() : 0;
+    return t ? t->c_str() : nullptr;
+}
+
+void fh_mset_free(fh_mset *m)
+{
+    delete m;
+}
+
+} /* extern "C" */

@@ -1,1 +1,255 @@
-/* placeholder */
+/*
+ * main.c - the `search` command: query a Fihris database from the shell,
+ * one query from the arguments or many from a file (--batch).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fihris/buf.h"
+#include "fihris/output.h"
+#include "fihris/paths.h"
+#include "fihris/search.h"
+#include "fihris/utf8.h"
+
+enum { EXIT_MATCHED = 0, EXIT_NO_MATCH = 1, EXIT_ERROR = 2 };
+
+typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_IDS } out_format;
+
+typedef struct {
+    const char *db;
+    const char *batch;
+    out_format format;
+    fh_search_request req;
+    fh_buf query;
+} options;
+
+static void usage(FILE *out)
+{
+    fputs("usage: search [-d DB] [-n N] [--offset K] [--format text|json|ids] QUERY...\n"
+          "       search [-d DB] [options] --batch FILE|-\n"
+          "\n"
+          "Search a Fihris database. Every word must appear in a document (in any of\n"
+          "its forms); when no document has them all, documents with any are shown.\n"
+          "\n"
+          "  -d, --db DB        database (default: $FIHRIS_DB, else ~/.local/share/fihris/db)\n"
+          "  -n, --count N      number of results (default 10, at most 1000)\n"
+          "      --offset K     skip the first K results\n"
+          "      --format F     text (default), json or ids\n"
+          "      --k1 X, --b X  BM25 parameters (default 1.2 and 0.75)\n"
+          "      --batch FILE   one query per line (- for standard input); ids output\n"
+          "                     is \"LINE<TAB>ID\", json output one object per line\n"
+          "  -h, --help         this help\n"
+          "\n"
+          "Exit status: 0 something matched, 1 nothing matched, 2 error.\n",
+          out);
+}
+
+static int parse_number(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static int parse_count(const char *s, uint32_t *out)
+{
+    double v;
+    if (!parse_number(s, &v) || v < 0 || v > 4e9 || v != (double)(uint32_t)v)
+        return 0;
+    *out = (uint32_t)v;
+    return 1;
+}
+
+static int parse_format(const char *s, out_format *f)
+{
+    if (strcmp(s, "text") == 0)
+        *f = FORMAT_TEXT;
+    else if (strcmp(s, "json") == 0)
+        *f = FORMAT_JSON;
+    else if (strcmp(s, "ids") == 0)
+        *f = FORMAT_IDS;
+    else
+        return 0;
+    return 1;
+}
+
+/* Returns 0 to go on, 1 after --help, -1 on a usage error. */
+static int parse_option(int argc, char **argv, int *i, options *o)
+{
+    const char *a = argv[*i];
+    const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+    int ok = 1;
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+        return 1;
+    if (v == NULL)
+        ok = 0;
+    else if (strcmp(a, "-d") == 0 || strcmp(a, "--db") == 0)
+        o->db = v;
+    else if (strcmp(a, "-n") == 0 || strcmp(a, "--count") == 0)
+        ok = parse_count(v, &o->req.count);
+    else if (strcmp(a, "--offset") == 0)
+        ok = parse_count(v, &o->req.offset);
+    else if (strcmp(a, "--format") == 0)
+        ok = parse_format(v, &o->format);
+    else if (strcmp(a, "--k1") == 0)
+        ok = parse_number(v, &o->req.k1);
+    else if (strcmp(a, "--b") == 0)
+        ok = parse_number(v, &o->req.b);
+    else if (strcmp(a, "--batch") == 0)
+        o->batch = v;
+    else {
+        fprintf(stderr, "search: unknown option %s (see search --help)\n", a);
+        return -1;
+    }
+    if (!ok) {
+        fprintf(stderr, "search: %s needs a valid value (see search --help)\n", a);
+        return -1;
+    }
+    (*i)++;
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, options *o)
+{
+    int only_words = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!only_words && strcmp(a, "--") == 0) {
+            only_words = 1;
+        } else if (!only_words && a[0] == '-' && a[1] != '\0' && !(a[1] >= '0' && a[1] <= '9')) {
+            int r = parse_option(argc, argv, &i, o);
+            if (r != 0)
+                return r;
+        } else {
+            if (o->query.len && fh_buf_append_char(&o->query, ' ') != FH_OK)
+                return -1;
+            if (fh_buf_append_str(&o->query, a) != FH_OK)
+                return -1;
+        }
+    }
+    if (o->batch == NULL && o->query.len == 0) {
+        fputs("search: no query: give words to search for (see search --help)\n", stderr);
+        return -1;
+    }
+    if (o->batch && o->query.len) {
+        fputs("search: give either a query or --batch, not both\n", stderr);
+        return -1;
+    }
+    return 0;
+}
+
+static fh_mark_style marks_for(out_format f)
+{
+    if (f == FORMAT_JSON)
+        return FH_MARK_HTML;
+    return isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL ? FH_MARK_ANSI : FH_MARK_PLAIN;
+}
+
+/* Run one query and print it; returns 1 when it matched, 0 when not, -1 on error. */
+static int run_one(fh_searcher *s, options *o, const char *text, size_t len, long line_no)
+{
+    fh_buf query = FH_BUF_INIT;
+    fh_error err;
+    if (fh_utf8_repair(text, len, &query, NULL) != FH_OK)
+        return -1;
+    o->req.query = query.data ? query.data : "";
+    o->req.query_len = query.len;
+    fh_search_result r;
+    int rc = -1;
+    if (fh_search(s, &o->req, &r, &err) != FH_OK) {
+        if (line_no > 0)
+            fprintf(stderr, "search: line %ld: %s\n", line_no, err.message);
+        else
+            fprintf(stderr, "search: %s\n", err.message);
+    } else {
+        rc = r.nhits > 0;
+        if (o->format == FORMAT_IDS)
+            fh_print_ids(stdout, &r, line_no);
+        else if (o->format == FORMAT_JSON && fh_print_json(stdout, o->req.query, &r, line_no <= 0, &err) != FH_OK)
+            rc = -1;
+        else if (o->format == FORMAT_TEXT) {
+            if (line_no > 0)
+                printf("== %ld: %s\n", line_no, o->req.query);
+            fh_print_text(stdout, o->req.query, &r);
+        }
+        fh_search_result_free(&r);
+    }
+    fh_buf_free(&query);
+    return rc;
+}
+
+static int run_batch(fh_searcher *s, options *o)
+{
+    FILE *in = strcmp(o->batch, "-") == 0 ? stdin : fopen(o->batch, "r");
+    if (in == NULL) {
+        fprintf(stderr, "search: cannot read %s: %s\n", o->batch, strerror(errno));
+        return EXIT_ERROR;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    long line_no = 0;
+    int any = 0, failed = 0;
+    while ((n = getline(&line, &cap, in)) >= 0) {
+        line_no++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
+        int rc = run_one(s, o, line, (size_t)n, line_no);
+        any |= rc > 0;
+        failed |= rc < 0;
+    }
+    free(line);
+    if (in != stdin)
+        fclose(in);
+    return failed ? EXIT_ERROR : any ? EXIT_MATCHED : EXIT_NO_MATCH;
+}
+
+static int open_searcher(const options *o, fh_searcher **s)
+{
+    fh_buf path = FH_BUF_INIT;
+    fh_error err;
+    fh_status st = fh_db_path(o->db, &path, &err);
+    if (st == FH_OK)
+        st = fh_searcher_open(path.data, s, &err);
+    if (st == FH_ERR_NOT_FOUND)
+        fprintf(stderr, "search: no database at %s: index documents first (indexer -d %s DIR) "
+                        "or point -d / FIHRIS_DB at one\n", path.data, path.data);
+    else if (st != FH_OK)
+        fprintf(stderr, "search: cannot open the database: %s\n", err.message);
+    fh_buf_free(&path);
+    return st == FH_OK ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    options o = {0};
+    fh_search_request_init(&o.req);
+    int r = parse_args(argc, argv, &o);
+    if (r != 0) {
+        if (r > 0)
+            usage(stdout);
+        fh_buf_free(&o.query);
+        return r > 0 ? 0 : EXIT_ERROR;
+    }
+    o.req.marks = marks_for(o.format);
+    fh_searcher *s = NULL;
+    int code = EXIT_ERROR;
+    if (open_searcher(&o, &s) == 0) {
+        if (o.batch) {
+            code = run_batch(s, &o);
+        } else {
+            int rc = run_one(s, &o, o.query.data, o.query.len, 0);
+            code = rc < 0 ? EXIT_ERROR : rc ? EXIT_MATCHED : EXIT_NO_MATCH;
+        }
+    }
+    fh_searcher_close(s);
+    fh_buf_free(&o.query);
+    return code;
+}

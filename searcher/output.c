@@ -1,1 +1,101 @@
-/* placeholder */
+/*
+ * output.c - printing search results (see output.h).
+ */
+#include "fihris/output.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+
+void fh_print_text(FILE *out, const char *query, const fh_search_result *r)
+{
+    if (r->nhits == 0) {
+        fprintf(out, "No results for \"%s\".\n", query);
+        return;
+    }
+    if (r->matched_any)
+        fputs("No document contains every word; showing documents with any of them.\n", out);
+    fprintf(out, "%u result%s (%.1f ms)\n\n", r->estimated, r->estimated == 1 ? "" : "s",
+            r->elapsed_ms);
+    for (size_t i = 0; i < r->nhits; i++) {
+        const fh_hit *h = &r->hits[i];
+        fprintf(out, "%u. %s  [%.3f]\n", h->rank, *h->title_marked ? h->title_marked : h->id,
+                h->score);
+        fprintf(out, "   %s", h->id);
+        if (h->date)
+            fprintf(out, "  %s", h->date);
+        if (h->source)
+            fprintf(out, "  %s", h->source);
+        fputc('\n', out);
+        if (*h->snippet)
+            fprintf(out, "   %s\n", h->snippet);
+        fputc('\n', out);
+    }
+}
+
+static int set_optional(json_t *obj, const char *key, const char *value)
+{
+    return json_object_set_new(obj, key, value ? json_string(value) : json_null());
+}
+
+static json_t *hit_json(const fh_hit *h)
+{
+    json_t *o = json_object();
+    if (o == NULL)
+        return NULL;
+    int bad = json_object_set_new(o, "rank", json_integer(h->rank)) ||
+              json_object_set_new(o, "id", json_string(h->id)) ||
+              json_object_set_new(o, "title", json_string(h->title)) ||
+              json_object_set_new(o, "score", json_real(h->score)) ||
+              json_object_set_new(o, "snippet", json_string(h->snippet)) ||
+              set_optional(o, "url", h->url) || set_optional(o, "date", h->date) ||
+              set_optional(o, "source", h->source) || set_optional(o, "lang", h->lang);
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *result_json(const char *query, const fh_search_result *r)
+{
+    json_t *o = json_object(), *hits = json_array();
+    int bad = o == NULL || hits == NULL;
+    for (size_t i = 0; i < r->nhits && !bad; i++)
+        bad = json_array_append_new(hits, hit_json(&r->hits[i])) != 0;
+    if (!bad)
+        bad = json_object_set_new(o, "query", json_string(query)) ||
+              json_object_set_new(o, "total", json_integer(r->estimated)) ||
+              json_object_set_new(o, "elapsed_ms", json_real(r->elapsed_ms)) ||
+              json_object_set_new(o, "fallback",
+                                  r->matched_any ? json_string("any-word") : json_null()) ||
+              json_object_set(o, "hits", hits);
+    json_decref(hits);
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+fh_status fh_print_json(FILE *out, const char *query, const fh_search_result *r, int pretty,
+                        fh_error *err)
+{
+    json_t *o = result_json(query, r);
+    if (o == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "cannot build the JSON result");
+    size_t flags = pretty ? JSON_INDENT(2) : JSON_COMPACT;
+    int rc = json_dumpf(o, out, flags | JSON_REAL_PRECISION(6));
+    json_decref(o);
+    fputc('\n', out);
+    return rc == 0 ? FH_OK : fh_error_set(err, FH_ERR_IO, "cannot write the JSON result");
+}
+
+void fh_print_ids(FILE *out, const fh_search_result *r, long line_no)
+{
+    for (size_t i = 0; i < r->nhits; i++) {
+        if (line_no > 0)
+            fprintf(out, "%ld\t%s\n", line_no, r->hits[i].id);
+        else
+            fprintf(out, "%s\n", r->hits[i].id);
+    }
+}

@@ -1,1 +1,188 @@
-/* placeholder */
+/*
+ * query.c - query words from analyzed text, and the Xapian query over them
+ * (see query.h).
+ */
+#include "fihris/query.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fihris/buf.h"
+#include "fihris/terms.h"
+
+typedef struct {
+    fh_parsed_query *q;
+    fh_buf term;
+    fh_status status;
+} parse_ctx;
+
+static int has_term(char *const *list, size_t n, const char *s, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
+            return 1;
+    return 0;
+}
+
+static fh_status add_term(char ***list, size_t *n, const char *s, size_t len)
+{
+    if (has_term(*list, *n, s, len))
+        return FH_OK;
+    char **grown = realloc(*list, (*n + 1) * sizeof *grown);
+    if (grown == NULL)
+        return FH_ERR_NOMEM;
+    *list = grown;
+    char *copy = malloc(len + 1);
+    if (copy == NULL)
+        return FH_ERR_NOMEM;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    grown[(*n)++] = copy;
+    return FH_OK;
+}
+
+static fh_status start_word(fh_parsed_query *q, const fh_token *tok)
+{
+    fh_query_word *grown = realloc(q->words, (q->nwords + 1) * sizeof *grown);
+    if (grown == NULL)
+        return FH_ERR_NOMEM;
+    q->words = grown;
+    fh_query_word *w = &q->words[q->nwords++];
+    memset(w, 0, sizeof *w);
+    w->text = malloc(tok->form_len + 1);
+    if (w->text == NULL)
+        return FH_ERR_NOMEM;
+    memcpy(w->text, tok->form, tok->form_len);
+    w->text[tok->form_len] = '\0';
+    return FH_OK;
+}
+
+static fh_status add_token_terms(parse_ctx *c, const fh_token *tok)
+{
+    fh_query_word *w = &c->q->words[c->q->nwords - 1];
+    fh_status st = fh_term_exact(tok, &c->term);
+    if (st == FH_OK)
+        st = add_term(&w->exact, &w->nexact, c->term.data, c->term.len);
+    if (st == FH_OK && fh_term_stem(tok, &c->term) == FH_OK)
+        st = add_term(&w->stems, &w->nstems, c->term.data, c->term.len);
+    return st;
+}
+
+static int on_query_token(const fh_token *tok, void *ctx)
+{
+    parse_ctx *c = ctx;
+    /* A compound is searched whole; its parts would only dilute it. */
+    if (tok->flags & FH_TOKEN_PART)
+        return 0;
+    if (!(tok->flags & FH_TOKEN_VARIANT) || c->q->nwords == 0)
+        c->status = start_word(c->q, tok);
+    if (c->status == FH_OK)
+        c->status = add_token_terms(c, tok);
+    return c->status != FH_OK;
+}
+
+fh_status fh_query_parse(fh_analyzer *an, const char *text, size_t len, fh_parsed_query *out,
+                         fh_error *err)
+{
+    memset(out, 0, sizeof *out);
+    parse_ctx c = {out, FH_BUF_INIT, FH_OK};
+    fh_status st = fh_analyze(an, text, len, on_query_token, &c, err);
+    fh_buf_free(&c.term);
+    if (st == FH_OK && c.status != FH_OK)
+        st = fh_error_set(err, c.status, "out of memory parsing the query");
+    if (st != FH_OK)
+        fh_parsed_query_free(out);
+    return st;
+}
+
+static void free_list(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
+void fh_parsed_query_free(fh_parsed_query *q)
+{
+    for (size_t i = 0; i < q->nwords; i++) {
+        free(q->words[i].text);
+        free_list(q->words[i].exact, q->words[i].nexact);
+        free_list(q->words[i].stems, q->words[i].nstems);
+    }
+    free(q->words);
+    memset(q, 0, sizeof *q);
+}
+
+static void free_queries(fh_query **qs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fh_query_free(qs[i]);
+}
+
+/* SYNONYM over terms (a single term stays a plain term). */
+static fh_status synonym_of(char *const *terms, size_t n, uint32_t pos, fh_query **out,
+                            fh_error *err)
+{
+    if (n == 1)
+        return fh_query_term(terms[0], strlen(terms[0]), 1, pos, out, err);
+    fh_query **subs = calloc(n, sizeof *subs);
+    if (subs == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    fh_status st = FH_OK;
+    for (size_t i = 0; i < n && st == FH_OK; i++)
+        st = fh_query_term(terms[i], strlen(terms[i]), 1, pos, &subs[i], err);
+    if (st == FH_OK)
+        st = fh_query_combine(FH_Q_SYNONYM, subs, n, 0, out, err);
+    free_queries(subs, n);
+    free(subs);
+    return st;
+}
+
+static fh_status word_query(const fh_query_word *w, uint32_t pos, fh_query **out, fh_error *err)
+{
+    fh_query *parts[2] = {NULL, NULL};
+    fh_status st = synonym_of(w->exact, w->nexact, pos, &parts[0], err);
+    if (st != FH_OK || w->nstems == 0) {
+        *out = parts[0];
+        return st;
+    }
+    st = synonym_of(w->stems, w->nstems, pos, &parts[1], err);
+    if (st == FH_OK)
+        st = fh_query_combine(FH_Q_OR, parts, 2, 0, out, err);
+    free_queries(parts, 2);
+    return st;
+}
+
+fh_status fh_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_query **out,
+                         fh_error *err)
+{
+    if (q->nwords == 0)
+        return fh_query_combine(FH_Q_OR, NULL, 0, 0, out, err);
+    fh_query **subs = calloc(q->nwords, sizeof *subs);
+    if (subs == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    fh_status st = FH_OK;
+    for (size_t i = 0; i < q->nwords && st == FH_OK; i++)
+        st = word_query(&q->words[i], (uint32_t)i + 1, &subs[i], err);
+    if (st == FH_OK)
+        st = fh_query_combine(mode == FH_MATCH_ALL ? FH_Q_AND : FH_Q_OR, subs, q->nwords, 0, out,
+                              err);
+    free_queries(subs, q->nwords);
+    free(subs);
+    return st;
+}
+
+int fh_query_match_token(const fh_parsed_query *q, const fh_token *tok)
+{
+    for (size_t i = 0; i < q->nwords; i++) {
+        const fh_query_word *w = &q->words[i];
+        if (has_term(w->exact, w->nexact, tok->form, tok->form_len))
+            return (int)i;
+        for (size_t k = 0; tok->stem && k < w->nstems; k++) {
+            const char *s = w->stems[k] + strlen(FH_PREFIX_STEM);
+            if (strlen(s) == tok->stem_len && memcmp(s, tok->stem, tok->stem_len) == 0)
+                return (int)i;
+        }
+    }
+    return -1;
+}

@@ -39,7 +39,8 @@ typedef enum {
 /* ---- databases ---- */
 
 fh_status fh_db_open(const char *path, fh_db_mode mode, fh_db **out, fh_error *err);
-/* Closing a writer commits nothing: call fh_db_commit() first. */
+/* Closing a writer commits nothing (a writer always works inside a
+ * transaction): call fh_db_commit() first. */
 void fh_db_close(fh_db *db);
 /* Readers: catch up with the latest committed state. */
 fh_status fh_db_reopen(fh_db *db, fh_error *err);
@@ -102,6 +103,7 @@ typedef enum {
     FH_Q_NEAR       /* subqueries in any order, within `window` positions */
 } fh_query_op;
 
+/* An empty term matches nothing (Xapian would read it as "every document"). */
 fh_status fh_query_term(const char *term, size_t len, unsigned wqf, uint32_t pos,
                         fh_query **out, fh_error *err);
 fh_status fh_query_combine(fh_query_op op, fh_query *const *subs, size_t n, unsigned window,
@@ -143,7 +145,8 @@ double fh_mset_weight(const fh_mset *m, size_t i);
 /* Document data blob of hit i; valid until fh_mset_free. */
 const char *fh_mset_data(const fh_mset *m, size_t i, size_t *len);
 /* Number of query terms hit i contains, and the k-th of them (Xapian's
- * matching terms, in query order); valid until fh_mset_free. */
+ * matching terms, ordered by the query positions given to fh_query_term,
+ * then bytewise); valid until fh_mset_free. */
 size_t fh_mset_term_count(const fh_mset *m, size_t i);
 const char *fh_mset_term(const fh_mset *m, size_t i, size_t k, size_t *len);
 void fh_mset_free(fh_mset *m);

@@ -1,0 +1,47 @@
+/*
+ * docdata.h - the stored fields of a document (the Xapian data blob): what
+ * the indexer writes and the searcher reads back for titles, snippets and
+ * metadata.  The encoding is a JSON object, so it stays readable with
+ * standard tools (xapian-delve -d) and can grow fields compatibly.
+ */
+#ifndef FIHRIS_DOCDATA_H
+#define FIHRIS_DOCDATA_H
+
+#include <stddef.h>
+
+#include "fihris/buf.h"
+#include "fihris/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Fields of one document.  Strings are UTF-8; NULL means absent.  title and
+ * body carry lengths because they may be large. */
+typedef struct {
+    const char *id;
+    const char *title;
+    size_t title_len;
+    const char *body;
+    size_t body_len;
+    const char *url, *date, *source, *lang, *path;
+} fh_docdata;
+
+/* Encode d (appended to out). */
+fh_status fh_docdata_encode(const fh_docdata *d, fh_buf *out, fh_error *err);
+
+/* Decoded stored fields; owns its strings (absent fields are NULL, title and
+ * body are never NULL).  Free with fh_stored_free. */
+typedef struct {
+    char *id, *title, *body, *url, *date, *source, *lang, *path;
+    size_t title_len, body_len;
+} fh_stored;
+
+fh_status fh_docdata_decode(const char *data, size_t len, fh_stored *out, fh_error *err);
+void fh_stored_free(fh_stored *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * indexer.h - adding, replacing and deleting documents in a Fihris database.
+ *
+ * A document's identity is its id (the JSONL "id", else its path).  Indexing
+ * an id again replaces its document; a document whose content digest has not
+ * changed since the last run is left alone ("unchanged").  Changes are
+ * committed in batches, so an interrupted run leaves a database holding every
+ * batch committed before it, and the next run completes the work.  Problems
+ * with individual files are counted and reported, never fatal.
+ */
+#ifndef FIHRIS_INDEXER_H
+#define FIHRIS_INDEXER_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fihris/error.h"
+#include "fihris/reader.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    const char *db_path;
+    unsigned batch_docs;  /* commit after this many changed documents */
+    size_t batch_bytes;   /* ... or this many bytes of changed text */
+    int progress;         /* draw a live progress line on `log` */
+    FILE *log;            /* notices and progress (stderr when NULL) */
+    /* Set asynchronously (by a signal handler) to stop after committing. */
+    const volatile sig_atomic_t *interrupted;
+} fh_index_opts;
+
+void fh_index_opts_init(fh_index_opts *opts);
+
+typedef struct {
+    fh_notice_kind kind;
+    char *reason;
+    size_t count;
+} fh_reason;
+
+typedef struct {
+    size_t files, added, replaced, unchanged, skipped, failed, warnings;
+    size_t dropped_terms; /* terms too long for the index */
+    uint64_t bytes;       /* bytes of input read */
+    double seconds;
+    int interrupted;
+    fh_reason *reasons;   /* why files or documents were skipped, failed or repaired */
+    size_t nreasons;
+} fh_index_stats;
+
+/* Index the files under paths into opts->db_path (created if absent). */
+fh_status fh_index_paths(const fh_index_opts *opts, const char *const *paths, size_t n,
+                         fh_index_stats *stats, fh_error *err);
+
+/* Remove the documents with the given ids; counts those found and missing. */
+fh_status fh_delete_documents(const char *db_path, const char *const *ids, size_t n,
+                              size_t *deleted, size_t *missing, fh_error *err);
+
+/* The summary a user reads at the end of a run. */
+void fh_index_stats_print(const fh_index_stats *stats, FILE *out);
+void fh_index_stats_free(fh_index_stats *stats);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

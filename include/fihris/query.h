@@ -1,0 +1,58 @@
+/*
+ * query.h - from what a user typed to a Xapian query.
+ *
+ * The query text goes through the same analyzer as documents (analyze.h),
+ * and the resulting tokens are named with the same term scheme (terms.h).
+ * Each query word becomes OR(exact form, stem): a document with the exact
+ * form collects both weights, so exact matches rank above stem-only ones.
+ * A word spelled two ways (dagger alef) counts its spellings as one term
+ * (OP_SYNONYM).  A compound such as GPT-4 is searched as a whole.
+ */
+#ifndef FIHRIS_QUERY_H
+#define FIHRIS_QUERY_H
+
+#include <stddef.h>
+
+#include "fihris/analyze.h"
+#include "fihris/db.h"
+#include "fihris/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One query word: its exact-form terms and stem terms (NUL-terminated,
+ * owned by the parsed query). */
+typedef struct {
+    char *text;   /* the word as analyzed (its first exact form) */
+    char **exact;
+    size_t nexact;
+    char **stems; /* with the stem prefix */
+    size_t nstems;
+} fh_query_word;
+
+typedef struct {
+    fh_query_word *words;
+    size_t nwords;
+} fh_parsed_query;
+
+fh_status fh_query_parse(fh_analyzer *an, const char *text, size_t len, fh_parsed_query *out,
+                         fh_error *err);
+void fh_parsed_query_free(fh_parsed_query *q);
+
+typedef enum { FH_MATCH_ALL, FH_MATCH_ANY } fh_match_mode;
+
+/* The Xapian query: every word (FH_MATCH_ALL) or any word (FH_MATCH_ANY).
+ * An empty parsed query yields a query matching nothing. */
+fh_status fh_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_query **out,
+                         fh_error *err);
+
+/* Which word of q a document token matches, or -1: the token's exact form
+ * or its stem is one of the word's terms. */
+int fh_query_match_token(const fh_parsed_query *q, const fh_token *tok);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * search.h - one search, from query text to ranked hits with snippets: the
+ * code path that the `search` command (and any server) shares.
+ *
+ * Plain words must all appear in a document (each word by any of its forms);
+ * when no document holds them all, the search falls back to ranked matching
+ * of any word and says so (matched_any).  Ranking is Xapian's BM25.
+ */
+#ifndef FIHRIS_SEARCH_H
+#define FIHRIS_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fihris/error.h"
+#include "fihris/snippet.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fh_searcher fh_searcher;
+
+/* Open db_path read-only.  FH_ERR_NOT_FOUND when there is no database. */
+fh_status fh_searcher_open(const char *db_path, fh_searcher **out, fh_error *err);
+void fh_searcher_close(fh_searcher *s);
+
+typedef struct {
+    const char *query;
+    size_t query_len;
+    uint32_t offset;      /* first rank to return (0-based) */
+    uint32_t count;       /* hits wanted */
+    double k1, b;         /* BM25 parameters */
+    fh_mark_style marks;  /* highlighting in snippet and title_marked */
+    size_t snippet_words; /* passage length in words */
+} fh_search_request;
+
+void fh_search_request_init(fh_search_request *req);
+
+/* Limits that keep a single request cheap. */
+#define FH_SEARCH_MAX_COUNT 1000u
+#define FH_SEARCH_MAX_QUERY_BYTES 10000u
+
+typedef struct {
+    unsigned rank;  /* 1-based */
+    double score;
+    char *id, *title, *title_marked, *snippet;
+    char *url, *date, *source, *lang; /* NULL when absent */
+} fh_hit;
+
+typedef struct {
+    fh_hit *hits;
+    size_t nhits;
+    uint32_t estimated;   /* Xapian's estimate of all matches */
+    double elapsed_ms;
+    int matched_any;      /* no document had every word: any-word results */
+    size_t nwords;        /* query words after analysis (0: nothing searchable) */
+} fh_search_result;
+
+fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_result *out,
+                    fh_error *err);
+void fh_search_result_free(fh_search_result *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

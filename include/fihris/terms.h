@@ -1,0 +1,65 @@
+/*
+ * terms.h - how analyzed text becomes Xapian terms: the index's vocabulary,
+ * shared by the indexer (which adds terms) and the searcher (which asks for
+ * them), so the two can never disagree.
+ *
+ * Scheme (Xapian's convention: prefixes are capitals, terms are case-folded):
+ *   form          exact normalized form, with positions (title and body)
+ *   Z<stem>       stem, without positions (title and body)
+ *   S<form>       exact form in the title, with positions (title: searches)
+ *   Q<id>         unique document id (ids too long for a term are hashed)
+ *   XSRC<source>, L<lang>, Y<yyyy>, M<yyyymm>, D<yyyymmdd>: filters, wdf 0
+ * Title words count FH_TITLE_WDF times, so a match in the title weighs more
+ * than one in the body.  Body positions start FH_BODY_POS_GAP after the last
+ * title position, so that no phrase spans the two.
+ */
+#ifndef FIHRIS_TERMS_H
+#define FIHRIS_TERMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fihris/analyze.h"
+#include "fihris/buf.h"
+#include "fihris/db.h"
+#include "fihris/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FH_PREFIX_STEM "Z"
+#define FH_PREFIX_TITLE "S"
+#define FH_PREFIX_ID "Q"
+#define FH_PREFIX_SOURCE "XSRC"
+#define FH_PREFIX_LANG "L"
+#define FH_PREFIX_YEAR "Y"
+#define FH_PREFIX_MONTH "M"
+#define FH_PREFIX_DAY "D"
+
+enum {
+    FH_SLOT_DATE = 0,  /* "YYYYMMDD" (month/day 00 when unknown), for sorting and ranges */
+    FH_SLOT_DIGEST = 1 /* content digest, to skip unchanged documents */
+};
+
+enum { FH_TITLE_WDF = 3, FH_BODY_POS_GAP = 100 };
+
+typedef enum { FH_FIELD_TITLE, FH_FIELD_BODY } fh_field;
+
+/* Exact-form term of a token (replaces out's content). */
+fh_status fh_term_exact(const fh_token *tok, fh_buf *out);
+/* Stem term of a token; FH_ERR_NOT_FOUND when the token has no stem. */
+fh_status fh_term_stem(const fh_token *tok, fh_buf *out);
+/* The unique id term of a document id. */
+fh_status fh_term_id(const char *id, fh_buf *out);
+
+/* Analyze text and add its terms to doc, starting at word position
+ * first_pos; *next_pos receives the position after the last word. */
+fh_status fh_index_text(fh_analyzer *an, fh_doc *doc, fh_field field, const char *text,
+                        size_t len, uint32_t first_pos, uint32_t *next_pos, fh_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * search.c - running a search and turning Xapian's hits into displayable
+ * results (see search.h).
+ */
+#include "fihris/search.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fihris/analyze.h"
+#include "fihris/db.h"
+#include "fihris/docdata.h"
+#include "fihris/query.h"
+
+struct fh_searcher {
+    fh_db *db;
+    fh_analyzer *an;
+};
+
+enum { TITLE_WORDS = 64 };
+
+fh_status fh_searcher_open(const char *db_path, fh_searcher **out, fh_error *err)
+{
+    fh_searcher *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    fh_status st = fh_db_open(db_path, FH_DB_READ, &s->db, err);
+    if (st == FH_OK)
+        st = fh_analyzer_new(&s->an, err);
+    if (st != FH_OK) {
+        fh_searcher_close(s);
+        return st;
+    }
+    *out = s;
+    return FH_OK;
+}
+
+void fh_searcher_close(fh_searcher *s)
+{
+    if (s == NULL)
+        return;
+    fh_db_close(s->db);
+    fh_analyzer_free(s->an);
+    free(s);
+}
+
+void fh_search_request_init(fh_search_request *req)
+{
+    memset(req, 0, sizeof *req);
+    req->count = 10;
+    req->k1 = 1.2;
+    req->b = 0.75;
+    req->marks = FH_MARK_PLAIN;
+    req->snippet_words = 30;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static fh_status run_query(fh_searcher *s, const fh_parsed_query *pq, fh_match_mode mode,
+                           const fh_search_request *req, fh_mset **out, fh_error *err)
+{
+    fh_query *q = NULL;
+    fh_status st = fh_query_build(pq, mode, &q, err);
+    if (st != FH_OK)
+        return st;
+    fh_search_opts opts;
+    fh_search_opts_init(&opts);
+    opts.bm25_k1 = req->k1;
+    opts.bm25_b = req->b;
+    opts.offset = req->offset;
+    opts.count = req->count;
+    st = fh_db_search(s->db, q, &opts, out, err);
+    fh_query_free(q);
+    return st;
+}
+
+/* An empty page may just lie beyond the last match: ask for the first. */
+static fh_status matches_nothing(fh_searcher *s, const fh_parsed_query *pq,
+                                 const fh_search_request *req, const fh_mset *page, int *none,
+                                 fh_error *err)
+{
+    *none = fh_mset_size(page) == 0;
+    if (!*none || req->offset == 0)
+        return FH_OK;
+    fh_search_request first = *req;
+    first.offset = 0;
+    first.count = 1;
+    fh_mset *m = NULL;
+    fh_status st = run_query(s, pq, FH_MATCH_ALL, &first, &m, err);
+    if (st == FH_OK)
+        *none = fh_mset_size(m) == 0;
+    fh_mset_free(m);
+    return st;
+}
+
+static char *steal_or_empty(fh_buf *b)
+{
+    return fh_buf_steal(b);
+}
+
+static fh_status fill_hit(fh_searcher *s, const fh_parsed_query *pq, const fh_search_request *req,
+                          const fh_mset *m, size_t i, fh_hit *hit, fh_error *err)
+{
+    size_t len;
+    const char *data = fh_mset_data(m, i, &len);
+    fh_stored d;
+    fh_status st = fh_docdata_decode(data, len, &d, err);
+    if (st != FH_OK)
+        return st;
+    fh_buf snippet = FH_BUF_INIT, title = FH_BUF_INIT;
+    st = fh_snippet(s->an, pq, d.body, d.body_len, req->snippet_words, req->marks, &snippet, err);
+    if (st == FH_OK)
+        st = fh_snippet(s->an, pq, d.title, d.title_len, TITLE_WORDS, req->marks, &title, err);
+    hit->rank = req->offset + (unsigned)i + 1;
+    hit->score = fh_mset_weight(m, i);
+    hit->snippet = steal_or_empty(&snippet);
+    hit->title_marked = steal_or_empty(&title);
+    hit->id = d.id;
+    hit->title = d.title;
+    hit->url = d.url;
+    hit->date = d.date;
+    hit->source = d.source;
+    hit->lang = d.lang;
+    free(d.body);
+    free(d.path);
+    return st;
+}
+
+static fh_status collect_hits(fh_searcher *s, const fh_parsed_query *pq,
+                              const fh_search_request *req, const fh_mset *m,
+                              fh_search_result *out, fh_error *err)
+{
+    size_t n = fh_mset_size(m);
+    out->estimated = fh_mset_estimated(m);
+    if (n == 0)
+        return FH_OK;
+    out->hits = calloc(n, sizeof *out->hits);
+    if (out->hits == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    fh_status st = FH_OK;
+    for (size_t i = 0; i < n && st == FH_OK; i++) {
+        st = fill_hit(s, pq, req, m, i, &out->hits[i], err);
+        out->nhits = i + 1;
+    }
+    return st;
+}
+
+static fh_status check_request(const fh_search_request *req, fh_error *err)
+{
+    if (req->query_len > FH_SEARCH_MAX_QUERY_BYTES)
+        return fh_error_set(err, FH_ERR_INVALID, "query too long (%zu bytes, limit %u)",
+                            req->query_len, FH_SEARCH_MAX_QUERY_BYTES);
+    if (req->count > FH_SEARCH_MAX_COUNT)
+        return fh_error_set(err, FH_ERR_INVALID, "too many results asked for (%u, limit %u)",
+                            req->count, FH_SEARCH_MAX_COUNT);
+    if (!(req->k1 >= 0) || !(req->b >= 0 && req->b <= 1))
+        return fh_error_set(err, FH_ERR_INVALID, "BM25 needs k1 >= 0 and 0 <= b <= 1");
+    return FH_OK;
+}
+
+fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_result *out,
+                    fh_error *err)
+{
+    memset(out, 0, sizeof *out);
+    double t0 = now_ms();
+    fh_status st = check_request(req, err);
+    if (st != FH_OK)
+        return st;
+    fh_parsed_query pq;
+    st = fh_query_parse(s->an, req->query, req->query_len, &pq, err);
+    if (st != FH_OK)
+        return st;
+    out->nwords = pq.nwords;
+    fh_mset *m = NULL;
+    st = run_query(s, &pq, FH_MATCH_ALL, req, &m, err);
+    int none = 0;
+    if (st == FH_OK && fh_mset_size(m) == 0 && pq.nwords > 1)
+        st = matches_nothing(s, &pq, req, m, &none, err);
+    if (st == FH_OK && none) {
+        fh_mset_free(m);
+        m = NULL;
+        out->matched_any = 1;
+        st = run_query(s, &pq, FH_MATCH_ANY, req, &m, err);
+    }
+    if (st == FH_OK)
+        st = collect_hits(s, &pq, req, m, out, err);
+    fh_mset_free(m);
+    fh_parsed_query_free(&pq);
+    out->elapsed_ms = now_ms() - t0;
+    return st;
+}
+
+void fh_search_result_free(fh_search_result *r)
+{
+    for (size_t i = 0; i < r->nhits; i++) {
+        fh_hit *h = &r->hits[i];
+        free(h->id);
+        free(h->title);
+        free(h->title_marked);
+        free(h->snippet);
+        free(h->url);
+        free(h->date);
+        free(h->source);
+        free(h->lang);
+    }
+    free(r->hits);
+    memset(r, 0, sizeof *r);
+}
