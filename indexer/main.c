@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
 #include "fihris/buf.h"
 #include "fihris/indexer.h"
 #include "fihris/paths.h"
@@ -138,6 +140,7 @@ int main(int argc, char **argv)
         free(o.args);
         return r > 0 ? 0 : EXIT_USAGE;
     }
+    xmlInitParser(); /* once, before any reader runs */
     fh_buf db = FH_BUF_INIT;
     fh_error err;
     int code;
@@ -149,5 +152,6 @@ int main(int argc, char **argv)
     }
     fh_buf_free(&db);
     free(o.args);
+    xmlCleanupParser();
     return code;
 }

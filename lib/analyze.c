@@ -365,6 +365,45 @@ static uint32_t language_suffix(const fh_normalized *n, uint32_t b)
     return len;
 }
 
+/* Does the piece hold joiners inside it?  ICU keeps some compounds as one
+ * word (user@example.com, openai.com, e.g): their pieces are split here. */
+static int has_inner_joiner(const uint16_t *t, const piece *p)
+{
+    if (p->cls != CLASS_LATIN)
+        return 0;
+    for (uint32_t i = p->a + 1; i + 1 < p->b; i++)
+        if (is_joiner(t[i]) && t[i] != '-')
+            return 1;
+    return 0;
+}
+
+/* Emit the alphanumeric runs of p as parts; returns the next position. */
+static uint32_t emit_parts(emitter *e, const piece *p, uint32_t pos)
+{
+    const uint16_t *t = e->an->norm.text;
+    if (!has_inner_joiner(t, p)) {
+        emit_piece(e, p, FH_TOKEN_PART, pos);
+        return pos + 1;
+    }
+    uint32_t i = p->a;
+    while (i < p->b) {
+        while (i < p->b && is_joiner(t[i]))
+            i++;
+        uint32_t start = i;
+        char_class cls = CLASS_DIGIT;
+        while (i < p->b && !is_joiner(t[i])) {
+            if (!(t[i] >= '0' && t[i] <= '9'))
+                cls = CLASS_LATIN;
+            i++;
+        }
+        if (i > start) {
+            piece run = {start, i, cls};
+            emit_piece(e, &run, FH_TOKEN_PART, pos++);
+        }
+    }
+    return pos;
+}
+
 /* Emit pieces[i..j) as one compound followed by its parts; returns j. */
 static size_t emit_group(emitter *e, size_t i)
 {
@@ -375,7 +414,7 @@ static size_t emit_group(emitter *e, size_t i)
         j++;
     uint32_t end = an->pieces[j - 1].b;
     uint32_t suffix = joinable(&an->pieces[j - 1]) ? language_suffix(&an->norm, end) : 0;
-    if (j - i == 1 && suffix == 0) {
+    if (j - i == 1 && suffix == 0 && !has_inner_joiner(t, &an->pieces[i])) {
         emit_piece(e, &an->pieces[i], 0, e->pos++);
         return j;
     }
@@ -386,7 +425,7 @@ static size_t emit_group(emitter *e, size_t i)
             script = FH_SCRIPT_LATIN;
     emit_plain(e, &whole, script, FH_TOKEN_COMPOUND, e->pos);
     for (size_t k = i; k < j; k++)
-        emit_piece(e, &an->pieces[k], FH_TOKEN_PART, e->pos++);
+        e->pos = emit_parts(e, &an->pieces[k], e->pos);
     return j;
 }
 

@@ -9,6 +9,7 @@
  */
 #include "fihris/db.h"
 
+#include <cstdlib>
 #include <cerrno>
 #include <memory>
 #include <new>
@@ -120,7 +121,7 @@ fh_status guard(fh_error *err, const char *action, const char *const &where, Bod
         return xapian_failure(err, FH_ERR_CORRUPT, action, where, e);
     } catch (const Xapian::DatabaseOpeningError &e) {
         if (path_missing(where))
-            return fh_error_set(err, FH_ERR_NOT_FOUND, "no database at %s", where);
+            return fh_error_set(err, FH_ERR_NOT_FOUND, "no database at %s", str(where));
         /* An OS error (permissions...) is I/O; otherwise the content is bad. */
         fh_status st = e.get_error_string() ? FH_ERR_IO : FH_ERR_CORRUPT;
         return xapian_failure(err, st, action, where, e);

@@ -13,9 +13,11 @@
  *                        body = the rest
  *   .html .htm          title = <title> (else the first <h1>), body = the visible
  *                        text; script, style, noscript and template dropped
- *   .jsonl              one JSON object per line: "id", "title", "body"
- *                        required strings; "url", "date" (ISO 8601), "source",
- *                        "lang" optional strings
+ *   .jsonl              one JSON object per line: "id" and "body" required
+ *                        strings; "title" optional (empty when absent); "url",
+ *                        "date" (ISO 8601), "source", "lang" optional strings
+ * For whole files the id is the path, with invalid UTF-8 replaced by U+FFFD
+ * (and a warning).
  * Anything else is skipped (FH_NOTICE_SKIPPED, "unsupported file type").
  */
 #ifndef FIHRIS_READER_H
@@ -43,7 +45,7 @@ typedef struct {
     const char *date;   /* normalized "YYYY-MM-DD", "YYYY-MM" or "YYYY"; NULL when absent */
     const char *source; /* NULL when absent */
     const char *lang;   /* NULL when absent */
-    const char *path;   /* the file it came from */
+    const char *path;   /* the file it came from, as given (file system bytes) */
     size_t line;        /* JSONL line number (1-based); 0 for whole files */
 } fh_document;
 
