@@ -1,32 +1,39 @@
 /*
- * indexer.c - the indexing run: files -> documents -> analyzed Xapian
- * documents, committed in batches (see indexer.h).
+ * indexer.c - an indexing run: walking the input, reading documents, handing
+ * them to one writer or to a pool of shard writers, and reporting progress
+ * and problems (see indexer.h).
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "fihris/indexer.h"
 
+#include <errno.h>
+#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "fihris/analyze.h"
 #include "fihris/buf.h"
 #include "fihris/db.h"
-#include "fihris/docdata.h"
 #include "fihris/paths.h"
+#include "fihris/pool.h"
 #include "fihris/terms.h"
+#include "fihris/writer.h"
 
-enum { PROGRESS_INTERVAL_MS = 200 };
+enum { PROGRESS_INTERVAL_MS = 200, MAX_JOBS = 64 };
+
+/* Below this much input a parallel build costs more than it saves. */
+#define PARALLEL_MIN_BYTES (4u * 1024u * 1024u)
 
 typedef struct {
     const fh_index_opts *opts;
     fh_index_stats *stats;
-    fh_db *db;
-    fh_analyzer *an;
-    fh_buf id_term, digest, stored, scratch;
-    unsigned pending_docs;
-    size_t pending_bytes;
-    uint64_t done_bytes;     /* bytes of the files already finished */
-    uint64_t file_bytes;     /* bytes of documents read from the current file */
+    fh_writer *writer; /* one writer, or ... */
+    fh_pool *pool;     /* ... shard writers */
+    size_t docs_read;
+    uint64_t done_bytes; /* bytes of the files already finished */
+    uint64_t file_bytes; /* bytes of documents read from the current file */
     uint64_t file_size;
     uint64_t total_bytes;
     double start, last_draw;
@@ -47,6 +54,7 @@ void fh_index_opts_init(fh_index_opts *opts)
     memset(opts, 0, sizeof *opts);
     opts->batch_docs = 2000;
     opts->batch_bytes = 32u * 1024u * 1024u;
+    opts->jobs = 1;
 }
 
 static FILE *log_of(const run *r)
@@ -84,9 +92,8 @@ static void draw_progress(run *r, int force)
     double rate = secs > 0 ? mb / secs : 0;
     char eta[16];
     format_eta(eta, sizeof eta, rate > 0 ? (r->total_bytes / 1e6 - mb) / rate : -1);
-    const fh_index_stats *s = r->stats;
-    fprintf(log_of(r), "\r\033[K%zu docs  %.1f/%.1f MB  %.1f MB/s  ETA %s",
-            s->added + s->replaced + s->unchanged, mb, r->total_bytes / 1e6, rate, eta);
+    fprintf(log_of(r), "\r\033[K%zu docs  %.1f/%.1f MB  %.1f MB/s  ETA %s", r->docs_read, mb,
+            r->total_bytes / 1e6, rate, eta);
     fflush(log_of(r));
     r->progress_drawn = 1;
 }
@@ -114,16 +121,14 @@ static void count_reason(fh_index_stats *s, fh_notice_kind kind, const char *msg
         }
     }
     fh_reason *grown = realloc(s->reasons, (s->nreasons + 1) * sizeof *grown);
-    char *text = malloc(n + 1);
-    if (grown == NULL || text == NULL) {
-        free(text);
-        if (grown)
-            s->reasons = grown;
+    if (grown == NULL)
         return;
-    }
+    s->reasons = grown;
+    char *text = malloc(n + 1);
+    if (text == NULL)
+        return;
     memcpy(text, msg, n);
     text[n] = '\0';
-    s->reasons = grown;
     s->reasons[s->nreasons++] = (fh_reason){kind, text, 1};
 }
 
@@ -150,164 +155,28 @@ static void on_notice(void *ctx, fh_notice_kind kind, const char *path, size_t l
         r->stats->failed++;
 }
 
-/* ---- building documents ---- */
+/* ---- reading ---- */
 
-static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
+static int interrupted(const run *r)
 {
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    /* a separator, so that ("ab","c") and ("a","bc") differ */
-    h ^= 0xFF;
-    return h * 0x100000001b3ULL;
-}
-
-static void compute_digest(const fh_document *d, fh_buf *out)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    const char *fields[] = {FH_ANALYSIS_VERSION, d->id, d->url, d->date, d->source, d->lang};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        h = fnv1a(h, fields[i] ? fields[i] : "", fields[i] ? strlen(fields[i]) : 0);
-    h = fnv1a(h, d->title, d->title_len);
-    h = fnv1a(h, d->body, d->body_len);
-    fh_buf_reset(out);
-    fh_buf_printf(out, "%016llx", (unsigned long long)h);
-}
-
-static fh_status add_filter(fh_doc *doc, fh_buf *term, const char *prefix, const char *value,
-                            size_t len, fh_error *err)
-{
-    fh_buf_reset(term);
-    if (fh_buf_append_str(term, prefix) != FH_OK)
-        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < len; i++) {
-        char c = value[i];
-        if (fh_buf_append_char(term, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c) != FH_OK)
-            return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    }
-    return fh_doc_add_boolean(doc, term->data, term->len, err);
-}
-
-/* Filters and the sortable date value ("YYYYMMDD", unknown parts 00). */
-static fh_status add_metadata(fh_doc *doc, const fh_document *d, fh_buf *term, fh_error *err)
-{
-    fh_status st = FH_OK;
-    if (d->source)
-        st = add_filter(doc, term, FH_PREFIX_SOURCE, d->source, strlen(d->source), err);
-    if (st == FH_OK && d->lang)
-        st = add_filter(doc, term, FH_PREFIX_LANG, d->lang, strlen(d->lang), err);
-    if (st != FH_OK || d->date == NULL || strlen(d->date) < 4)
-        return st;
-    char digits[9] = "00000000";
-    size_t k = 0;
-    for (const char *p = d->date; *p && k < 8; p++)
-        if (*p >= '0' && *p <= '9')
-            digits[k++] = *p;
-    st = add_filter(doc, term, FH_PREFIX_YEAR, digits, 4, err);
-    if (st == FH_OK && k >= 6)
-        st = add_filter(doc, term, FH_PREFIX_MONTH, digits, 6, err);
-    if (st == FH_OK && k >= 8)
-        st = add_filter(doc, term, FH_PREFIX_DAY, digits, 8, err);
-    if (st == FH_OK)
-        st = fh_doc_set_value(doc, FH_SLOT_DATE, digits, 8, err);
-    return st;
-}
-
-static fh_status fill_doc(run *r, fh_doc *doc, const fh_document *d)
-{
-    uint32_t next = 0;
-    fh_status st = fh_index_text(r->an, doc, FH_FIELD_TITLE, d->title, d->title_len, 0, &next, r->err);
-    if (st == FH_OK)
-        st = fh_index_text(r->an, doc, FH_FIELD_BODY, d->body, d->body_len, next + FH_BODY_POS_GAP,
-                           NULL, r->err);
-    if (st == FH_OK)
-        st = fh_doc_add_boolean(doc, r->id_term.data, r->id_term.len, r->err);
-    if (st == FH_OK)
-        st = add_metadata(doc, d, &r->scratch, r->err);
-    if (st == FH_OK)
-        st = fh_doc_set_value(doc, FH_SLOT_DIGEST, r->digest.data, r->digest.len, r->err);
-    fh_docdata data = {d->id, d->title, d->title_len, d->body, d->body_len,
-                       d->url, d->date, d->source, d->lang, d->path};
-    fh_buf_reset(&r->stored);
-    if (st == FH_OK)
-        st = fh_docdata_encode(&data, &r->stored, r->err);
-    if (st == FH_OK)
-        st = fh_doc_set_data(doc, r->stored.data, r->stored.len, r->err);
-    return st;
-}
-
-/* ---- writing ---- */
-
-static fh_status commit_batch(run *r)
-{
-    if (r->pending_docs == 0)
-        return FH_OK;
-    fh_status st = fh_db_commit(r->db, r->err);
-    r->pending_docs = 0;
-    r->pending_bytes = 0;
-    return st;
-}
-
-static fh_status store_document(run *r, const fh_document *d, int exists)
-{
-    fh_doc *doc = fh_doc_new();
-    if (doc == NULL)
-        return fh_error_set(r->err, FH_ERR_NOMEM, "out of memory");
-    fh_status st = fill_doc(r, doc, d);
-    if (st == FH_OK)
-        st = fh_db_replace(r->db, r->id_term.data, doc, r->err);
-    if (st == FH_OK) {
-        r->stats->dropped_terms += fh_doc_dropped_terms(doc);
-        if (exists)
-            r->stats->replaced++;
-        else
-            r->stats->added++;
-        r->pending_docs++;
-        r->pending_bytes += d->title_len + d->body_len;
-    }
-    fh_doc_free(doc);
-    if (st == FH_OK && (r->pending_docs >= r->opts->batch_docs ||
-                        r->pending_bytes >= r->opts->batch_bytes))
-        st = commit_batch(r);
-    return st;
-}
-
-static fh_status index_document(run *r, const fh_document *d)
-{
-    if (fh_term_id(d->id, &r->id_term) != FH_OK)
-        return fh_error_set(r->err, FH_ERR_NOMEM, "out of memory");
-    compute_digest(d, &r->digest);
-    fh_buf_reset(&r->scratch);
-    int exists = 0;
-    fh_status st = fh_db_get_value(r->db, r->id_term.data, FH_SLOT_DIGEST, &r->scratch, &exists,
-                                   r->err);
-    if (st != FH_OK)
-        return st;
-    if (exists && r->scratch.len == r->digest.len &&
-        memcmp(r->scratch.data, r->digest.data, r->digest.len) == 0) {
-        r->stats->unchanged++;
-        return FH_OK;
-    }
-    return store_document(r, d, exists);
+    return r->opts->interrupted && *r->opts->interrupted;
 }
 
 static int on_document(void *ctx, const fh_document *d)
 {
     run *r = ctx;
-    if (r->opts->interrupted && *r->opts->interrupted)
+    if (interrupted(r))
         return 1;
-    r->fatal = index_document(r, d);
+    r->fatal = r->pool ? fh_pool_put(r->pool, d, r->err) : fh_writer_put(r->writer, d, r->err);
+    r->docs_read++;
     r->file_bytes += d->title_len + d->body_len;
     draw_progress(r, 0);
     return r->fatal != FH_OK;
 }
 
-static fh_status index_files(run *r, const fh_file_list *files, const fh_reader_sink *sink)
+static void index_files(run *r, const fh_file_list *files, const fh_reader_sink *sink)
 {
-    for (size_t i = 0; i < files->count && r->fatal == FH_OK; i++) {
-        if (r->opts->interrupted && *r->opts->interrupted)
-            break;
+    for (size_t i = 0; i < files->count && r->fatal == FH_OK && !interrupted(r); i++) {
         r->file_bytes = 0;
         r->file_size = files->sizes[i];
         fh_status st = fh_read_file(files->paths[i], sink, r->err);
@@ -317,27 +186,195 @@ static fh_status index_files(run *r, const fh_file_list *files, const fh_reader_
         r->stats->files++;
     }
     r->stats->bytes = r->done_bytes;
-    return r->fatal;
 }
 
-static fh_status open_run(run *r, fh_error *err)
+/* ---- database layout ---- */
+
+static char *joined(const char *a, const char *b)
 {
-    fh_status st = fh_make_parent_dirs(r->opts->db_path, err);
+    fh_buf buf = FH_BUF_INIT;
+    if (fh_buf_append_str(&buf, a) != FH_OK || fh_buf_append_str(&buf, b) != FH_OK) {
+        fh_buf_free(&buf);
+        return NULL;
+    }
+    return fh_buf_steal(&buf);
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void remove_tree(const char *path)
+{
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int is_regular_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Shard paths of a parallel build: DB.shards/0 .. n-1 */
+typedef struct {
+    char *dir;
+    char **paths;
+    size_t n;
+} shard_set;
+
+static void shard_set_free(shard_set *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->paths[i]);
+    free(s->paths);
+    free(s->dir);
+    memset(s, 0, sizeof *s);
+}
+
+/* How many shards an interrupted build left (their count fixes the routing). */
+static size_t existing_shards(const char *dir)
+{
+    size_t n = 0;
+    char name[32];
+    for (;; n++) {
+        snprintf(name, sizeof name, "/%zu", n);
+        char *p = joined(dir, name);
+        int there = p && exists(p);
+        free(p);
+        if (!there)
+            return n;
+    }
+}
+
+static fh_status make_shard_set(const char *db, size_t jobs, shard_set *s, fh_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->dir = joined(db, ".shards");
+    if (s->dir == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    size_t have = existing_shards(s->dir);
+    size_t n = have ? have : jobs;
+    if (mkdir(s->dir, 0777) != 0 && errno != EEXIST)
+        return fh_error_set(err, FH_ERR_IO, "cannot create %s: %s", s->dir, strerror(errno));
+    if ((s->paths = calloc(n, sizeof *s->paths)) == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    for (; s->n < n; s->n++) {
+        char name[32];
+        snprintf(name, sizeof name, "/%zu", s->n);
+        if ((s->paths[s->n] = joined(s->dir, name)) == NULL)
+            return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    }
+    return FH_OK;
+}
+
+/* DB as a Xapian stub file naming the shards, relative to its directory. */
+static fh_status write_stub(const char *db, const shard_set *s, fh_error *err)
+{
+    const char *base = strrchr(db, '/');
+    base = base ? base + 1 : db;
+    char *tmp = joined(db, ".stub-tmp");
+    FILE *f = tmp ? fopen(tmp, "w") : NULL;
+    if (f == NULL) {
+        free(tmp);
+        return fh_error_set(err, FH_ERR_IO, "cannot write %s: %s", db, strerror(errno));
+    }
+    for (size_t i = 0; i < s->n; i++)
+        fprintf(f, "auto %s.shards/%zu\n", base, i);
+    int bad = fclose(f) != 0 || rename(tmp, db) != 0;
+    free(tmp);
+    return bad ? fh_error_set(err, FH_ERR_IO, "cannot write %s: %s", db, strerror(errno)) : FH_OK;
+}
+
+/* Compact the shards into one database and put it in place of the stub. */
+static fh_status merge_shards(const char *db, shard_set *s, fh_error *err)
+{
+    char *tmp = joined(db, ".compacting");
+    if (tmp == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    remove_tree(tmp);
+    fh_status st = fh_db_compact((const char *const *)s->paths, s->n, tmp, err);
+    if (st == FH_OK && (unlink(db) != 0 || rename(tmp, db) != 0))
+        st = fh_error_set(err, FH_ERR_IO, "cannot move the merged database to %s: %s", db,
+                          strerror(errno));
     if (st == FH_OK)
-        st = fh_db_open(r->opts->db_path, FH_DB_WRITE, &r->db, err);
-    if (st == FH_OK)
-        st = fh_analyzer_new(&r->an, err);
+        remove_tree(s->dir);
+    free(tmp);
     return st;
 }
 
-static void close_run(run *r)
+static int wants_parallel(const fh_index_opts *opts, uint64_t total_bytes)
 {
-    fh_analyzer_free(r->an);
-    fh_db_close(r->db);
-    fh_buf_free(&r->id_term);
-    fh_buf_free(&r->digest);
-    fh_buf_free(&r->stored);
-    fh_buf_free(&r->scratch);
+    const char *db = opts->db_path;
+    if (is_regular_file(db))
+        return 1; /* an interrupted parallel build */
+    return opts->jobs > 1 && !exists(db) && total_bytes >= PARALLEL_MIN_BYTES;
+}
+
+/* ---- the run ---- */
+
+static void add_counts(fh_index_stats *s, fh_writer_counts c)
+{
+    s->added += c.added;
+    s->replaced += c.replaced;
+    s->unchanged += c.unchanged;
+    s->dropped_terms += c.dropped_terms;
+}
+
+static fh_status run_single(run *r, const fh_file_list *files, const fh_reader_sink *sink)
+{
+    const fh_index_opts *o = r->opts;
+    fh_status st = fh_writer_open(o->db_path, o->batch_docs, o->batch_bytes, &r->writer, r->err);
+    if (st != FH_OK)
+        return st;
+    index_files(r, files, sink);
+    /* Whatever happened, keep what was indexed so far. */
+    fh_error commit_err;
+    fh_status cst = fh_writer_commit(r->writer, r->fatal == FH_OK ? r->err : &commit_err);
+    add_counts(r->stats, fh_writer_get_counts(r->writer));
+    fh_writer_close(r->writer);
+    r->writer = NULL;
+    return r->fatal != FH_OK ? r->fatal : cst;
+}
+
+static fh_status run_parallel(run *r, const fh_file_list *files, const fh_reader_sink *sink)
+{
+    const fh_index_opts *o = r->opts;
+    shard_set shards;
+    fh_status st = make_shard_set(o->db_path, o->jobs > MAX_JOBS ? MAX_JOBS : o->jobs, &shards,
+                                  r->err);
+    if (st == FH_OK)
+        st = fh_pool_start((const char *const *)shards.paths, shards.n, o->batch_docs,
+                           o->batch_bytes, &r->pool, r->err);
+    if (st == FH_OK)
+        st = write_stub(o->db_path, &shards, r->err);
+    if (st == FH_OK) {
+        index_files(r, files, sink);
+        fh_writer_counts c;
+        fh_error pool_err;
+        fh_status pst = fh_pool_finish(r->pool, &c, r->fatal == FH_OK ? r->err : &pool_err);
+        r->pool = NULL;
+        add_counts(r->stats, c);
+        st = r->fatal != FH_OK ? r->fatal : pst;
+    } else if (r->pool) {
+        fh_writer_counts ignored;
+        fh_pool_finish(r->pool, &ignored, NULL);
+        r->pool = NULL;
+    }
+    /* An interrupted build keeps its stub and shards: the next run resumes. */
+    if (st == FH_OK && !interrupted(r))
+        st = merge_shards(o->db_path, &shards, r->err);
+    shard_set_free(&shards);
+    return st;
 }
 
 fh_status fh_index_paths(const fh_index_opts *opts, const char *const *paths, size_t n,
@@ -351,27 +388,18 @@ fh_status fh_index_paths(const fh_index_opts *opts, const char *const *paths, si
     r.start = now();
     fh_reader_sink sink = {on_document, on_notice, &r};
     fh_file_list files = {0};
-    fh_status st = open_run(&r, err);
+    fh_status st = fh_make_parent_dirs(opts->db_path, err);
     if (st == FH_OK)
         st = fh_collect_files(paths, n, &sink, &files, err);
     r.total_bytes = files.total_bytes;
     if (st == FH_OK)
-        st = index_files(&r, &files, &sink);
-    /* Whatever happened, keep what was indexed so far. */
-    if (r.db) {
-        fh_error commit_err;
-        fh_status cst = commit_batch(&r);
-        if (st == FH_OK)
-            st = cst;
-        else if (cst != FH_OK)
-            fh_error_set(&commit_err, cst, "commit failed");
-    }
+        st = wants_parallel(opts, files.total_bytes) ? run_parallel(&r, &files, &sink)
+                                                     : run_single(&r, &files, &sink);
     draw_progress(&r, 1);
     clear_progress(&r);
-    stats->interrupted = opts->interrupted && *opts->interrupted;
+    stats->interrupted = interrupted(&r);
     stats->seconds = now() - r.start;
     fh_file_list_free(&files);
-    close_run(&r);
     return st;
 }
 
@@ -379,6 +407,10 @@ fh_status fh_delete_documents(const char *db_path, const char *const *ids, size_
                               size_t *deleted, size_t *missing, fh_error *err)
 {
     *deleted = *missing = 0;
+    if (is_regular_file(db_path))
+        return fh_error_set(err, FH_ERR_INVALID, "%s is an unfinished indexing run: run the "
+                                                 "indexer on it again to finish, then delete",
+                            db_path);
     fh_db *db = NULL;
     fh_buf term = FH_BUF_INIT;
     fh_status st = fh_db_open(db_path, FH_DB_WRITE, &db, err);

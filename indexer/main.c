@@ -37,6 +37,8 @@ static void usage(FILE *out)
           "\n"
           "  -d, --db DB      database (default: $FIHRIS_DB, else ~/.local/share/fihris/db)\n"
           "      --batch N    commit every N changed documents (default 2000)\n"
+          "  -j, --jobs N     writer threads when building a new database\n"
+          "                   (default: one per CPU)\n"
           "      --no-progress  no live progress line\n"
           "      --delete     remove the documents with the given ids\n"
           "  -h, --help       this help\n"
@@ -48,6 +50,7 @@ static void usage(FILE *out)
 typedef struct {
     const char *db;
     unsigned batch;
+    unsigned jobs;
     int progress;
     int delete_mode;
     const char **args;
@@ -71,6 +74,9 @@ static int parse_args(int argc, char **argv, options *o)
             o->db = argv[++i];
         else if (strcmp(a, "--batch") == 0 && i + 1 < argc && atoi(argv[i + 1]) > 0)
             o->batch = (unsigned)atoi(argv[++i]);
+        else if ((strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) && i + 1 < argc &&
+                 atoi(argv[i + 1]) > 0)
+            o->jobs = (unsigned)atoi(argv[++i]);
         else if (strcmp(a, "--no-progress") == 0)
             o->progress = 0;
         else if (strcmp(a, "--delete") == 0)
@@ -111,6 +117,8 @@ static int run_index(const char *db, const options *o)
     opts.interrupted = &interrupted;
     if (o->batch)
         opts.batch_docs = o->batch;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    opts.jobs = o->jobs ? o->jobs : cpus > 0 ? (unsigned)cpus : 1;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;

@@ -48,6 +48,11 @@ fh_status fh_term_id(const char *id, fh_buf *out)
                          (unsigned long long)fnv1a(id, n / 2));
 }
 
+size_t fh_shard_of(const char *id, size_t n)
+{
+    return n <= 1 ? 0 : (size_t)(fnv1a(id, strlen(id)) % n);
+}
+
 typedef struct {
     fh_doc *doc;
     fh_field field;

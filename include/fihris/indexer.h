@@ -7,6 +7,13 @@
  * committed in batches, so an interrupted run leaves a database holding every
  * batch committed before it, and the next run completes the work.  Problems
  * with individual files are counted and reported, never fatal.
+ *
+ * A new database is built by `jobs` writers in parallel, each into its own
+ * shard under DB.shards/, while DB is a Xapian stub file listing the shards
+ * (so the database can be searched, and survives a crash, during the build);
+ * at the end the shards are compacted into one database at DB.  A run that
+ * finds such a stub finishes the interrupted build.  An existing database is
+ * updated by one writer.
  */
 #ifndef FIHRIS_INDEXER_H
 #define FIHRIS_INDEXER_H
@@ -27,6 +34,7 @@ typedef struct {
     const char *db_path;
     unsigned batch_docs;  /* commit after this many changed documents */
     size_t batch_bytes;   /* ... or this many bytes of changed text */
+    unsigned jobs;        /* writer threads for a new database (1: no parallelism) */
     int progress;         /* draw a live progress line on `log` */
     FILE *log;            /* notices and progress (stderr when NULL) */
     /* Set asynchronously (by a signal handler) to stop after committing. */

@@ -53,6 +53,10 @@ fh_status fh_term_stem(const fh_token *tok, fh_buf *out);
 /* The unique id term of a document id. */
 fh_status fh_term_id(const char *id, fh_buf *out);
 
+/* The shard (0..n-1) that holds the document with this id: a stable hash,
+ * so re-indexing or deleting a document always reaches the same shard. */
+size_t fh_shard_of(const char *id, size_t n);
+
 /* Analyze text and add its terms to doc, starting at word position
  * first_pos; *next_pos receives the position after the last word. */
 fh_status fh_index_text(fh_analyzer *an, fh_doc *doc, fh_field field, const char *text,

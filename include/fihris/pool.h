@@ -1,0 +1,39 @@
+/*
+ * pool.h - parallel indexing: documents routed by a stable hash of their id
+ * (fh_shard_of) to one of N shard writers, each running in its own thread.
+ *
+ * The same id always reaches the same shard, so a document indexed again
+ * replaces itself instead of appearing twice.  fh_pool_put copies the
+ * document and blocks while that shard's queue is full.
+ */
+#ifndef FIHRIS_POOL_H
+#define FIHRIS_POOL_H
+
+#include <stddef.h>
+
+#include "fihris/error.h"
+#include "fihris/reader.h"
+#include "fihris/writer.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fh_pool fh_pool;
+
+/* Open a writer on each of paths[0..n) and start its thread. */
+fh_status fh_pool_start(const char *const *paths, size_t n, unsigned batch_docs,
+                        size_t batch_bytes, fh_pool **out, fh_error *err);
+
+/* Queue d for its shard.  Fails (with that shard's error) once a shard failed. */
+fh_status fh_pool_put(fh_pool *p, const fh_document *d, fh_error *err);
+
+/* Let every shard finish its queue and commit, stop the threads, add up the
+ * counts into *total and free the pool.  Returns the first shard error. */
+fh_status fh_pool_finish(fh_pool *p, fh_writer_counts *total, fh_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * writer.h - one database's document writer: a document from a reader in,
+ * analyzed and stored (added, replaced, or left alone when unchanged), with
+ * commits in batches.
+ *
+ * A writer owns its database handle and its analyzer, so writers for
+ * different databases (shards) can run in different threads; one writer must
+ * not be used by two threads at once.
+ */
+#ifndef FIHRIS_WRITER_H
+#define FIHRIS_WRITER_H
+
+#include <stddef.h>
+
+#include "fihris/error.h"
+#include "fihris/reader.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fh_writer fh_writer;
+
+typedef struct {
+    size_t added, replaced, unchanged;
+    size_t dropped_terms; /* terms too long for the index */
+} fh_writer_counts;
+
+/* Open (creating if needed) the database at path for writing.  A batch is
+ * committed after batch_docs changed documents or batch_bytes of their text.
+ * FH_ERR_LOCKED when another writer holds the database. */
+fh_status fh_writer_open(const char *path, unsigned batch_docs, size_t batch_bytes,
+                         fh_writer **out, fh_error *err);
+
+/* Store d unless the database already holds it unchanged (same id, same
+ * content and same analysis version). */
+fh_status fh_writer_put(fh_writer *w, const fh_document *d, fh_error *err);
+
+/* Commit what is pending. */
+fh_status fh_writer_commit(fh_writer *w, fh_error *err);
+
+fh_writer_counts fh_writer_get_counts(const fh_writer *w);
+
+/* Close without committing what is pending since the last commit. */
+void fh_writer_close(fh_writer *w);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,223 @@
+/*
+ * pool.c - shard writers in threads, fed through bounded queues (see pool.h).
+ */
+#include "fihris/pool.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fihris/terms.h"
+
+/* Enough queued text to keep a writer busy, little enough to bound memory. */
+enum { QUEUE_MAX_BYTES = 8 * 1024 * 1024 };
+
+typedef struct queued {
+    struct queued *next;
+    size_t bytes;
+    fh_document d; /* its strings live in the same allocation */
+} queued;
+
+typedef struct {
+    fh_writer *w;
+    pthread_t thread;
+    int started;
+    pthread_mutex_t mu;
+    pthread_cond_t not_empty, not_full;
+    queued *head, *tail;
+    size_t bytes;
+    int closing;
+    fh_status status;
+    fh_error err;
+} worker;
+
+struct fh_pool {
+    worker *workers;
+    size_t n;
+};
+
+static size_t opt_len(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+/* Copy s (n bytes plus a NUL) to *at and advance; NULL stays NULL. */
+static const char *put_string(char **at, const char *s, size_t n)
+{
+    if (s == NULL)
+        return NULL;
+    char *dst = *at;
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+    *at += n + 1;
+    return dst;
+}
+
+static queued *copy_document(const fh_document *d)
+{
+    size_t strings = opt_len(d->id) + d->title_len + 1 + d->body_len + 1 + opt_len(d->url) +
+                     opt_len(d->date) + opt_len(d->source) + opt_len(d->lang) + opt_len(d->path);
+    queued *q = malloc(sizeof *q + strings);
+    if (q == NULL)
+        return NULL;
+    char *at = (char *)(q + 1);
+    q->next = NULL;
+    q->bytes = sizeof *q + strings;
+    q->d = *d;
+    q->d.id = put_string(&at, d->id, opt_len(d->id) - (d->id != NULL));
+    q->d.title = put_string(&at, d->title, d->title_len);
+    q->d.body = put_string(&at, d->body, d->body_len);
+    q->d.url = put_string(&at, d->url, opt_len(d->url) - (d->url != NULL));
+    q->d.date = put_string(&at, d->date, opt_len(d->date) - (d->date != NULL));
+    q->d.source = put_string(&at, d->source, opt_len(d->source) - (d->source != NULL));
+    q->d.lang = put_string(&at, d->lang, opt_len(d->lang) - (d->lang != NULL));
+    q->d.path = put_string(&at, d->path, opt_len(d->path) - (d->path != NULL));
+    return q;
+}
+
+static queued *take(worker *k)
+{
+    pthread_mutex_lock(&k->mu);
+    while (k->head == NULL && !k->closing)
+        pthread_cond_wait(&k->not_empty, &k->mu);
+    queued *q = k->head;
+    if (q) {
+        k->head = q->next;
+        if (k->head == NULL)
+            k->tail = NULL;
+        k->bytes -= q->bytes;
+        pthread_cond_signal(&k->not_full);
+    }
+    pthread_mutex_unlock(&k->mu);
+    return q;
+}
+
+static void set_status(worker *k, fh_status st)
+{
+    pthread_mutex_lock(&k->mu);
+    k->status = st;
+    pthread_cond_broadcast(&k->not_full);
+    pthread_mutex_unlock(&k->mu);
+}
+
+/* After a failure the queue is still drained, so the reader never waits on
+ * a shard that stopped. */
+static void *worker_main(void *arg)
+{
+    worker *k = arg;
+    fh_status st = FH_OK;
+    queued *q;
+    while ((q = take(k)) != NULL) {
+        if (st == FH_OK) {
+            st = fh_writer_put(k->w, &q->d, &k->err);
+            if (st != FH_OK)
+                set_status(k, st);
+        }
+        free(q);
+    }
+    if (st == FH_OK && (st = fh_writer_commit(k->w, &k->err)) != FH_OK)
+        set_status(k, st);
+    return NULL;
+}
+
+static fh_status start_worker(worker *k, const char *path, unsigned batch_docs,
+                              size_t batch_bytes, fh_error *err)
+{
+    pthread_mutex_init(&k->mu, NULL);
+    pthread_cond_init(&k->not_empty, NULL);
+    pthread_cond_init(&k->not_full, NULL);
+    fh_status st = fh_writer_open(path, batch_docs, batch_bytes, &k->w, err);
+    if (st != FH_OK)
+        return st;
+    if (pthread_create(&k->thread, NULL, worker_main, k) != 0)
+        return fh_error_set(err, FH_ERR_INTERNAL, "cannot start an indexing thread");
+    k->started = 1;
+    return FH_OK;
+}
+
+fh_status fh_pool_start(const char *const *paths, size_t n, unsigned batch_docs,
+                        size_t batch_bytes, fh_pool **out, fh_error *err)
+{
+    fh_pool *p = calloc(1, sizeof *p);
+    if (p == NULL || (p->workers = calloc(n, sizeof *p->workers)) == NULL) {
+        free(p);
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    }
+    p->n = n;
+    fh_status st = FH_OK;
+    for (size_t i = 0; i < n && st == FH_OK; i++)
+        st = start_worker(&p->workers[i], paths[i], batch_docs, batch_bytes, err);
+    if (st != FH_OK) {
+        fh_writer_counts ignored;
+        fh_pool_finish(p, &ignored, NULL);
+        return st;
+    }
+    *out = p;
+    return FH_OK;
+}
+
+fh_status fh_pool_put(fh_pool *p, const fh_document *d, fh_error *err)
+{
+    worker *k = &p->workers[fh_shard_of(d->id, p->n)];
+    queued *q = copy_document(d);
+    if (q == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    pthread_mutex_lock(&k->mu);
+    while (k->bytes > QUEUE_MAX_BYTES && k->status == FH_OK)
+        pthread_cond_wait(&k->not_full, &k->mu);
+    fh_status st = k->status;
+    if (st == FH_OK) {
+        if (k->tail)
+            k->tail->next = q;
+        else
+            k->head = q;
+        k->tail = q;
+        k->bytes += q->bytes;
+        q = NULL;
+        pthread_cond_signal(&k->not_empty);
+    }
+    pthread_mutex_unlock(&k->mu);
+    free(q);
+    if (st != FH_OK && err)
+        *err = k->err;
+    return st;
+}
+
+static void stop_worker(worker *k)
+{
+    pthread_mutex_lock(&k->mu);
+    k->closing = 1;
+    pthread_cond_broadcast(&k->not_empty);
+    pthread_mutex_unlock(&k->mu);
+    if (k->started)
+        pthread_join(k->thread, NULL);
+    pthread_mutex_destroy(&k->mu);
+    pthread_cond_destroy(&k->not_empty);
+    pthread_cond_destroy(&k->not_full);
+}
+
+fh_status fh_pool_finish(fh_pool *p, fh_writer_counts *total, fh_error *err)
+{
+    fh_status first = FH_OK;
+    memset(total, 0, sizeof *total);
+    for (size_t i = 0; i < p->n; i++) {
+        worker *k = &p->workers[i];
+        stop_worker(k);
+        if (k->w) {
+            fh_writer_counts c = fh_writer_get_counts(k->w);
+            total->added += c.added;
+            total->replaced += c.replaced;
+            total->unchanged += c.unchanged;
+            total->dropped_terms += c.dropped_terms;
+        }
+        if (k->status != FH_OK && first == FH_OK) {
+            first = k->status;
+            if (err)
+                *err = k->err;
+        }
+        fh_writer_close(k->w);
+    }
+    free(p->workers);
+    free(p);
+    return first;
+}

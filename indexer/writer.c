@@ -1,0 +1,198 @@
+/*
+ * writer.c - turning reader documents into Xapian documents and storing
+ * them in one database, batch by batch (see writer.h).
+ */
+#include "fihris/writer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fihris/analyze.h"
+#include "fihris/buf.h"
+#include "fihris/db.h"
+#include "fihris/docdata.h"
+#include "fihris/terms.h"
+
+struct fh_writer {
+    fh_db *db;
+    fh_analyzer *an;
+    fh_buf id_term, digest, stored, scratch;
+    unsigned batch_docs, pending_docs;
+    size_t batch_bytes, pending_bytes;
+    fh_writer_counts counts;
+};
+
+fh_status fh_writer_open(const char *path, unsigned batch_docs, size_t batch_bytes,
+                         fh_writer **out, fh_error *err)
+{
+    fh_writer *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    w->batch_docs = batch_docs ? batch_docs : 1;
+    w->batch_bytes = batch_bytes ? batch_bytes : 1;
+    fh_status st = fh_db_open(path, FH_DB_WRITE, &w->db, err);
+    if (st == FH_OK)
+        st = fh_analyzer_new(&w->an, err);
+    if (st != FH_OK) {
+        fh_writer_close(w);
+        return st;
+    }
+    *out = w;
+    return FH_OK;
+}
+
+void fh_writer_close(fh_writer *w)
+{
+    if (w == NULL)
+        return;
+    fh_analyzer_free(w->an);
+    fh_db_close(w->db);
+    fh_buf_free(&w->id_term);
+    fh_buf_free(&w->digest);
+    fh_buf_free(&w->stored);
+    fh_buf_free(&w->scratch);
+    free(w);
+}
+
+fh_writer_counts fh_writer_get_counts(const fh_writer *w)
+{
+    return w->counts;
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    /* a separator, so that ("ab","c") and ("a","bc") differ */
+    h ^= 0xFF;
+    return h * 0x100000001b3ULL;
+}
+
+static void compute_digest(const fh_document *d, fh_buf *out)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    const char *fields[] = {FH_ANALYSIS_VERSION, d->id, d->url, d->date, d->source, d->lang};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        h = fnv1a(h, fields[i] ? fields[i] : "", fields[i] ? strlen(fields[i]) : 0);
+    h = fnv1a(h, d->title, d->title_len);
+    h = fnv1a(h, d->body, d->body_len);
+    fh_buf_reset(out);
+    fh_buf_printf(out, "%016llx", (unsigned long long)h);
+}
+
+static fh_status add_filter(fh_doc *doc, fh_buf *term, const char *prefix, const char *value,
+                            size_t len, fh_error *err)
+{
+    fh_buf_reset(term);
+    if (fh_buf_append_str(term, prefix) != FH_OK)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < len; i++) {
+        char c = value[i];
+        if (fh_buf_append_char(term, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c) != FH_OK)
+            return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    }
+    return fh_doc_add_boolean(doc, term->data, term->len, err);
+}
+
+/* Filters and the sortable date value ("YYYYMMDD", unknown parts 00). */
+static fh_status add_metadata(fh_doc *doc, const fh_document *d, fh_buf *term, fh_error *err)
+{
+    fh_status st = FH_OK;
+    if (d->source)
+        st = add_filter(doc, term, FH_PREFIX_SOURCE, d->source, strlen(d->source), err);
+    if (st == FH_OK && d->lang)
+        st = add_filter(doc, term, FH_PREFIX_LANG, d->lang, strlen(d->lang), err);
+    if (st != FH_OK || d->date == NULL || strlen(d->date) < 4)
+        return st;
+    char digits[9] = "00000000";
+    size_t k = 0;
+    for (const char *p = d->date; *p && k < 8; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[k++] = *p;
+    st = add_filter(doc, term, FH_PREFIX_YEAR, digits, 4, err);
+    if (st == FH_OK && k >= 6)
+        st = add_filter(doc, term, FH_PREFIX_MONTH, digits, 6, err);
+    if (st == FH_OK && k >= 8)
+        st = add_filter(doc, term, FH_PREFIX_DAY, digits, 8, err);
+    if (st == FH_OK)
+        st = fh_doc_set_value(doc, FH_SLOT_DATE, digits, 8, err);
+    return st;
+}
+
+static fh_status fill_doc(fh_writer *w, fh_doc *doc, const fh_document *d, fh_error *err)
+{
+    uint32_t next = 0;
+    fh_status st = fh_index_text(w->an, doc, FH_FIELD_TITLE, d->title, d->title_len, 0, &next, err);
+    if (st == FH_OK)
+        st = fh_index_text(w->an, doc, FH_FIELD_BODY, d->body, d->body_len,
+                           next + FH_BODY_POS_GAP, NULL, err);
+    if (st == FH_OK)
+        st = fh_doc_add_boolean(doc, w->id_term.data, w->id_term.len, err);
+    if (st == FH_OK)
+        st = add_metadata(doc, d, &w->scratch, err);
+    if (st == FH_OK)
+        st = fh_doc_set_value(doc, FH_SLOT_DIGEST, w->digest.data, w->digest.len, err);
+    fh_docdata data = {d->id, d->title, d->title_len, d->body, d->body_len,
+                       d->url, d->date, d->source, d->lang, d->path};
+    fh_buf_reset(&w->stored);
+    if (st == FH_OK)
+        st = fh_docdata_encode(&data, &w->stored, err);
+    if (st == FH_OK)
+        st = fh_doc_set_data(doc, w->stored.data, w->stored.len, err);
+    return st;
+}
+
+fh_status fh_writer_commit(fh_writer *w, fh_error *err)
+{
+    if (w->pending_docs == 0)
+        return FH_OK;
+    fh_status st = fh_db_commit(w->db, err);
+    w->pending_docs = 0;
+    w->pending_bytes = 0;
+    return st;
+}
+
+static fh_status store(fh_writer *w, const fh_document *d, int exists, fh_error *err)
+{
+    fh_doc *doc = fh_doc_new();
+    if (doc == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    fh_status st = fill_doc(w, doc, d, err);
+    if (st == FH_OK)
+        st = fh_db_replace(w->db, w->id_term.data, doc, err);
+    if (st == FH_OK) {
+        w->counts.dropped_terms += fh_doc_dropped_terms(doc);
+        if (exists)
+            w->counts.replaced++;
+        else
+            w->counts.added++;
+        w->pending_docs++;
+        w->pending_bytes += d->title_len + d->body_len;
+    }
+    fh_doc_free(doc);
+    if (st == FH_OK && (w->pending_docs >= w->batch_docs || w->pending_bytes >= w->batch_bytes))
+        st = fh_writer_commit(w, err);
+    return st;
+}
+
+fh_status fh_writer_put(fh_writer *w, const fh_document *d, fh_error *err)
+{
+    if (fh_term_id(d->id, &w->id_term) != FH_OK)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    compute_digest(d, &w->digest);
+    fh_buf_reset(&w->scratch);
+    int exists = 0;
+    fh_status st = fh_db_get_value(w->db, w->id_term.data, FH_SLOT_DIGEST, &w->scratch, &exists,
+                                   err);
+    if (st != FH_OK)
+        return st;
+    if (exists && w->scratch.len == w->digest.len &&
+        memcmp(w->scratch.data, w->digest.data, w->digest.len) == 0) {
+        w->counts.unchanged++;
+        return FH_OK;
+    }
+    return store(w, d, exists, err);
+}
