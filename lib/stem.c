@@ -8,13 +8,31 @@
 #include "fihris/stem.h"
 
 #include <libstemmer.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Word frequencies are Zipfian, so a small memo of recent stems spares most
+ * Snowball calls (which otherwise cost a third of the analysis).  It is
+ * emptied when full rather than managed as an LRU: simpler and as good. */
+enum { CACHE_SLOTS = 1 << 16, CACHE_MAX_USED = CACHE_SLOTS * 3 / 4 };
+
+typedef struct {
+    uint64_t hash; /* 0: empty */
+    uint32_t key_off, key_len, stem_off, stem_len;
+} cache_slot;
+
+typedef struct {
+    cache_slot *slots;
+    size_t used;
+    fh_buf arena; /* keys and stems */
+} stem_cache;
 
 struct fh_stemmer {
     struct sb_stemmer *arabic;
     struct sb_stemmer *english;
     fh_buf work;
+    stem_cache cache;
 };
 
 #define AR_ALEF "\xD8\xA7"
@@ -49,8 +67,13 @@ fh_status fh_stemmer_new(fh_stemmer **out, fh_error *err)
     fh_stemmer *s = calloc(1, sizeof *s);
     if (s == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    s->cache.slots = calloc(CACHE_SLOTS, sizeof *s->cache.slots);
     s->arabic = sb_stemmer_new("arabic", "UTF_8");
     s->english = sb_stemmer_new("english", "UTF_8");
+    if (s->cache.slots == NULL) {
+        fh_stemmer_free(s);
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    }
     if (s->arabic == NULL || s->english == NULL) {
         fh_stemmer_free(s);
         return fh_error_set(err, FH_ERR_INTERNAL, "libstemmer lacks the arabic or english stemmer");
@@ -63,6 +86,8 @@ void fh_stemmer_free(fh_stemmer *s)
 {
     if (s == NULL)
         return;
+    free(s->cache.slots);
+    fh_buf_free(&s->cache.arena);
     if (s->arabic)
         sb_stemmer_delete(s->arabic);
     if (s->english)
@@ -154,7 +179,7 @@ static fh_status snowball_as_definite_noun(fh_stemmer *s, fh_buf *w)
     return fh_buf_append(w, stem, n);
 }
 
-fh_status fh_stem_arabic(fh_stemmer *s, const char *word, size_t len, fh_buf *out)
+static fh_status stem_arabic(fh_stemmer *s, const char *word, size_t len, fh_buf *out)
 {
     fh_buf_reset(out);
     if (!all_arabic_letters(word, len))
@@ -173,11 +198,87 @@ fh_status fh_stem_arabic(fh_stemmer *s, const char *word, size_t len, fh_buf *ou
     return FH_OK;
 }
 
-fh_status fh_stem_english(fh_stemmer *s, const char *word, size_t len, fh_buf *out)
+static fh_status stem_english(fh_stemmer *s, const char *word, size_t len, fh_buf *out)
 {
     fh_buf_reset(out);
     const sb_symbol *r = sb_stemmer_stem(s->english, (const sb_symbol *)word, (int)len);
     if (r == NULL)
         return FH_ERR_NOMEM;
     return fh_buf_append(out, r, (size_t)sb_stemmer_length(s->english));
+}
+
+/* ---- the memo ---- */
+
+static uint64_t hash_word(char lang, const char *w, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ULL ^ (unsigned char)lang;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)w[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h ? h : 1;
+}
+
+static void cache_clear(stem_cache *c)
+{
+    memset(c->slots, 0, CACHE_SLOTS * sizeof *c->slots);
+    c->used = 0;
+    fh_buf_reset(&c->arena);
+}
+
+/* The slot holding (lang, word), or the empty slot where it belongs. */
+static cache_slot *cache_find(stem_cache *c, uint64_t h, const char *w, size_t len)
+{
+    size_t i = (size_t)h & (CACHE_SLOTS - 1);
+    for (;; i = (i + 1) & (CACHE_SLOTS - 1)) {
+        cache_slot *slot = &c->slots[i];
+        if (slot->hash == 0)
+            return slot;
+        if (slot->hash == h && slot->key_len == len &&
+            memcmp(c->arena.data + slot->key_off, w, len) == 0)
+            return slot;
+    }
+}
+
+static void cache_store(stem_cache *c, cache_slot *slot, uint64_t h, const char *w, size_t len,
+                        const fh_buf *stem)
+{
+    size_t off = c->arena.len;
+    if (off + len + stem->len > UINT32_MAX ||
+        fh_buf_append(&c->arena, w, len) != FH_OK ||
+        fh_buf_append(&c->arena, stem->data, stem->len) != FH_OK)
+        return; /* the memo is an optimization: not storing is fine */
+    *slot = (cache_slot){h, (uint32_t)off, (uint32_t)len, (uint32_t)(off + len),
+                         (uint32_t)stem->len};
+    c->used++;
+}
+
+typedef fh_status (*stem_fn)(fh_stemmer *, const char *, size_t, fh_buf *);
+
+static fh_status stem_cached(fh_stemmer *s, char lang, stem_fn fn, const char *word, size_t len,
+                             fh_buf *out)
+{
+    stem_cache *c = &s->cache;
+    if (c->used >= CACHE_MAX_USED)
+        cache_clear(c);
+    uint64_t h = hash_word(lang, word, len);
+    cache_slot *slot = cache_find(c, h, word, len);
+    if (slot->hash != 0) {
+        fh_buf_reset(out);
+        return fh_buf_append(out, c->arena.data + slot->stem_off, slot->stem_len);
+    }
+    fh_status st = fn(s, word, len, out);
+    if (st == FH_OK)
+        cache_store(c, slot, h, word, len, out);
+    return st;
+}
+
+fh_status fh_stem_arabic(fh_stemmer *s, const char *word, size_t len, fh_buf *out)
+{
+    return stem_cached(s, 'a', stem_arabic, word, len, out);
+}
+
+fh_status fh_stem_english(fh_stemmer *s, const char *word, size_t len, fh_buf *out)
+{
+    return stem_cached(s, 'e', stem_english, word, len, out);
 }
