@@ -100,11 +100,30 @@ static void draw_progress(run *r, int force)
 
 /* ---- reasons and notices ---- */
 
-/* "file too large (70 MB, limit 64 MB)" and "file too large (80 MB...)" are
- * one reason: keep the text before any detail. */
+/* One reason for many notices: "line 7: invalid JSON: ..." and "line 9:
+ * invalid JSON: ..." are both "invalid JSON"; "file too large (70 MB, ...)"
+ * is "file too large"; "3 invalid UTF-8 sequences replaced" is "invalid
+ * UTF-8 sequences replaced". */
+static const char *reason_start(const char *msg)
+{
+    const char *p = msg;
+    if (strncmp(p, "line ", 5) == 0) {
+        p += 5;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (*p == ':')
+            p++;
+    }
+    while (*p >= '0' && *p <= '9')
+        p++;
+    while (*p == ' ')
+        p++;
+    return *p ? p : msg;
+}
+
 static size_t reason_length(const char *msg)
 {
-    size_t n = strcspn(msg, ":(0123456789");
+    size_t n = strcspn(msg, ":(");
     while (n > 0 && msg[n - 1] == ' ')
         n--;
     return n ? n : strlen(msg);
@@ -112,6 +131,7 @@ static size_t reason_length(const char *msg)
 
 static void count_reason(fh_index_stats *s, fh_notice_kind kind, const char *msg)
 {
+    msg = reason_start(msg);
     size_t n = reason_length(msg);
     for (size_t i = 0; i < s->nreasons; i++) {
         fh_reason *x = &s->reasons[i];
@@ -182,6 +202,10 @@ static void index_files(run *r, const fh_file_list *files, const fh_reader_sink 
         fh_status st = fh_read_file(files->paths[i], sink, r->err);
         if (st != FH_OK && r->fatal == FH_OK)
             r->fatal = st;
+        if (r->fatal != FH_OK || interrupted(r)) {
+            r->done_bytes += r->file_bytes < r->file_size ? r->file_bytes : r->file_size;
+            break;
+        }
         r->done_bytes += files->sizes[i];
         r->stats->files++;
     }
@@ -361,13 +385,15 @@ static fh_status run_parallel(run *r, const fh_file_list *files, const fh_reader
         index_files(r, files, sink);
         fh_writer_counts c;
         fh_error pool_err;
-        fh_status pst = fh_pool_finish(r->pool, &c, r->fatal == FH_OK ? r->err : &pool_err);
+        /* On interrupt, what is still queued is dropped: the next run reads it again. */
+        fh_status pst = fh_pool_finish(r->pool, interrupted(r), &c,
+                                       r->fatal == FH_OK ? r->err : &pool_err);
         r->pool = NULL;
         add_counts(r->stats, c);
         st = r->fatal != FH_OK ? r->fatal : pst;
     } else if (r->pool) {
         fh_writer_counts ignored;
-        fh_pool_finish(r->pool, &ignored, NULL);
+        fh_pool_finish(r->pool, 1, &ignored, NULL);
         r->pool = NULL;
     }
     /* An interrupted build keeps its stub and shards: the next run resumes. */
@@ -408,8 +434,9 @@ fh_status fh_delete_documents(const char *db_path, const char *const *ids, size_
 {
     *deleted = *missing = 0;
     if (is_regular_file(db_path))
-        return fh_error_set(err, FH_ERR_INVALID, "%s is an unfinished indexing run: run the "
-                                                 "indexer on it again to finish, then delete",
+        return fh_error_set(err, FH_ERR_INVALID,
+                            "%s is a new database still being built (or a build that was "
+                            "interrupted): let the indexer finish, or run it again, then delete",
                             db_path);
     fh_db *db = NULL;
     fh_buf term = FH_BUF_INIT;

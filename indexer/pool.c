@@ -27,6 +27,7 @@ typedef struct {
     queued *head, *tail;
     size_t bytes;
     int closing;
+    int discard; /* closing without indexing what is still queued */
     fh_status status;
     fh_error err;
 } worker;
@@ -80,7 +81,7 @@ static queued *take(worker *k)
     pthread_mutex_lock(&k->mu);
     while (k->head == NULL && !k->closing)
         pthread_cond_wait(&k->not_empty, &k->mu);
-    queued *q = k->head;
+    queued *q = k->discard ? NULL : k->head;
     if (q) {
         k->head = q->next;
         if (k->head == NULL)
@@ -149,7 +150,7 @@ fh_status fh_pool_start(const char *const *paths, size_t n, unsigned batch_docs,
         st = start_worker(&p->workers[i], paths[i], batch_docs, batch_bytes, err);
     if (st != FH_OK) {
         fh_writer_counts ignored;
-        fh_pool_finish(p, &ignored, NULL);
+        fh_pool_finish(p, 1, &ignored, NULL);
         return st;
     }
     *out = p;
@@ -183,26 +184,38 @@ fh_status fh_pool_put(fh_pool *p, const fh_document *d, fh_error *err)
     return st;
 }
 
-static void stop_worker(worker *k)
+static void free_queue(worker *k)
+{
+    while (k->head) {
+        queued *next = k->head->next;
+        free(k->head);
+        k->head = next;
+    }
+    k->tail = NULL;
+}
+
+static void stop_worker(worker *k, int discard)
 {
     pthread_mutex_lock(&k->mu);
     k->closing = 1;
+    k->discard = discard;
     pthread_cond_broadcast(&k->not_empty);
     pthread_mutex_unlock(&k->mu);
     if (k->started)
         pthread_join(k->thread, NULL);
+    free_queue(k);
     pthread_mutex_destroy(&k->mu);
     pthread_cond_destroy(&k->not_empty);
     pthread_cond_destroy(&k->not_full);
 }
 
-fh_status fh_pool_finish(fh_pool *p, fh_writer_counts *total, fh_error *err)
+fh_status fh_pool_finish(fh_pool *p, int discard, fh_writer_counts *total, fh_error *err)
 {
     fh_status first = FH_OK;
     memset(total, 0, sizeof *total);
     for (size_t i = 0; i < p->n; i++) {
         worker *k = &p->workers[i];
-        stop_worker(k);
+        stop_worker(k, discard);
         if (k->w) {
             fh_writer_counts c = fh_writer_get_counts(k->w);
             total->added += c.added;

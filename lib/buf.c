@@ -15,6 +15,7 @@ fh_status fh_buf_reserve(fh_buf *b, size_t extra)
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
         return FH_OK;
+    int fresh = b->data == NULL;
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need)
         cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
@@ -23,6 +24,8 @@ fh_status fh_buf_reserve(fh_buf *b, size_t extra)
         return FH_ERR_NOMEM;
     b->data = p;
     b->cap = cap;
+    if (fresh)
+        b->data[0] = '\0';
     return FH_OK;
 }
 

@@ -239,6 +239,7 @@ int main(int argc, char **argv)
         return r > 0 ? 0 : EXIT_ERROR;
     }
     o.req.marks = marks_for(o.format);
+    o.req.snippets = o.format != FORMAT_IDS;
     fh_searcher *s = NULL;
     int code = EXIT_ERROR;
     if (open_searcher(&o, &s) == 0) {

@@ -18,7 +18,9 @@ struct fh_searcher {
     fh_analyzer *an;
 };
 
-enum { TITLE_WORDS = 64 };
+/* Counts up to this many matches are exact, not estimated: what a user sees
+ * for a typical query ("5 results") is then true, at a small cost. */
+enum { TITLE_WORDS = 64, EXACT_COUNT_UPTO = 100 };
 
 fh_status fh_searcher_open(const char *db_path, fh_searcher **out, fh_error *err)
 {
@@ -53,6 +55,7 @@ void fh_search_request_init(fh_search_request *req)
     req->b = 0.75;
     req->marks = FH_MARK_PLAIN;
     req->snippet_words = 30;
+    req->snippets = 1;
 }
 
 static double now_ms(void)
@@ -75,6 +78,8 @@ static fh_status run_query(fh_searcher *s, const fh_parsed_query *pq, fh_match_m
     opts.bm25_b = req->b;
     opts.offset = req->offset;
     opts.count = req->count;
+    opts.check_at_least = req->offset + req->count > EXACT_COUNT_UPTO ? req->offset + req->count
+                                                                        : EXACT_COUNT_UPTO;
     st = fh_db_search(s->db, q, &opts, out, err);
     fh_query_free(q);
     return st;
@@ -114,8 +119,10 @@ static fh_status fill_hit(fh_searcher *s, const fh_parsed_query *pq, const fh_se
     if (st != FH_OK)
         return st;
     fh_buf snippet = FH_BUF_INIT, title = FH_BUF_INIT;
-    st = fh_snippet(s->an, pq, d.body, d.body_len, req->snippet_words, req->marks, &snippet, err);
-    if (st == FH_OK)
+    if (req->snippets)
+        st = fh_snippet(s->an, pq, d.body, d.body_len, req->snippet_words, req->marks, &snippet,
+                        err);
+    if (st == FH_OK && req->snippets)
         st = fh_snippet(s->an, pq, d.title, d.title_len, TITLE_WORDS, req->marks, &title, err);
     hit->rank = req->offset + (unsigned)i + 1;
     hit->score = fh_mset_weight(m, i);

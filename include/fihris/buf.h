@@ -1,9 +1,9 @@
 /*
  * buf.h - a growable byte buffer.
  *
- * The buffer owns its memory; `data` is always NUL-terminated (the NUL is not
- * counted in `len`) once anything has been appended, so it can be used as a C
- * string when the content has no embedded NUL.  A zeroed fh_buf is empty and
+ * The buffer owns its memory; once allocated (by any append or reserve),
+ * `data` is always NUL-terminated (the NUL is not counted in `len`), so it
+ * can be used as a C string when the content has no embedded NUL.  A zeroed fh_buf is empty and
  * valid.  Appends return FH_ERR_NOMEM on allocation failure and leave the
  * content as it was.
  */

@@ -28,9 +28,10 @@ fh_status fh_pool_start(const char *const *paths, size_t n, unsigned batch_docs,
 /* Queue d for its shard.  Fails (with that shard's error) once a shard failed. */
 fh_status fh_pool_put(fh_pool *p, const fh_document *d, fh_error *err);
 
-/* Let every shard finish its queue and commit, stop the threads, add up the
- * counts into *total and free the pool.  Returns the first shard error. */
-fh_status fh_pool_finish(fh_pool *p, fh_writer_counts *total, fh_error *err);
+/* Let every shard finish its queue (or, with discard, drop what is still
+ * queued) and commit, stop the threads, add up the counts into *total and
+ * free the pool.  Returns the first shard error. */
+fh_status fh_pool_finish(fh_pool *p, int discard, fh_writer_counts *total, fh_error *err);
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,7 @@ typedef struct {
     double k1, b;         /* BM25 parameters */
     fh_mark_style marks;  /* highlighting in snippet and title_marked */
     size_t snippet_words; /* passage length in words */
+    int snippets;         /* 0: no snippets or marked titles (ids only: much faster) */
 } fh_search_request;
 
 void fh_search_request_init(fh_search_request *req);

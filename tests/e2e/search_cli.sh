@@ -1,1 +1,197 @@
-exit 0
+#!/usr/bin/env bash
+# search_cli.sh - the search command as scripts and people use it: output
+# formats, pagination, snippets, exit statuses, --batch, FIHRIS_DB, odd queries.
+set -u
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+DB=$TMP/db
+cd "$SOURCE_DIR" || fail "cd $SOURCE_DIR"
+
+# The corpus plus a few documents of our own with known metadata.
+cat >"$TMP/cli.jsonl" <<'EOF'
+{"id":"cli-1","title":"Zebra notes","body":"The zebraword grazes on the plain.","url":"https://example.org/zebra","date":"2024-02-29","source":"wire","lang":"en"}
+{"id":"cli-2","title":"Quokka notes","body":"A quokkaword smiles."}
+{"id":"cli-3","title":"ملاحظات","body":"الزرافة طويلة جدا"}
+EOF
+assert_exit 0 "$INDEXER" -d "$DB" corpus "$TMP/cli.jsonl"
+assert_eq "8 added, 0 replaced, 0 unchanged, 0 skipped, 0 failed" "$(summary_counts "$OUT")" \
+    "indexing the test database"
+
+A000=$(ls corpus/000_*.txt)
+A001=$(ls corpus/001_*.txt)
+
+# ---- --format json ----
+assert_exit 0 "$SEARCH" -d "$DB" --format json "زوكربيرغ"
+JSON=$OUT
+check=$(printf '%s' "$JSON" | json_eval '
+[k for k in ("query", "total", "elapsed_ms", "fallback", "hits") if k not in d] or
+[(h.get("rank"), k) for h in d["hits"] for k in ("id", "title", "score", "snippet", "url", "date", "source")
+ if k not in h] or
+("ok" if d["query"] == "زوكربيرغ" and isinstance(d["total"], int) and d["total"] == len(d["hits"]) == 4
+  and isinstance(d["elapsed_ms"], (int, float)) and d["elapsed_ms"] >= 0 and d["fallback"] is None
+  and [h["rank"] for h in d["hits"]] == [1, 2, 3, 4]
+  and all(isinstance(h["id"], str) and isinstance(h["title"], str) and isinstance(h["snippet"], str)
+          and isinstance(h["score"], (int, float)) and h["score"] > 0 for h in d["hits"])
+  and all(d["hits"][i]["score"] >= d["hits"][i + 1]["score"] for i in range(3))
+  and all("<b>زوكربيرغ</b>" in h["snippet"] for h in d["hits"])
+  else "bad values")')
+assert_eq ok "$check" "JSON result for زوكربيرغ: $JSON"
+assert_eq '["https://example.org/zebra", "2024-02-29", "wire", "cli-1", "Zebra notes"]' \
+    "$("$SEARCH" -d "$DB" --format json zebraword |
+        json_eval '[d["hits"][0][k] for k in ("url", "date", "source", "id", "title")]')" \
+    "JSON metadata of a JSONL document"
+assert_eq '[null, null, null]' \
+    "$("$SEARCH" -d "$DB" --format json quokkaword | json_eval '[d["hits"][0][k] for k in ("url", "date", "source")]')" \
+    "JSON metadata absent from a document"
+
+# ---- --format ids: one id a line, the same ranking as JSON ----
+assert_exit 0 "$SEARCH" -d "$DB" --format ids OpenAI
+IDS=$OUT
+assert_eq 5 "$(printf '%s\n' "$IDS" | wc -l)" "ids of OpenAI (one a line)"
+assert_eq "$(printf '%s\n' corpus/*.txt | sort)" "$(printf '%s\n' "$IDS" | sort)" "ids of OpenAI"
+assert_eq "$IDS" "$("$SEARCH" -d "$DB" --format json OpenAI | json_eval '"\n".join(h["id"] for h in d["hits"])')" \
+    "ids and JSON rank the same way"
+
+# ---- -n and --offset ----
+top4=$("$SEARCH" -d "$DB" --format ids -n 4 OpenAI)
+assert_eq "$(printf '%s\n' "$IDS" | head -n 4)" "$top4" "-n 4 is the first four"
+assert_eq "$(printf '%s\n' "$top4" | sed -n 1,2p)" "$("$SEARCH" -d "$DB" --format ids -n 2 OpenAI)" "page 1"
+assert_eq "$(printf '%s\n' "$top4" | sed -n 3,4p)" "$("$SEARCH" -d "$DB" --format ids -n 2 --offset 2 OpenAI)" \
+    "page 2 is results 3-4"
+assert_eq "$(printf '%s\n' "$IDS" | sed -n 5p)" "$("$SEARCH" -d "$DB" --format ids -n 10 --offset 4 OpenAI)" \
+    "the last page"
+# "total" is documented as an estimate; it may not undercount what is shown.
+assert_eq "ok 2" "$("$SEARCH" -d "$DB" --format json -n 2 --offset 2 OpenAI |
+    json_eval '"%s %d" % ("ok" if d["total"] >= 4 else d["total"], len(d["hits"]))')" "JSON total and hits of page 2"
+
+# ---- text output and snippets (stdout is not a terminal here) ----
+assert_exit 0 "$SEARCH" -d "$DB" "زوكربيرغ"
+printf '%s' "$OUT" | is_utf8 || fail "text output is not valid UTF-8"
+assert_contains "$OUT" "**زوكربيرغ**" "matches are marked ** ** when piped"
+assert_not_contains "$OUT" $'\033' "no terminal escapes when piped"
+for id in $(printf '%s\n' "$JSON" | json_eval '" ".join(h["id"] for h in d["hits"])'); do
+    assert_contains "$OUT" "$id" "text output lists every hit"
+done
+# The snippet shows the document's own spelling: a query without harakat
+# marks "يُعتبر" as written in 000.
+assert_exit 0 "$SEARCH" -d "$DB" -n 10 "يعتبر"
+assert_contains "$OUT" "**يُعتبر**" "the snippet keeps the original diacritics"
+# Every snippet of a long Arabic result list is valid UTF-8.
+"$SEARCH" -d "$DB" -n 10 "الذكاء" | is_utf8 || fail "snippets for الذكاء are not valid UTF-8"
+"$SEARCH" -d "$DB" --format json -n 10 "الذكاء" | json_eval 'len(d["hits"])' >/dev/null
+
+# ---- exit statuses ----
+assert_exit 1 "$SEARCH" -d "$DB" --format ids nosuchwordanywhere
+assert_eq "" "$OUT" "no ids when nothing matches"
+assert_exit 1 "$SEARCH" -d "$DB" nosuchwordanywhere
+assert_contains "$OUT" "No results" "text output when nothing matches"
+
+assert_exit 2 "$SEARCH" -d "$TMP/no/such/db" zebraword
+assert_eq 1 "$(printf '%s\n' "$ERR" | wc -l)" "one line about a missing database: $ERR"
+assert_contains "$ERR" "$TMP/no/such/db" "the message names the missing database"
+assert_eq "" "$OUT" "nothing on stdout for a missing database"
+
+assert_exit 2 "$SEARCH" -d "$DB" --no-such-option zebraword
+assert_contains "$ERR" "--no-such-option" "unknown option message"
+assert_exit 2 "$SEARCH" -d "$DB" -n abc zebraword
+assert_contains "$ERR" "-n" "bad -n message"
+assert_exit 2 "$SEARCH" -d "$DB" -n 1001 zebraword
+assert_exit 2 "$SEARCH" -d "$DB" --offset -1 zebraword
+assert_exit 2 "$SEARCH" -d "$DB" --format xml zebraword
+assert_exit 2 "$SEARCH" -d "$DB"
+assert_exit 2 "$SEARCH" -d "$DB" --batch "$TMP/no-such-file"
+assert_exit 2 "$SEARCH" -d "$DB" --batch - zebraword </dev/null
+assert_exit 0 "$SEARCH" --help
+assert_contains "$OUT" "usage: search" "--help"
+
+# ---- --batch ----
+printf '%s\n' zebraword nosuchwordanywhere "تولوش" quokkaword >"$TMP/queries.txt"
+EXPECTED=$(printf '1\tcli-1\n3\t%s\n4\tcli-2' "$A000")
+assert_exit 0 "$SEARCH" -d "$DB" --format ids --batch "$TMP/queries.txt"
+assert_eq "$EXPECTED" "$OUT" "--batch FILE with ids"
+assert_exit 0 "$SEARCH" -d "$DB" --format ids --batch - <"$TMP/queries.txt"
+assert_eq "$EXPECTED" "$OUT" "--batch - reads standard input"
+# CRLF line ends are not part of the queries.
+printf 'zebraword\r\nquokkaword\r\n' >"$TMP/crlf.txt"
+assert_exit 0 "$SEARCH" -d "$DB" --format ids --batch "$TMP/crlf.txt"
+assert_eq "$(printf '1\tcli-1\n2\tcli-2')" "$OUT" "--batch with CRLF line ends"
+# Nothing matching at all: exit 1.
+printf '%s\n' nosuchwordanywhere alsonotthere >"$TMP/none.txt"
+assert_exit 1 "$SEARCH" -d "$DB" --format ids --batch "$TMP/none.txt"
+assert_eq "" "$OUT" "--batch without matches"
+# JSON: one compact object a line, in order.
+assert_exit 0 "$SEARCH" -d "$DB" --format json --batch "$TMP/queries.txt"
+assert_eq 4 "$(printf '%s\n' "$OUT" | wc -l)" "one JSON object per query"
+lineno=0
+while IFS= read -r q; do
+    lineno=$((lineno + 1))
+    got=$(printf '%s\n' "$OUT" | sed -n "${lineno}p" | json_eval 'd["query"] + "|" + ",".join(h["id"] for h in d["hits"])')
+    want="$q|$("$SEARCH" -d "$DB" --format ids "$q" | paste -sd, -)"
+    assert_eq "$want" "$got" "JSON batch line $lineno"
+done <"$TMP/queries.txt"
+# ---- odd queries ----
+# Invalid UTF-8 does not crash; the rest of the query still works.
+run "$SEARCH" -d "$DB" $'\xff\xfe'
+[ "$RC" == 0 ] || [ "$RC" == 1 ] || fail "an invalid UTF-8 query exited $RC: $ERR"
+printf '%s' "$OUT" | is_utf8 || fail "output for an invalid UTF-8 query is not valid UTF-8"
+assert_exit 0 "$SEARCH" -d "$DB" --format ids $'zebraword \xc3\x28'
+assert_eq "cli-1" "$OUT" "a query with invalid UTF-8 next to a good word"
+run "$SEARCH" -d "$DB" --format json $'\xff'
+[ "$RC" == 0 ] || [ "$RC" == 1 ] || fail "an invalid UTF-8 JSON query exited $RC: $ERR"
+assert_eq $'\xef\xbf\xbd' "$(printf '%s' "$OUT" | json_eval 'd["query"]')" "invalid bytes become U+FFFD in JSON"
+
+# Only punctuation: nothing to search, no error.
+assert_exit 1 "$SEARCH" -d "$DB" '!!! ... ?? ؟، «»'
+assert_eq "" "$ERR" "a punctuation-only query is not an error"
+assert_exit 1 "$SEARCH" -d "$DB" --format json '...'
+assert_eq "0 0" "$(printf '%s' "$OUT" | json_eval '"%d %d" % (d["total"], len(d["hits"]))')" \
+    "JSON for a punctuation-only query"
+
+# A minus sign before a digit starts a query word, not an option; after --
+# everything is query words.
+assert_exit 0 "$SEARCH" -d "$DB" --format ids -n 10 -2025
+assert_eq "$(printf '%s\n' corpus/003_*.txt corpus/004_*.txt)" "$(printf '%s\n' "$OUT" | sort)" "query -2025"
+assert_exit 0 "$SEARCH" -d "$DB" --format ids -- --zebraword
+assert_eq "cli-1" "$OUT" "a query word after --"
+
+# ---- FIHRIS_DB ----
+assert_exit 0 env FIHRIS_DB="$DB" "$SEARCH" --format ids zebraword
+assert_eq "cli-1" "$OUT" "FIHRIS_DB names the database"
+assert_exit 0 env FIHRIS_DB="$TMP/elsewhere" "$SEARCH" -d "$DB" --format ids zebraword
+assert_eq "cli-1" "$OUT" "-d wins over FIHRIS_DB"
+assert_exit 2 env FIHRIS_DB="$TMP/elsewhere" "$SEARCH" zebraword
+assert_contains "$ERR" "$TMP/elsewhere" "a missing FIHRIS_DB database is named"
+
+# ---- fallback to any word ----
+# zebraword and quokkaword are never in the same document.
+assert_exit 0 "$SEARCH" -d "$DB" --format ids zebraword quokkaword
+assert_eq "$(printf 'cli-1\ncli-2')" "$(printf '%s\n' "$OUT" | sort)" "any-word results"
+assert_eq "any-word 2" \
+    "$("$SEARCH" -d "$DB" --format json zebraword quokkaword | json_eval '"%s %d" % (d["fallback"], len(d["hits"]))')" \
+    "JSON says the results are any-word"
+assert_exit 0 "$SEARCH" -d "$DB" zebraword quokkaword
+assert_contains "$OUT" "No document contains every word" "text says the results are any-word"
+# تولوش (only in 000) and تولوخ (only in 001) are never together either.
+assert_exit 0 "$SEARCH" -d "$DB" --format ids "تولوش تولوخ"
+assert_eq "$(printf '%s\n%s' "$A000" "$A001")" "$(printf '%s\n' "$OUT" | sort)" "Arabic any-word results"
+assert_eq "any-word" "$("$SEARCH" -d "$DB" --format json "تولوش تولوخ" | json_eval 'd["fallback"]')" \
+    "JSON fallback for Arabic words"
+# When every word is in some document, there is no fallback.
+assert_eq "None" "$("$SEARCH" -d "$DB" --format json "تولوش ميتا" | json_eval 'str(d["fallback"])')" \
+    "no fallback when a document has every word"
+
+# ---- --batch with a blank line (last, so the checks above all run) ----
+# A blank line in a batch is a query that matches nothing, not an error.
+printf 'zebraword\n\nquokkaword\n' >"$TMP/blank.txt"
+assert_exit 0 "$SEARCH" -d "$DB" --format ids --batch "$TMP/blank.txt"
+assert_eq "$(printf '1\tcli-1\n3\tcli-2')" "$OUT" "--batch ids with a blank line"
+assert_exit 0 "$SEARCH" -d "$DB" --format json --batch "$TMP/blank.txt"
+assert_eq "zebraword|quokkaword" \
+    "$(printf '%s\n' "$OUT" | while IFS= read -r l; do printf '%s\n' "$l" | json_eval 'd["query"]'; done |
+        sed '/^$/d' | paste -sd'|' -)" "--batch json with a blank line"
+assert_exit 0 "$SEARCH" -d "$DB" --batch "$TMP/blank.txt"
+printf '%s' "$OUT" | is_utf8 || fail "--batch text output with a blank line is not valid UTF-8"
+printf '%s\n' "$OUT" | grep -E '^== 2:' | grep -vqxE '== 2: ?' &&
+    fail "--batch text output shows junk as the blank query: $(printf '%s\n' "$OUT" | grep -E '^== 2:')"
+
+echo "search_cli: ok"

@@ -26,6 +26,12 @@ int main(void)
     /* a truncated 3-byte sequence is one maximal ill-formed prefix */
     repaired("\xE2\x82" "z", 3, "\xEF\xBF\xBD" "z", 1);
 
+    /* an empty input still yields a usable C string */
+    fh_buf empty = FH_BUF_INIT;
+    CHECK_INT(fh_utf8_repair("", 0, &empty, NULL), FH_OK);
+    CHECK(empty.data != NULL && empty.data[0] == '\0');
+    fh_buf_free(&empty);
+
     uint32_t cp;
     CHECK_INT(fh_utf8_decode((const unsigned char *)"\xD8\xB2", 2, &cp), 2);
     CHECK_INT(cp, 0x632);
