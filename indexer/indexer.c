@@ -52,7 +52,7 @@ static double now(void)
 void fh_index_opts_init(fh_index_opts *opts)
 {
     memset(opts, 0, sizeof *opts);
-    opts->batch_docs = 2000;
+    opts->batch_docs = 1000;
     opts->batch_bytes = 32u * 1024u * 1024u;
     opts->jobs = 1;
 }

@@ -36,7 +36,7 @@ static void usage(FILE *out)
           "indexing one again replaces it; unchanged documents are skipped.\n"
           "\n"
           "  -d, --db DB      database (default: $FIHRIS_DB, else ~/.local/share/fihris/db)\n"
-          "      --batch N    commit every N changed documents (default 2000)\n"
+          "      --batch N    commit every N changed documents (default 1000)\n"
           "  -j, --jobs N     writer threads when building a new database\n"
           "                   (default: one per CPU)\n"
           "      --no-progress  no live progress line\n"

@@ -135,6 +135,8 @@ static fh_status fill_doc(fh_writer *w, fh_doc *doc, const fh_document *d, fh_er
         st = add_metadata(doc, d, &w->scratch, err);
     if (st == FH_OK)
         st = fh_doc_set_value(doc, FH_SLOT_DIGEST, w->digest.data, w->digest.len, err);
+    if (st == FH_OK)
+        st = fh_doc_set_value(doc, FH_SLOT_ID, d->id, strlen(d->id), err);
     fh_docdata data = {d->id, d->title, d->title_len, d->body, d->body_len,
                        d->url, d->date, d->source, d->lang, d->path};
     fh_buf_reset(&w->stored);

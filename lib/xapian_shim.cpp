@@ -51,6 +51,7 @@ namespace {
 
 struct Hit {
     double weight;
+    std::string value;
     std::string data;
     std::vector<std::string> terms;
 };
@@ -274,16 +275,21 @@ void configure(Xapian::Enquire &enq, const Xapian::Query &q, const fh_search_opt
 }
 
 /* Copy everything a caller may read, so the result outlives later writes. */
-void fill_mset(const Xapian::Enquire &enq, const Xapian::MSet &ms, fh_mset &m)
+void fill_mset(const Xapian::Enquire &enq, const Xapian::MSet &ms, const fh_search_opts &o,
+               fh_mset &m)
 {
     m.estimated = ms.get_matches_estimated();
     m.lower = ms.get_matches_lower_bound();
     m.upper = ms.get_matches_upper_bound();
     m.hits.reserve(ms.size());
     for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it) {
-        Hit h{it.get_weight(), it.get_document().get_data(), {}};
+        Hit h{it.get_weight(), {}, {}, {}};
+        if (o.fetch_value_slot >= 0)
+            h.value = it.get_document().get_value((Xapian::valueno)o.fetch_value_slot);
+        if (o.fetch_data)
+            h.data = it.get_document().get_data();
         for (Xapian::TermIterator t = enq.get_matching_terms_begin(it);
-             t != enq.get_matching_terms_end(it); ++t)
+             o.fetch_terms && t != enq.get_matching_terms_end(it); ++t)
             h.terms.push_back(*t);
         m.hits.push_back(std::move(h));
     }
@@ -295,7 +301,7 @@ void run_search(Xapian::Database &db, const Xapian::Query &q, const fh_search_op
     Xapian::Enquire enq(db);
     configure(enq, q, o);
     Xapian::MSet ms = enq.get_mset(o.offset, o.count, o.check_at_least);
-    fill_mset(enq, ms, m);
+    fill_mset(enq, ms, o, m);
 }
 
 const Hit *hit_at(const fh_mset *m, size_t i)
@@ -708,6 +714,9 @@ void fh_search_opts_init(fh_search_opts *opts)
     opts->count = 10;
     opts->check_at_least = 0;
     opts->sort_value_slot = -1;
+    opts->fetch_data = 1;
+    opts->fetch_terms = 1;
+    opts->fetch_value_slot = -1;
 }
 
 fh_status fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts,
@@ -755,6 +764,14 @@ double fh_mset_weight(const fh_mset *m, size_t i)
 {
     const Hit *h = hit_at(m, i);
     return h ? h->weight : 0.0;
+}
+
+const char *fh_mset_value(const fh_mset *m, size_t i, size_t *len)
+{
+    const Hit *h = hit_at(m, i);
+    if (len != nullptr)
+        *len = h ? h->value.size() : 0;
+    return h ? h->value.c_str() : nullptr;
 }
 
 const char *fh_mset_data(const fh_mset *m, size_t i, size_t *len)

@@ -12,6 +12,7 @@
 #include "fihris/db.h"
 #include "fihris/docdata.h"
 #include "fihris/query.h"
+#include "fihris/terms.h"
 
 struct fh_searcher {
     fh_db *db;
@@ -78,6 +79,12 @@ static fh_status run_query(fh_searcher *s, const fh_parsed_query *pq, fh_match_m
     opts.bm25_b = req->b;
     opts.offset = req->offset;
     opts.count = req->count;
+    if (!req->snippets) {
+        /* ids only: the id value is enough, no data blob to read and decode */
+        opts.fetch_data = 0;
+        opts.fetch_terms = 0;
+        opts.fetch_value_slot = FH_SLOT_ID;
+    }
     opts.check_at_least = req->offset + req->count > EXACT_COUNT_UPTO ? req->offset + req->count
                                                                         : EXACT_COUNT_UPTO;
     st = fh_db_search(s->db, q, &opts, out, err);
@@ -109,9 +116,29 @@ static char *steal_or_empty(fh_buf *b)
     return fh_buf_steal(b);
 }
 
+static fh_status fill_id_only(const fh_search_request *req, const fh_mset *m, size_t i,
+                             fh_hit *hit, fh_error *err)
+{
+    size_t len;
+    const char *id = fh_mset_value(m, i, &len);
+    hit->rank = req->offset + (unsigned)i + 1;
+    hit->score = fh_mset_weight(m, i);
+    hit->id = malloc(len + 1);
+    hit->title = calloc(1, 1);
+    hit->title_marked = calloc(1, 1);
+    hit->snippet = calloc(1, 1);
+    if (!hit->id || !hit->title || !hit->title_marked || !hit->snippet)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    memcpy(hit->id, id, len);
+    hit->id[len] = '\0';
+    return FH_OK;
+}
+
 static fh_status fill_hit(fh_searcher *s, const fh_parsed_query *pq, const fh_search_request *req,
                           const fh_mset *m, size_t i, fh_hit *hit, fh_error *err)
 {
+    if (!req->snippets)
+        return fill_id_only(req, m, i, hit, err);
     size_t len;
     const char *data = fh_mset_data(m, i, &len);
     fh_stored d;

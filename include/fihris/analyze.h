@@ -36,9 +36,10 @@
 extern "C" {
 #endif
 
-/* Changes whenever analysis output changes: documents indexed by another
- * version are re-indexed instead of being skipped as unchanged. */
-#define FH_ANALYSIS_VERSION "1"
+/* Changes whenever analysis output (or what is stored with it) changes:
+ * documents indexed by another version are re-indexed instead of being
+ * skipped as unchanged. */
+#define FH_ANALYSIS_VERSION "2"
 
 typedef enum {
     FH_SCRIPT_OTHER = 0,

@@ -127,6 +127,9 @@ typedef struct {
     uint32_t count;          /* at most this many hits */
     uint32_t check_at_least; /* for exact totals; 0 = Xapian's estimate */
     int sort_value_slot;     /* -1: by relevance; else by this value, descending */
+    int fetch_data;          /* copy each hit's data blob (default 1) */
+    int fetch_terms;         /* copy each hit's matching terms (default 1) */
+    int fetch_value_slot;    /* >= 0: copy this value of each hit (default -1) */
 } fh_search_opts;
 
 void fh_search_opts_init(fh_search_opts *opts);
@@ -142,7 +145,9 @@ uint32_t fh_mset_estimated(const fh_mset *m);
 uint32_t fh_mset_lower_bound(const fh_mset *m);
 uint32_t fh_mset_upper_bound(const fh_mset *m);
 double fh_mset_weight(const fh_mset *m, size_t i);
-/* Document data blob of hit i; valid until fh_mset_free. */
+/* Value fetch_value_slot of hit i ("" when not fetched); valid until fh_mset_free. */
+const char *fh_mset_value(const fh_mset *m, size_t i, size_t *len);
+/* Document data blob of hit i ("" when not fetched); valid until fh_mset_free. */
 const char *fh_mset_data(const fh_mset *m, size_t i, size_t *len);
 /* Number of query terms hit i contains, and the k-th of them (Xapian's
  * matching terms, ordered by the query positions given to fh_query_term,

@@ -33,7 +33,7 @@ typedef struct {
     double k1, b;         /* BM25 parameters */
     fh_mark_style marks;  /* highlighting in snippet and title_marked */
     size_t snippet_words; /* passage length in words */
-    int snippets;         /* 0: no snippets or marked titles (ids only: much faster) */
+    int snippets;         /* 0: hits carry only rank, score and id (fast: for ids output) */
 } fh_search_request;
 
 void fh_search_request_init(fh_search_request *req);

@@ -39,7 +39,8 @@ extern "C" {
 
 enum {
     FH_SLOT_DATE = 0,  /* "YYYYMMDD" (month/day 00 when unknown), for sorting and ranges */
-    FH_SLOT_DIGEST = 1 /* content digest, to skip unchanged documents */
+    FH_SLOT_DIGEST = 1, /* content digest, to skip unchanged documents */
+    FH_SLOT_ID = 2      /* the document id, for results that need nothing else */
 };
 
 enum { FH_TITLE_WDF = 3, FH_BODY_POS_GAP = 100 };
