@@ -14,8 +14,8 @@ void fh_print_text(FILE *out, const char *query, const fh_search_result *r)
     }
     if (r->matched_any)
         fputs("No document contains every word; showing documents with any of them.\n", out);
-    fprintf(out, "%u result%s (%.1f ms)\n\n", r->estimated, r->estimated == 1 ? "" : "s",
-            r->elapsed_ms);
+    fprintf(out, "%s%u result%s (%.1f ms)\n\n", r->exact_total ? "" : "about ", r->estimated,
+            r->estimated == 1 ? "" : "s", r->elapsed_ms);
     for (size_t i = 0; i < r->nhits; i++) {
         const fh_hit *h = &r->hits[i];
         fprintf(out, "%u. %s  [%.3f]\n", h->rank, *h->title_marked ? h->title_marked : h->id,
@@ -65,6 +65,7 @@ static json_t *result_json(const char *query, const fh_search_result *r)
     if (!bad)
         bad = json_object_set_new(o, "query", json_string(query)) ||
               json_object_set_new(o, "total", json_integer(r->estimated)) ||
+              json_object_set_new(o, "total_exact", json_boolean(r->exact_total)) ||
               json_object_set_new(o, "elapsed_ms", json_real(r->elapsed_ms)) ||
               json_object_set_new(o, "fallback",
                                   r->matched_any ? json_string("any-word") : json_null()) ||

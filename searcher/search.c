@@ -172,6 +172,7 @@ static fh_status collect_hits(fh_searcher *s, const fh_parsed_query *pq,
 {
     size_t n = fh_mset_size(m);
     out->estimated = fh_mset_estimated(m);
+    out->exact_total = fh_mset_lower_bound(m) == fh_mset_upper_bound(m);
     if (n == 0)
         return FH_OK;
     out->hits = calloc(n, sizeof *out->hits);

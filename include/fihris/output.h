@@ -18,7 +18,8 @@ extern "C" {
  * printed as the search marked them (see fh_search_request.marks). */
 void fh_print_text(FILE *out, const char *query, const fh_search_result *r);
 
-/* One JSON object: query, total (estimate), elapsed_ms, fallback, hits
+/* One JSON object: query, total (Xapian's estimate; total_exact says whether
+ * it is exact), elapsed_ms, fallback, hits
  * [{rank, id, title, score, snippet, url, date, source, lang}].  pretty:
  * indented; otherwise a single line (for --batch). */
 fh_status fh_print_json(FILE *out, const char *query, const fh_search_result *r, int pretty,

@@ -53,6 +53,7 @@ typedef struct {
     fh_hit *hits;
     size_t nhits;
     uint32_t estimated;   /* Xapian's estimate of all matches */
+    int exact_total;      /* the estimate is the exact count */
     double elapsed_ms;
     int matched_any;      /* no document had every word: any-word results */
     size_t nwords;        /* query words after analysis (0: nothing searchable) */
