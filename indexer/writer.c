@@ -12,6 +12,7 @@
 #include "fihris/buf.h"
 #include "fihris/db.h"
 #include "fihris/docdata.h"
+#include "fihris/hash.h"
 #include "fihris/terms.h"
 
 struct fh_writer {
@@ -60,25 +61,21 @@ fh_writer_counts fh_writer_get_counts(const fh_writer *w)
     return w->counts;
 }
 
-static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
+/* Hash a field and a separator, so that ("ab","c") and ("a","bc") differ. */
+static uint64_t hash_field(uint64_t h, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    /* a separator, so that ("ab","c") and ("a","bc") differ */
-    h ^= 0xFF;
-    return h * 0x100000001b3ULL;
+    static const unsigned char separator = 0xFF;
+    return fh_hash64(fh_hash64(h, s, n), &separator, 1);
 }
 
 static void compute_digest(const fh_document *d, fh_buf *out)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
+    uint64_t h = FH_HASH_SEED;
     const char *fields[] = {FH_ANALYSIS_VERSION, d->id, d->url, d->date, d->source, d->lang};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        h = fnv1a(h, fields[i] ? fields[i] : "", fields[i] ? strlen(fields[i]) : 0);
-    h = fnv1a(h, d->title, d->title_len);
-    h = fnv1a(h, d->body, d->body_len);
+        h = hash_field(h, fields[i] ? fields[i] : "", fields[i] ? strlen(fields[i]) : 0);
+    h = hash_field(h, d->title, d->title_len);
+    h = hash_field(h, d->body, d->body_len);
     fh_buf_reset(out);
     fh_buf_printf(out, "%016llx", (unsigned long long)h);
 }

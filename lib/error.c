@@ -2,25 +2,11 @@
  * error.c - filling the caller-owned fh_error record.
  */
 #include "fihris/error.h"
+#include "fihris/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-/* Cut at a UTF-8 character boundary so a truncated message stays valid. */
-static void trim_partial_utf8(char *s)
-{
-    size_t n = strlen(s);
-    size_t i = n;
-    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
-        i--;
-    if (i == 0)
-        return;
-    unsigned char lead = (unsigned char)s[i - 1];
-    size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    if (n - (i - 1) < want)
-        s[i - 1] = '\0';
-}
 
 fh_status fh_error_set(fh_error *err, fh_status status, const char *fmt, ...)
 {
@@ -29,10 +15,11 @@ fh_status fh_error_set(fh_error *err, fh_status status, const char *fmt, ...)
     err->status = status;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
-    if (n >= (int)sizeof err->message)
-        trim_partial_utf8(err->message);
+    /* paths in messages are file system bytes, and truncation may cut a
+     * character: the message itself must stay valid UTF-8 */
+    fh_utf8_scrub(err->message);
     return status;
 }
 

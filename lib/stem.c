@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fihris/hash.h"
+
 /* Word frequencies are Zipfian, so a small memo of recent stems spares most
  * Snowball calls (which otherwise cost a third of the analysis).  It is
  * emptied when full rather than managed as an LRU: simpler and as good. */
@@ -211,12 +213,8 @@ static fh_status stem_english(fh_stemmer *s, const char *word, size_t len, fh_bu
 
 static uint64_t hash_word(char lang, const char *w, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ULL ^ (unsigned char)lang;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)w[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h ? h : 1;
+    uint64_t h = fh_hash64(fh_hash64(FH_HASH_SEED, &lang, 1), w, len);
+    return h ? h : 1; /* 0 marks an empty slot */
 }
 
 static void cache_clear(stem_cache *c)

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fihris/hash.h"
+
 fh_status fh_term_exact(const fh_token *tok, fh_buf *out)
 {
     fh_buf_reset(out);
@@ -22,15 +24,9 @@ fh_status fh_term_stem(const fh_token *tok, fh_buf *out)
     return fh_buf_append(out, tok->stem, tok->stem_len);
 }
 
-/* FNV-1a: stable across runs and machines, which the id term must be. */
 static uint64_t fnv1a(const char *s, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
+    return fh_hash64(FH_HASH_SEED, s, n);
 }
 
 fh_status fh_term_id(const char *id, fh_buf *out)

@@ -3,6 +3,8 @@
  */
 #include "fihris/utf8.h"
 
+#include <string.h>
+
 /* Length of the valid sequence starting at s, 0 if ill-formed.  On failure
  * *bad receives how many bytes form the maximal ill-formed prefix. */
 static size_t sequence_length(const unsigned char *s, size_t len, uint32_t *cp, size_t *bad)
@@ -106,6 +108,18 @@ size_t fh_utf8_find_invalid(const char *s, size_t len)
         i += n;
     }
     return len;
+}
+
+void fh_utf8_scrub(char *s)
+{
+    size_t len = strlen(s);
+    size_t i = 0;
+    while ((i += fh_utf8_find_invalid(s + i, len - i)) < len) {
+        uint32_t cp;
+        size_t bad = fh_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        memset(s + i, '?', bad);
+        i += bad;
+    }
 }
 
 fh_status fh_utf8_repair(const char *s, size_t len, fh_buf *out, size_t *replaced)

@@ -32,6 +32,11 @@ size_t fh_utf8_encode(uint32_t cp, char *out);
 /* Offset of the first ill-formed byte, or len when s is entirely valid. */
 size_t fh_utf8_find_invalid(const char *s, size_t len);
 
+/* Replace, in the NUL-terminated string s, every byte of an ill-formed
+ * sequence by '?', so that a message holding a non-UTF-8 file name or cut
+ * inside a character is still valid UTF-8. */
+void fh_utf8_scrub(char *s);
+
 /* Copy s into out (appending), replacing every ill-formed sequence by U+FFFD.
  * *replaced (may be NULL) receives the number of replacements. */
 fh_status fh_utf8_repair(const char *s, size_t len, fh_buf *out, size_t *replaced);
