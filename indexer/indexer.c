@@ -3,11 +3,9 @@
  * them to one writer or to a pool of shard writers, and reporting progress
  * and problems (see indexer.h).
  */
-#define _XOPEN_SOURCE 700 /* nftw */
 #include "fihris/indexer.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,12 +14,14 @@
 
 #include "fihris/buf.h"
 #include "fihris/db.h"
+#include "fihris/layout.h"
 #include "fihris/paths.h"
 #include "fihris/pool.h"
 #include "fihris/terms.h"
+#include "fihris/utf8.h"
 #include "fihris/writer.h"
 
-enum { PROGRESS_INTERVAL_MS = 200, MAX_JOBS = 64 };
+enum { PROGRESS_INTERVAL_MS = 200 };
 
 /* Below this much input a parallel build costs more than it saves. */
 #define PARALLEL_MIN_BYTES (4u * 1024u * 1024u)
@@ -39,6 +39,8 @@ typedef struct {
     double start, last_draw;
     int progress_drawn;
     fh_status fatal;
+    int stopped; /* reading stopped on an interrupt */
+    fh_buf id, id_utf8;
     fh_error *err;
 } run;
 
@@ -100,20 +102,12 @@ static void draw_progress(run *r, int force)
 
 /* ---- reasons and notices ---- */
 
-/* One reason for many notices: "line 7: invalid JSON: ..." and "line 9:
- * invalid JSON: ..." are both "invalid JSON"; "file too large (70 MB, ...)"
- * is "file too large"; "3 invalid UTF-8 sequences replaced" is "invalid
- * UTF-8 sequences replaced". */
+/* One reason for many notices: "invalid JSON: ..." on two lines is
+ * "invalid JSON"; "file too large (70 MB, ...)" is "file too large"; "3
+ * invalid UTF-8 sequences replaced" is "invalid UTF-8 sequences replaced". */
 static const char *reason_start(const char *msg)
 {
     const char *p = msg;
-    if (strncmp(p, "line ", 5) == 0) {
-        p += 5;
-        while (*p >= '0' && *p <= '9')
-            p++;
-        if (*p == ':')
-            p++;
-    }
     while (*p >= '0' && *p <= '9')
         p++;
     while (*p == ' ')
@@ -182,12 +176,38 @@ static int interrupted(const run *r)
     return r->opts->interrupted && *r->opts->interrupted;
 }
 
-static int on_document(void *ctx, const fh_document *d)
+/* A file's document id is its absolute path (see fh_absolute_path); notices
+ * keep the path as the user wrote it. */
+static fh_status with_file_id(run *r, const fh_document *d, fh_document *out)
+{
+    *out = *d;
+    if (d->line != 0) /* a JSON Lines document: its own id */
+        return FH_OK;
+    fh_status st = fh_absolute_path(d->path, &r->id, r->err);
+    if (st == FH_OK) {
+        fh_buf_reset(&r->id_utf8);
+        if (fh_utf8_repair(r->id.data, r->id.len, &r->id_utf8, NULL) != FH_OK)
+            return fh_error_set(r->err, FH_ERR_NOMEM, "out of memory");
+        out->id = r->id_utf8.data;
+    }
+    return st;
+}
+
+static int on_document(void *ctx, const fh_document *given)
 {
     run *r = ctx;
     if (interrupted(r))
         return 1;
+    fh_document doc;
+    if ((r->fatal = with_file_id(r, given, &doc)) != FH_OK)
+        return 1;
+    const fh_document *d = &doc;
     r->fatal = r->pool ? fh_pool_put(r->pool, d, r->err) : fh_writer_put(r->writer, d, r->err);
+    if (r->fatal == FH_ERR_INVALID) {
+        /* this document is bad, not the run */
+        on_notice(r, FH_NOTICE_FAILED, d->path, d->line, r->err->message);
+        r->fatal = FH_OK;
+    }
     r->docs_read++;
     r->file_bytes += d->title_len + d->body_len;
     draw_progress(r, 0);
@@ -196,13 +216,16 @@ static int on_document(void *ctx, const fh_document *d)
 
 static void index_files(run *r, const fh_file_list *files, const fh_reader_sink *sink)
 {
-    for (size_t i = 0; i < files->count && r->fatal == FH_OK && !interrupted(r); i++) {
+    for (size_t i = 0; i < files->count && r->fatal == FH_OK; i++) {
+        if ((r->stopped = interrupted(r)))
+            break;
         r->file_bytes = 0;
         r->file_size = files->sizes[i];
         fh_status st = fh_read_file(files->paths[i], sink, r->err);
         if (st != FH_OK && r->fatal == FH_OK)
             r->fatal = st;
-        if (r->fatal != FH_OK || interrupted(r)) {
+        r->stopped = interrupted(r);
+        if (r->fatal != FH_OK || r->stopped) {
             r->done_bytes += r->file_bytes < r->file_size ? r->file_bytes : r->file_size;
             break;
         }
@@ -210,138 +233,6 @@ static void index_files(run *r, const fh_file_list *files, const fh_reader_sink 
         r->stats->files++;
     }
     r->stats->bytes = r->done_bytes;
-}
-
-/* ---- database layout ---- */
-
-static char *joined(const char *a, const char *b)
-{
-    fh_buf buf = FH_BUF_INIT;
-    if (fh_buf_append_str(&buf, a) != FH_OK || fh_buf_append_str(&buf, b) != FH_OK) {
-        fh_buf_free(&buf);
-        return NULL;
-    }
-    return fh_buf_steal(&buf);
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void remove_tree(const char *path)
-{
-    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static int is_regular_file(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-/* Shard paths of a parallel build: DB.shards/0 .. n-1 */
-typedef struct {
-    char *dir;
-    char **paths;
-    size_t n;
-} shard_set;
-
-static void shard_set_free(shard_set *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        free(s->paths[i]);
-    free(s->paths);
-    free(s->dir);
-    memset(s, 0, sizeof *s);
-}
-
-/* How many shards an interrupted build left (their count fixes the routing). */
-static size_t existing_shards(const char *dir)
-{
-    size_t n = 0;
-    char name[32];
-    for (;; n++) {
-        snprintf(name, sizeof name, "/%zu", n);
-        char *p = joined(dir, name);
-        int there = p && exists(p);
-        free(p);
-        if (!there)
-            return n;
-    }
-}
-
-static fh_status make_shard_set(const char *db, size_t jobs, shard_set *s, fh_error *err)
-{
-    memset(s, 0, sizeof *s);
-    s->dir = joined(db, ".shards");
-    if (s->dir == NULL)
-        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    size_t have = existing_shards(s->dir);
-    size_t n = have ? have : jobs;
-    if (mkdir(s->dir, 0777) != 0 && errno != EEXIST)
-        return fh_error_set(err, FH_ERR_IO, "cannot create %s: %s", s->dir, strerror(errno));
-    if ((s->paths = calloc(n, sizeof *s->paths)) == NULL)
-        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    for (; s->n < n; s->n++) {
-        char name[32];
-        snprintf(name, sizeof name, "/%zu", s->n);
-        if ((s->paths[s->n] = joined(s->dir, name)) == NULL)
-            return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    }
-    return FH_OK;
-}
-
-/* DB as a Xapian stub file naming the shards, relative to its directory. */
-static fh_status write_stub(const char *db, const shard_set *s, fh_error *err)
-{
-    const char *base = strrchr(db, '/');
-    base = base ? base + 1 : db;
-    char *tmp = joined(db, ".stub-tmp");
-    FILE *f = tmp ? fopen(tmp, "w") : NULL;
-    if (f == NULL) {
-        free(tmp);
-        return fh_error_set(err, FH_ERR_IO, "cannot write %s: %s", db, strerror(errno));
-    }
-    for (size_t i = 0; i < s->n; i++)
-        fprintf(f, "auto %s.shards/%zu\n", base, i);
-    int bad = fclose(f) != 0 || rename(tmp, db) != 0;
-    free(tmp);
-    return bad ? fh_error_set(err, FH_ERR_IO, "cannot write %s: %s", db, strerror(errno)) : FH_OK;
-}
-
-/* Compact the shards into one database and put it in place of the stub. */
-static fh_status merge_shards(const char *db, shard_set *s, fh_error *err)
-{
-    char *tmp = joined(db, ".compacting");
-    if (tmp == NULL)
-        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    remove_tree(tmp);
-    fh_status st = fh_db_compact((const char *const *)s->paths, s->n, tmp, err);
-    if (st == FH_OK && (unlink(db) != 0 || rename(tmp, db) != 0))
-        st = fh_error_set(err, FH_ERR_IO, "cannot move the merged database to %s: %s", db,
-                          strerror(errno));
-    if (st == FH_OK)
-        remove_tree(s->dir);
-    free(tmp);
-    return st;
-}
-
-static int wants_parallel(const fh_index_opts *opts, uint64_t total_bytes)
-{
-    const char *db = opts->db_path;
-    if (is_regular_file(db))
-        return 1; /* an interrupted parallel build */
-    return opts->jobs > 1 && !exists(db) && total_bytes >= PARALLEL_MIN_BYTES;
 }
 
 /* ---- the run ---- */
@@ -370,36 +261,50 @@ static fh_status run_single(run *r, const fh_file_list *files, const fh_reader_s
     return r->fatal != FH_OK ? r->fatal : cst;
 }
 
-static fh_status run_parallel(run *r, const fh_file_list *files, const fh_reader_sink *sink)
+static fh_status run_parallel(run *r, fh_layout *layout, const fh_file_list *files,
+                              const fh_reader_sink *sink)
 {
     const fh_index_opts *o = r->opts;
-    shard_set shards;
-    fh_status st = make_shard_set(o->db_path, o->jobs > MAX_JOBS ? MAX_JOBS : o->jobs, &shards,
-                                  r->err);
+    fh_status st = fh_pool_start((const char *const *)layout->shards, layout->nshards,
+                                 o->batch_docs, o->batch_bytes, o->interrupted, &r->pool, r->err);
     if (st == FH_OK)
-        st = fh_pool_start((const char *const *)shards.paths, shards.n, o->batch_docs,
-                           o->batch_bytes, &r->pool, r->err);
-    if (st == FH_OK)
-        st = write_stub(o->db_path, &shards, r->err);
-    if (st == FH_OK) {
-        index_files(r, files, sink);
-        fh_writer_counts c;
-        fh_error pool_err;
-        /* On interrupt, what is still queued is dropped: the next run reads it again. */
-        fh_status pst = fh_pool_finish(r->pool, interrupted(r), &c,
-                                       r->fatal == FH_OK ? r->err : &pool_err);
-        r->pool = NULL;
-        add_counts(r->stats, c);
-        st = r->fatal != FH_OK ? r->fatal : pst;
-    } else if (r->pool) {
-        fh_writer_counts ignored;
-        fh_pool_finish(r->pool, 1, &ignored, NULL);
-        r->pool = NULL;
+        st = fh_layout_publish(layout, r->err);
+    if (st != FH_OK) {
+        if (r->pool) {
+            fh_writer_counts ignored;
+            fh_pool_finish(r->pool, 1, &ignored, NULL);
+            r->pool = NULL;
+        }
+        return st;
     }
+    index_files(r, files, sink);
+    fh_writer_counts c;
+    fh_error pool_err;
+    /* On interrupt, what is still queued is dropped: the next run reads it again. */
+    fh_status pst = fh_pool_finish(r->pool, r->stopped, &c, r->fatal == FH_OK ? r->err : &pool_err);
+    r->pool = NULL;
+    r->stopped = r->stopped || interrupted(r); /* perhaps while the queues drained */
+    add_counts(r->stats, c);
+    st = r->fatal != FH_OK ? r->fatal : pst;
     /* An interrupted build keeps its stub and shards: the next run resumes. */
-    if (st == FH_OK && !interrupted(r))
-        st = merge_shards(o->db_path, &shards, r->err);
-    shard_set_free(&shards);
+    if (st == FH_OK && !r->stopped)
+        st = fh_layout_merge(layout, r->err);
+    return st;
+}
+
+static size_t wanted_shards(const fh_index_opts *opts, uint64_t total_bytes)
+{
+    return opts->jobs > 1 && total_bytes >= PARALLEL_MIN_BYTES ? opts->jobs : 1;
+}
+
+static fh_status run_files(run *r, const fh_file_list *files, const fh_reader_sink *sink)
+{
+    fh_layout layout;
+    fh_status st = fh_layout_open(r->opts->db_path, wanted_shards(r->opts, files->total_bytes),
+                                  &layout, r->err);
+    if (st == FH_OK)
+        st = layout.nshards ? run_parallel(r, &layout, files, sink) : run_single(r, files, sink);
+    fh_layout_close(&layout);
     return st;
 }
 
@@ -419,13 +324,31 @@ fh_status fh_index_paths(const fh_index_opts *opts, const char *const *paths, si
         st = fh_collect_files(paths, n, &sink, &files, err);
     r.total_bytes = files.total_bytes;
     if (st == FH_OK)
-        st = wants_parallel(opts, files.total_bytes) ? run_parallel(&r, &files, &sink)
-                                                     : run_single(&r, &files, &sink);
+        st = run_files(&r, &files, &sink);
     draw_progress(&r, 1);
     clear_progress(&r);
-    stats->interrupted = interrupted(&r);
+    stats->interrupted = r.stopped;
     stats->seconds = now() - r.start;
     fh_file_list_free(&files);
+    fh_buf_free(&r.id);
+    fh_buf_free(&r.id_utf8);
+    return st;
+}
+
+/* An id as given ("a1", or a file's absolute path) or, failing that, as the
+ * absolute form of a relative path (corpus/a.txt). */
+static fh_status delete_id(fh_db *db, const char *id, fh_buf *term, int *found, fh_error *err)
+{
+    fh_status st = fh_term_id(id, term) == FH_OK ? fh_db_delete(db, term->data, found, err)
+                                                 : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    if (st != FH_OK || *found || id[0] == '/')
+        return st;
+    fh_buf abs = FH_BUF_INIT;
+    st = fh_absolute_path(id, &abs, err);
+    if (st == FH_OK)
+        st = fh_term_id(abs.data, term) == FH_OK ? fh_db_delete(db, term->data, found, err)
+                                                  : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    fh_buf_free(&abs);
     return st;
 }
 
@@ -433,20 +356,14 @@ fh_status fh_delete_documents(const char *db_path, const char *const *ids, size_
                               size_t *deleted, size_t *missing, fh_error *err)
 {
     *deleted = *missing = 0;
-    if (is_regular_file(db_path))
-        return fh_error_set(err, FH_ERR_INVALID,
-                            "%s is a new database still being built (or a build that was "
-                            "interrupted): let the indexer finish, or run it again, then delete",
-                            db_path);
     fh_db *db = NULL;
     fh_buf term = FH_BUF_INIT;
-    fh_status st = fh_db_open(db_path, FH_DB_WRITE, &db, err);
+    fh_status st = fh_layout_check_idle(db_path, err);
+    if (st == FH_OK)
+        st = fh_db_open(db_path, FH_DB_UPDATE, &db, err);
     for (size_t i = 0; st == FH_OK && i < n; i++) {
         int found = 0;
-        if (fh_term_id(ids[i], &term) != FH_OK)
-            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-        else
-            st = fh_db_delete(db, term.data, &found, err);
+        st = delete_id(db, ids[i], &term, &found, err);
         if (found)
             (*deleted)++;
         else

@@ -2,6 +2,7 @@
  * main.c - the `indexer` command: index files and directories into a Fihris
  * database, or delete documents from it.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +38,8 @@ static void usage(FILE *out)
           "\n"
           "  -d, --db DB      database (default: $FIHRIS_DB, else ~/.local/share/fihris/db)\n"
           "      --batch N    commit every N changed documents (default 1000)\n"
-          "  -j, --jobs N     writer threads when building a new database\n"
-          "                   (default: one per CPU)\n"
+          "  -j, --jobs N     writer threads when building a new database from 4 MB or\n"
+          "                   more of input (default: one per CPU); updates use one\n"
           "      --no-progress  no live progress line\n"
           "      --delete     remove the documents with the given ids\n"
           "  -h, --help       this help\n"
@@ -57,6 +58,17 @@ typedef struct {
     size_t nargs;
 } options;
 
+/* A positive whole number, or 0 when s is anything else. */
+static unsigned positive(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-' || v == 0 || v > 1000000)
+        return 0;
+    return (unsigned)v;
+}
+
 static int parse_args(int argc, char **argv, options *o)
 {
     o->progress = isatty(STDERR_FILENO);
@@ -72,11 +84,17 @@ static int parse_args(int argc, char **argv, options *o)
             only_args = 1;
         else if ((strcmp(a, "-d") == 0 || strcmp(a, "--db") == 0) && i + 1 < argc)
             o->db = argv[++i];
-        else if (strcmp(a, "--batch") == 0 && i + 1 < argc && atoi(argv[i + 1]) > 0)
-            o->batch = (unsigned)atoi(argv[++i]);
-        else if ((strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) && i + 1 < argc &&
-                 atoi(argv[i + 1]) > 0)
-            o->jobs = (unsigned)atoi(argv[++i]);
+        else if (strcmp(a, "--batch") == 0 || strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+            unsigned v = i + 1 < argc ? positive(argv[++i]) : 0;
+            if (v == 0) {
+                fprintf(stderr, "indexer: %s needs a positive number (see indexer --help)\n", a);
+                return -1;
+            }
+            if (strcmp(a, "--batch") == 0)
+                o->batch = v;
+            else
+                o->jobs = v;
+        }
         else if (strcmp(a, "--no-progress") == 0)
             o->progress = 0;
         else if (strcmp(a, "--delete") == 0)
@@ -122,6 +140,7 @@ static int run_index(const char *db, const options *o)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C stops at once */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     fh_index_stats stats;
@@ -161,5 +180,9 @@ int main(int argc, char **argv)
     fh_buf_free(&db);
     free(o.args);
     xmlCleanupParser();
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "indexer: cannot write the summary: %s\n", strerror(errno));
+        code = code ? code : EXIT_USAGE;
+    }
     return code;
 }

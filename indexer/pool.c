@@ -20,6 +20,7 @@ typedef struct queued {
 
 typedef struct {
     fh_writer *w;
+    const volatile sig_atomic_t *interrupted;
     pthread_t thread;
     int started;
     pthread_mutex_t mu;
@@ -81,7 +82,8 @@ static queued *take(worker *k)
     pthread_mutex_lock(&k->mu);
     while (k->head == NULL && !k->closing)
         pthread_cond_wait(&k->not_empty, &k->mu);
-    queued *q = k->discard ? NULL : k->head;
+    int drop = k->discard || (k->interrupted && *k->interrupted);
+    queued *q = drop ? NULL : k->head;
     if (q) {
         k->head = q->next;
         if (k->head == NULL)
@@ -124,9 +126,6 @@ static void *worker_main(void *arg)
 static fh_status start_worker(worker *k, const char *path, unsigned batch_docs,
                               size_t batch_bytes, fh_error *err)
 {
-    pthread_mutex_init(&k->mu, NULL);
-    pthread_cond_init(&k->not_empty, NULL);
-    pthread_cond_init(&k->not_full, NULL);
     fh_status st = fh_writer_open(path, batch_docs, batch_bytes, &k->w, err);
     if (st != FH_OK)
         return st;
@@ -137,7 +136,8 @@ static fh_status start_worker(worker *k, const char *path, unsigned batch_docs,
 }
 
 fh_status fh_pool_start(const char *const *paths, size_t n, unsigned batch_docs,
-                        size_t batch_bytes, fh_pool **out, fh_error *err)
+                        size_t batch_bytes, const volatile sig_atomic_t *interrupted,
+                        fh_pool **out, fh_error *err)
 {
     fh_pool *p = calloc(1, sizeof *p);
     if (p == NULL || (p->workers = calloc(n, sizeof *p->workers)) == NULL) {
@@ -145,6 +145,14 @@ fh_status fh_pool_start(const char *const *paths, size_t n, unsigned batch_docs,
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     }
     p->n = n;
+    /* All set up before any can fail, so that finishing never meets an
+     * uninitialized mutex. */
+    for (size_t i = 0; i < n; i++) {
+        pthread_mutex_init(&p->workers[i].mu, NULL);
+        pthread_cond_init(&p->workers[i].not_empty, NULL);
+        pthread_cond_init(&p->workers[i].not_full, NULL);
+        p->workers[i].interrupted = interrupted;
+    }
     fh_status st = FH_OK;
     for (size_t i = 0; i < n && st == FH_OK; i++)
         st = start_worker(&p->workers[i], paths[i], batch_docs, batch_bytes, err);

@@ -14,11 +14,12 @@
 #include "fihris/docdata.h"
 #include "fihris/hash.h"
 #include "fihris/terms.h"
+#include "fihris/utf8.h"
 
 struct fh_writer {
     fh_db *db;
     fh_analyzer *an;
-    fh_buf id_term, digest, stored, scratch;
+    fh_buf id_term, digest, stored, scratch, path;
     unsigned batch_docs, pending_docs;
     size_t batch_bytes, pending_bytes;
     fh_writer_counts counts;
@@ -53,6 +54,7 @@ void fh_writer_close(fh_writer *w)
     fh_buf_free(&w->digest);
     fh_buf_free(&w->stored);
     fh_buf_free(&w->scratch);
+    fh_buf_free(&w->path);
     free(w);
 }
 
@@ -134,8 +136,12 @@ static fh_status fill_doc(fh_writer *w, fh_doc *doc, const fh_document *d, fh_er
         st = fh_doc_set_value(doc, FH_SLOT_DIGEST, w->digest.data, w->digest.len, err);
     if (st == FH_OK)
         st = fh_doc_set_value(doc, FH_SLOT_ID, d->id, strlen(d->id), err);
+    /* the path is file system bytes; stored fields are UTF-8 */
+    fh_buf_reset(&w->path);
+    if (st == FH_OK && d->path && fh_utf8_repair(d->path, strlen(d->path), &w->path, NULL) != FH_OK)
+        st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     fh_docdata data = {d->id, d->title, d->title_len, d->body, d->body_len,
-                       d->url, d->date, d->source, d->lang, d->path};
+                       d->url, d->date, d->source, d->lang, d->path ? w->path.data : NULL};
     fh_buf_reset(&w->stored);
     if (st == FH_OK)
         st = fh_docdata_encode(&data, &w->stored, err);

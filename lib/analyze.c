@@ -136,7 +136,7 @@ static char_class merge_class(char_class piece_cls, char_class c)
         return piece_cls;
     if (piece_cls == CLASS_NONE || piece_cls == CLASS_DIGIT)
         return c;
-    return c == CLASS_DIGIT ? piece_cls : piece_cls;
+    return piece_cls;
 }
 
 /* Cut the ICU word [a, b) where the script changes. */

@@ -133,7 +133,8 @@ static void emit_units(fh_normalized *out, const uint16_t *src, size_t n, const 
  * their original offsets in offs.  offs is allocated here. */
 static fh_status decode(const char *s, size_t len, fh_normalized *out, uint32_t **offs, size_t *n16)
 {
-    if (grow((void **)&out->scratch, &out->scratch_cap, 2 * len + 1, sizeof *out->scratch) != FH_OK)
+    /* every UTF-8 byte yields at most one UTF-16 unit */
+    if (grow((void **)&out->scratch, &out->scratch_cap, len + 1, sizeof *out->scratch) != FH_OK)
         return FH_ERR_NOMEM;
     uint32_t *o = malloc((len + 1) * sizeof *o);
     if (o == NULL)

@@ -49,12 +49,23 @@ size_t fh_shard_of(const char *id, size_t n)
     return n <= 1 ? 0 : (size_t)(fnv1a(id, strlen(id)) % n);
 }
 
+fh_status fh_term_title(const fh_token *tok, fh_buf *out)
+{
+    fh_buf_reset(out);
+    if (fh_buf_append_str(out, FH_PREFIX_TITLE) != FH_OK)
+        return FH_ERR_NOMEM;
+    return fh_buf_append(out, tok->form, tok->form_len);
+}
+
+/* Text is analyzed in pieces of about this size, cut at white space, so
+ * that analysis memory stays bounded for huge documents. */
+enum { CHUNK_BYTES = 256 * 1024 };
+
 typedef struct {
     fh_doc *doc;
     fh_field field;
-    uint32_t first_pos;
-    uint32_t last_pos;
-    int any;
+    uint32_t base;     /* position of the chunk's first word */
+    uint32_t next_pos; /* position after the last word so far */
     fh_buf term;
     fh_error *err;
     fh_status status;
@@ -62,23 +73,20 @@ typedef struct {
 
 static fh_status add_token(index_ctx *c, const fh_token *tok)
 {
-    uint32_t pos = c->first_pos + tok->pos;
+    uint32_t pos = c->base + tok->pos;
     unsigned wdf = c->field == FH_FIELD_TITLE ? FH_TITLE_WDF : 1;
     fh_status st = fh_term_exact(tok, &c->term);
     if (st == FH_OK)
         st = fh_doc_add_posting(c->doc, c->term.data, c->term.len, pos + 1, wdf, c->err);
     if (st == FH_OK && c->field == FH_FIELD_TITLE) {
-        fh_buf_reset(&c->term);
-        if (fh_buf_append_str(&c->term, FH_PREFIX_TITLE) != FH_OK ||
-            fh_buf_append(&c->term, tok->form, tok->form_len) != FH_OK)
-            return FH_ERR_NOMEM;
-        st = fh_doc_add_posting(c->doc, c->term.data, c->term.len, pos + 1, 1, c->err);
+        st = fh_term_title(tok, &c->term);
+        if (st == FH_OK)
+            st = fh_doc_add_posting(c->doc, c->term.data, c->term.len, pos + 1, 1, c->err);
     }
     if (st == FH_OK && fh_term_stem(tok, &c->term) == FH_OK)
         st = fh_doc_add_term(c->doc, c->term.data, c->term.len, wdf, c->err);
-    if (st == FH_OK && (!c->any || pos > c->last_pos))
-        c->last_pos = pos;
-    c->any = 1;
+    if (st == FH_OK && pos + 1 > c->next_pos)
+        c->next_pos = pos + 1;
     return st;
 }
 
@@ -89,15 +97,37 @@ static int on_token(const fh_token *tok, void *ctx)
     return c->status != FH_OK;
 }
 
+/* End of the chunk starting at from: the last white space before the size
+ * limit, else the last character boundary. */
+static size_t chunk_end(const char *text, size_t len, size_t from)
+{
+    if (len - from <= CHUNK_BYTES)
+        return len;
+    size_t limit = from + CHUNK_BYTES, cut = limit;
+    while (cut > from && text[cut] != ' ' && text[cut] != '\n' && text[cut] != '\t')
+        cut--;
+    if (cut > from)
+        return cut;
+    while (limit > from && ((unsigned char)text[limit] & 0xC0) == 0x80)
+        limit--;
+    return limit > from ? limit : len;
+}
+
 fh_status fh_index_text(fh_analyzer *an, fh_doc *doc, fh_field field, const char *text,
                         size_t len, uint32_t first_pos, uint32_t *next_pos, fh_error *err)
 {
-    index_ctx c = {doc, field, first_pos, first_pos, 0, FH_BUF_INIT, err, FH_OK};
-    fh_status st = fh_analyze(an, text, len, on_token, &c, err);
+    index_ctx c = {doc, field, first_pos, first_pos, FH_BUF_INIT, err, FH_OK};
+    fh_status st = FH_OK;
+    for (size_t at = 0; at < len && st == FH_OK && c.status == FH_OK;) {
+        size_t end = chunk_end(text, len, at);
+        c.base = c.next_pos;
+        st = fh_analyze(an, text + at, end - at, on_token, &c, err);
+        at = end;
+    }
     fh_buf_free(&c.term);
     if (st == FH_OK && c.status != FH_OK)
         st = c.status == FH_ERR_NOMEM ? fh_error_set(err, FH_ERR_NOMEM, "out of memory") : c.status;
     if (next_pos)
-        *next_pos = c.any ? c.last_pos + 1 : first_pos;
+        *next_pos = c.next_pos;
     return st;
 }

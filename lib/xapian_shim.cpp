@@ -11,6 +11,7 @@
 
 #include <cstdlib>
 #include <cerrno>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <stdexcept>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <xapian.h>
 
@@ -85,6 +87,19 @@ bool path_missing(const char *path)
     return path != nullptr && stat(path, &st) != 0 && errno == ENOENT;
 }
 
+/* Xapian says "not found" both for a missing path and for one it cannot
+ * read; only the first means "no database". */
+fh_status not_found(fh_error *err, const char *where)
+{
+    if (where == nullptr || path_missing(where))
+        return fh_error_set(err, FH_ERR_NOT_FOUND, "no database at %s", where ? where : "");
+    if (access(where, R_OK | X_OK) != 0 && errno == EACCES)
+        return fh_error_set(err, FH_ERR_IO, "cannot read the database at %s: %s", where,
+                            strerror(EACCES));
+    return fh_error_set(err, FH_ERR_NOT_FOUND, "no database at %s (it exists but holds none)",
+                        where);
+}
+
 /* `where` is optional in messages: "action where: detail" or "action: detail". */
 const char *sp(const char *where)
 {
@@ -117,12 +132,12 @@ fh_status guard(fh_error *err, const char *action, const char *const &where, Bod
         return fh_error_set(err, FH_ERR_LOCKED, "database is locked by another indexer (%s)",
                             str(where));
     } catch (const Xapian::DatabaseNotFoundError &) {
-        return fh_error_set(err, FH_ERR_NOT_FOUND, "no database at %s", str(where));
+        return not_found(err, where);
     } catch (const Xapian::DatabaseVersionError &e) {
         return xapian_failure(err, FH_ERR_CORRUPT, action, where, e);
     } catch (const Xapian::DatabaseOpeningError &e) {
         if (path_missing(where))
-            return fh_error_set(err, FH_ERR_NOT_FOUND, "no database at %s", str(where));
+            return not_found(err, where);
         /* An OS error (permissions...) is I/O; otherwise the content is bad. */
         fh_status st = e.get_error_string() ? FH_ERR_IO : FH_ERR_CORRUPT;
         return xapian_failure(err, st, action, where, e);
@@ -311,9 +326,10 @@ const Hit *hit_at(const fh_mset *m, size_t i)
 
 void open_db(fh_db *db, fh_db_mode mode)
 {
-    if (mode == FH_DB_WRITE) {
+    if (mode != FH_DB_READ) {
         db->writable = true;
-        db->wdb = Xapian::WritableDatabase(db->path, Xapian::DB_CREATE_OR_OPEN);
+        int flags = mode == FH_DB_WRITE ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
+        db->wdb = Xapian::WritableDatabase(db->path, flags);
         writer(db);
     } else {
         db->rdb = Xapian::Database(db->path);
@@ -363,7 +379,7 @@ fh_status fh_db_open(const char *path, fh_db_mode mode, fh_db **out, fh_error *e
     if (path == nullptr || out == nullptr)
         return invalid(err, "fh_db_open: NULL argument");
     *out = nullptr;
-    if (mode != FH_DB_READ && mode != FH_DB_WRITE)
+    if (mode != FH_DB_READ && mode != FH_DB_WRITE && mode != FH_DB_UPDATE)
         return invalid(err, "fh_db_open: bad mode");
     return guard(err, "opening", path, [&] {
         std::unique_ptr<fh_db> db(new fh_db);

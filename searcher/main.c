@@ -3,6 +3,7 @@
  * one query from the arguments or many from a file (--batch).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,7 @@ static void usage(FILE *out)
           "its forms); when no document has them all, documents with any are shown.\n"
           "\n"
           "  -d, --db DB        database (default: $FIHRIS_DB, else ~/.local/share/fihris/db)\n"
-          "  -n, --count N      number of results (default 10, at most 1000)\n"
+          "  -n, --count N      number of results, 1 to 1000 (default 10)\n"
           "      --offset K     skip the first K results\n"
           "      --format F     text (default), json or ids\n"
           "      --k1 X, --b X  BM25 parameters (default 1.2 and 0.75)\n"
@@ -52,7 +53,7 @@ static int parse_number(const char *s, double *out)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || end == s || *end)
+    if (errno || end == s || *end || !isfinite(v))
         return 0;
     *out = v;
     return 1;
@@ -93,7 +94,7 @@ static int parse_option(int argc, char **argv, int *i, options *o)
     else if (strcmp(a, "-d") == 0 || strcmp(a, "--db") == 0)
         o->db = v;
     else if (strcmp(a, "-n") == 0 || strcmp(a, "--count") == 0)
-        ok = parse_count(v, &o->req.count);
+        ok = parse_count(v, &o->req.count) && o->req.count > 0;
     else if (strcmp(a, "--offset") == 0)
         ok = parse_count(v, &o->req.offset);
     else if (strcmp(a, "--format") == 0)
@@ -172,8 +173,11 @@ static int run_one(fh_searcher *s, options *o, const char *text, size_t len, lon
         rc = r.nhits > 0;
         if (o->format == FORMAT_IDS)
             fh_print_ids(stdout, &r, line_no);
-        else if (o->format == FORMAT_JSON && fh_print_json(stdout, o->req.query, &r, line_no <= 0, &err) != FH_OK)
+        else if (o->format == FORMAT_JSON &&
+                 fh_print_json(stdout, o->req.query, &r, line_no <= 0, &err) != FH_OK) {
+            fprintf(stderr, "search: %s\n", err.message);
             rc = -1;
+        }
         else if (o->format == FORMAT_TEXT) {
             if (line_no > 0)
                 printf("== %ld: %s\n", line_no, o->req.query);
@@ -201,9 +205,16 @@ static int run_batch(fh_searcher *s, options *o)
         line_no++;
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             n--;
+        for (ssize_t i = 0; i < n; i++)
+            if (line[i] == '\0')
+                line[i] = ' '; /* a query is text: a NUL would cut it short */
         int rc = run_one(s, o, line, (size_t)n, line_no);
         any |= rc > 0;
         failed |= rc < 0;
+    }
+    if (ferror(in)) {
+        fprintf(stderr, "search: cannot read %s: %s\n", o->batch, strerror(errno));
+        failed = 1;
     }
     free(line);
     if (in != stdin)
@@ -252,5 +263,9 @@ int main(int argc, char **argv)
     }
     fh_searcher_close(s);
     fh_buf_free(&o.query);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "search: cannot write the results: %s\n", strerror(errno));
+        code = EXIT_ERROR;
+    }
     return code;
 }

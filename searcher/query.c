@@ -74,7 +74,12 @@ static int on_query_token(const fh_token *tok, void *ctx)
     /* A compound is searched whole; its parts would only dilute it. */
     if (tok->flags & FH_TOKEN_PART)
         return 0;
-    if (!(tok->flags & FH_TOKEN_VARIANT) || c->q->nwords == 0)
+    int new_word = !(tok->flags & FH_TOKEN_VARIANT) || c->q->nwords == 0;
+    if (new_word && c->q->nwords == FH_QUERY_MAX_WORDS) {
+        c->status = FH_ERR_INVALID;
+        return 1;
+    }
+    if (new_word)
         c->status = start_word(c->q, tok);
     if (c->status == FH_OK)
         c->status = add_token_terms(c, tok);
@@ -88,7 +93,10 @@ fh_status fh_query_parse(fh_analyzer *an, const char *text, size_t len, fh_parse
     parse_ctx c = {out, FH_BUF_INIT, FH_OK};
     fh_status st = fh_analyze(an, text, len, on_query_token, &c, err);
     fh_buf_free(&c.term);
-    if (st == FH_OK && c.status != FH_OK)
+    if (st == FH_OK && c.status == FH_ERR_INVALID)
+        st = fh_error_set(err, FH_ERR_INVALID, "the query has more than %d words",
+                          FH_QUERY_MAX_WORDS);
+    else if (st == FH_OK && c.status != FH_OK)
         st = fh_error_set(err, c.status, "out of memory parsing the query");
     if (st != FH_OK)
         fh_parsed_query_free(out);

@@ -4,6 +4,7 @@
  */
 #include "fihris/search.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -111,11 +112,6 @@ static fh_status matches_nothing(fh_searcher *s, const fh_parsed_query *pq,
     return st;
 }
 
-static char *steal_or_empty(fh_buf *b)
-{
-    return fh_buf_steal(b);
-}
-
 static fh_status fill_id_only(const fh_search_request *req, const fh_mset *m, size_t i,
                              fh_hit *hit, fh_error *err)
 {
@@ -146,15 +142,13 @@ static fh_status fill_hit(fh_searcher *s, const fh_parsed_query *pq, const fh_se
     if (st != FH_OK)
         return st;
     fh_buf snippet = FH_BUF_INIT, title = FH_BUF_INIT;
-    if (req->snippets)
-        st = fh_snippet(s->an, pq, d.body, d.body_len, req->snippet_words, req->marks, &snippet,
-                        err);
-    if (st == FH_OK && req->snippets)
+    st = fh_snippet(s->an, pq, d.body, d.body_len, req->snippet_words, req->marks, &snippet, err);
+    if (st == FH_OK)
         st = fh_snippet(s->an, pq, d.title, d.title_len, TITLE_WORDS, req->marks, &title, err);
     hit->rank = req->offset + (unsigned)i + 1;
     hit->score = fh_mset_weight(m, i);
-    hit->snippet = steal_or_empty(&snippet);
-    hit->title_marked = steal_or_empty(&title);
+    hit->snippet = fh_buf_steal(&snippet);
+    hit->title_marked = fh_buf_steal(&title);
     hit->id = d.id;
     hit->title = d.title;
     hit->url = d.url;
@@ -194,7 +188,7 @@ static fh_status check_request(const fh_search_request *req, fh_error *err)
     if (req->count > FH_SEARCH_MAX_COUNT)
         return fh_error_set(err, FH_ERR_INVALID, "too many results asked for (%u, limit %u)",
                             req->count, FH_SEARCH_MAX_COUNT);
-    if (!(req->k1 >= 0) || !(req->b >= 0 && req->b <= 1))
+    if (!isfinite(req->k1) || !(req->k1 >= 0) || !(req->b >= 0 && req->b <= 1))
         return fh_error_set(err, FH_ERR_INVALID, "BM25 needs k1 >= 0 and 0 <= b <= 1");
     return FH_OK;
 }

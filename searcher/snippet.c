@@ -26,6 +26,15 @@ static int on_token(const fh_token *tok, void *ctx)
 {
     collect_ctx *c = ctx;
     int word = fh_query_match_token(c->q, tok);
+    if (c->n > 0 && tok->start <= c->spans[c->n - 1].start) {
+        /* several words from one original character (ﷺ): one span */
+        span *last = &c->spans[c->n - 1];
+        if (tok->end > last->end)
+            last->end = tok->end;
+        if (last->word < 0)
+            last->word = word;
+        return 0;
+    }
     if (c->n > 0 && (tok->flags & (FH_TOKEN_VARIANT | FH_TOKEN_PART)) &&
         tok->start < c->spans[c->n - 1].end) {
         span *last = &c->spans[c->n - 1];
@@ -52,25 +61,23 @@ static int on_token(const fh_token *tok, void *ctx)
 }
 
 /* Score of the window spans[i..i+w): distinct words first, then matches. */
-static long window_score(const span *s, size_t i, size_t w, size_t nwords)
+static long window_score(const span *s, size_t i, size_t w)
 {
     long matches = 0, distinct = 0;
-    unsigned char seen[64] = {0};
+    unsigned char seen[FH_QUERY_MAX_WORDS] = {0};
     for (size_t k = i; k < i + w; k++) {
         if (s[k].word < 0)
             continue;
         matches++;
-        size_t bit = (size_t)s[k].word % 64;
-        if (!seen[bit]) {
-            seen[bit] = 1;
+        if (!seen[s[k].word]) {
+            seen[s[k].word] = 1;
             distinct++;
         }
     }
-    (void)nwords;
     return distinct * 1000 + matches;
 }
 
-static size_t best_window(const span *s, size_t n, size_t w, size_t nwords)
+static size_t best_window(const span *s, size_t n, size_t w)
 {
     if (n <= w)
         return 0;
@@ -83,7 +90,7 @@ static size_t best_window(const span *s, size_t n, size_t w, size_t nwords)
         size_t i = k > w / 4 ? k - w / 4 : 0;
         if (i + w > n)
             i = n - w;
-        long score = window_score(s, i, w, nwords);
+        long score = window_score(s, i, w);
         if (score > best_score) {
             best_score = score;
             best = i;
@@ -167,7 +174,7 @@ fh_status fh_snippet(fh_analyzer *an, const fh_parsed_query *q, const char *text
         st = fh_error_set(err, FH_ERR_NOMEM, "out of memory building a snippet");
     if (st == FH_OK && c.n > 0 && max_words > 0) {
         size_t w = c.n < max_words ? c.n : max_words;
-        size_t i = best_window(c.spans, c.n, w, q->nwords);
+        size_t i = best_window(c.spans, c.n, w);
         if (render(text, c.spans, i, w, c.n, style, out) != FH_OK)
             st = fh_error_set(err, FH_ERR_NOMEM, "out of memory building a snippet");
     }

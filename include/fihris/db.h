@@ -33,7 +33,8 @@ typedef struct fh_mset fh_mset;
 
 typedef enum {
     FH_DB_READ,   /* read-only; fails with FH_ERR_NOT_FOUND if absent */
-    FH_DB_WRITE   /* create if absent; FH_ERR_LOCKED if another writer holds it */
+    FH_DB_WRITE,  /* create if absent; FH_ERR_LOCKED if another writer holds it */
+    FH_DB_UPDATE  /* as FH_DB_WRITE, but FH_ERR_NOT_FOUND if absent */
 } fh_db_mode;
 
 /* ---- databases ---- */
@@ -114,7 +115,7 @@ fh_status fh_query_match_all(fh_query **out, fh_error *err);
 /* Documents with a value in [lo, hi] in slot (either bound may be NULL). */
 fh_status fh_query_value_range(unsigned slot, const char *lo, const char *hi, fh_query **out,
                                fh_error *err);
-/* Xapian's own description of the tree, for --explain. */
+/* Xapian's own description of the tree, for explanations and debugging. */
 fh_status fh_query_describe(const fh_query *q, fh_buf *out, fh_error *err);
 void fh_query_free(fh_query *q);
 

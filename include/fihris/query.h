@@ -36,6 +36,10 @@ typedef struct {
     size_t nwords;
 } fh_parsed_query;
 
+/* A query of more words is refused (FH_ERR_INVALID): matching and
+ * snippets cost grows with the number of words. */
+#define FH_QUERY_MAX_WORDS 64
+
 fh_status fh_query_parse(fh_analyzer *an, const char *text, size_t len, fh_parsed_query *out,
                          fh_error *err);
 void fh_parsed_query_free(fh_parsed_query *q);

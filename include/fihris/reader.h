@@ -1,5 +1,6 @@
 /*
- * reader.h - turning files into documents (implemented in indexer/reader.c).
+ * reader.h - turning files into documents (implemented in indexer/reader.c,
+ * read_markdown.c, read_html.c, read_jsonl.c and walk.c).
  *
  * A reader knows file formats, nothing about indexes.  It hands each
  * document it finds to a sink callback, and tells the sink about everything

@@ -42,6 +42,8 @@ void fh_search_request_init(fh_search_request *req);
 #define FH_SEARCH_MAX_COUNT 1000u
 #define FH_SEARCH_MAX_QUERY_BYTES 10000u
 
+/* A hit's strings are owned by the fh_search_result holding it and freed by
+ * fh_search_result_free. */
 typedef struct {
     unsigned rank;  /* 1-based */
     double score;

@@ -51,6 +51,8 @@ typedef enum { FH_FIELD_TITLE, FH_FIELD_BODY } fh_field;
 fh_status fh_term_exact(const fh_token *tok, fh_buf *out);
 /* Stem term of a token; FH_ERR_NOT_FOUND when the token has no stem. */
 fh_status fh_term_stem(const fh_token *tok, fh_buf *out);
+/* Title term of a token (replaces out's content). */
+fh_status fh_term_title(const fh_token *tok, fh_buf *out);
 /* The unique id term of a document id. */
 fh_status fh_term_id(const char *id, fh_buf *out);
 

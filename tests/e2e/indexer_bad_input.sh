@@ -44,7 +44,7 @@ assert_exit 0 "$INDEXER" -d db1 t1/bad.txt
 assert_eq "1 added, 0 replaced, 0 unchanged, 0 skipped, 0 failed, 1 warnings" \
     "$(summary_counts "$OUT")" "summary for a .txt with invalid UTF-8"
 assert_line "$ERR" "warning: t1/bad\.txt: .*invalid UTF-8" "warning for a .txt with invalid UTF-8"
-assert_eq "t1/bad.txt" "$(ids db1 snailword)" "a .txt with invalid UTF-8 is still indexed"
+assert_eq "$PWD/t1/bad.txt" "$(ids db1 snailword)" "a .txt with invalid UTF-8 is still indexed"
 run "$SEARCH" -d db1 snailword
 printf '%s' "$OUT" | is_utf8 || fail "search output for a repaired document is not valid UTF-8: $OUT"
 assert_contains "$OUT" "$REPLACEMENT" "invalid bytes are shown as U+FFFD in the snippet"
@@ -118,7 +118,7 @@ printf 'Huge word\n\n%s yakword\n' "$HUGE" >t7/huge.txt
 assert_exit 0 "$INDEXER" -d db7 t7/huge.txt
 assert_line "$OUT" "^1 files, .*: 1 added, 0 replaced, 0 unchanged, 0 skipped, 0 failed, [1-9][0-9]* oversized terms dropped$" \
     "summary for a huge term"
-assert_eq "t7/huge.txt" "$(ids db7 yakword)" "a document with a huge term is indexed"
+assert_eq "$PWD/t7/huge.txt" "$(ids db7 yakword)" "a document with a huge term is indexed"
 assert_exit 1 "$SEARCH" -d db7 --format ids "$HUGE"
 
 # A path that does not exist: reported, counted as failed.
@@ -164,12 +164,12 @@ if [ "$ROOT" == 0 ]; then
 fi
 
 # The database opens and answers afterwards.
-assert_eq "all/bad.txt" "$(ids dball snailword)" "mixed run: repaired .txt"
+assert_eq "$PWD/all/bad.txt" "$(ids dball snailword)" "mixed run: repaired .txt"
 assert_eq "u2" "$(ids dball ibexword)" "mixed run: repaired JSONL line"
 assert_eq "m1" "$(ids dball okapiword)" "mixed run: line before the malformed one"
 assert_eq "m3" "$(ids dball tapirword)" "mixed run: line after the malformed one"
-assert_eq "all/huge.txt" "$(ids dball yakword)" "mixed run: huge term document"
-assert_eq "all/good.md" "$(ids dball gazellework)" "mixed run: good document"
+assert_eq "$PWD/all/huge.txt" "$(ids dball yakword)" "mixed run: huge term document"
+assert_eq "$PWD/all/good.md" "$(ids dball gazellework)" "mixed run: good document"
 assert_exit 1 "$SEARCH" -d dball --format ids binary
 assert_exit 1 "$SEARCH" -d dball --format ids secretword
 assert_exit 0 "$SEARCH" -d dball --format json document

@@ -32,9 +32,9 @@ assert_eq "5 added, 0 replaced, 0 unchanged, 0 skipped, 0 failed" "$(summary_cou
 assert_eq 4 "$(summary_count "$OUT" files)" "files in the first run"
 assert_eq "" "$ERR" "first run writes no notices"
 
-assert_eq "docs/a.txt" "$(ids "$DB" zebraword)" "txt document"
-assert_eq "docs/sub/b.md" "$(ids "$DB" quokkaword)" "markdown document"
-assert_eq "docs/c.html" "$(ids "$DB" narwhalword)" "html document"
+assert_eq "$PWD/docs/a.txt" "$(ids "$DB" zebraword)" "txt document"
+assert_eq "$PWD/docs/sub/b.md" "$(ids "$DB" quokkaword)" "markdown document"
+assert_eq "$PWD/docs/c.html" "$(ids "$DB" narwhalword)" "html document"
 assert_eq "j1" "$(ids "$DB" axolotlword)" "first jsonl document"
 assert_eq "j2" "$(ids "$DB" pangolinword)" "second jsonl document"
 assert_exit 1 "$SEARCH" -d "$DB" --format ids scriptword
@@ -51,13 +51,17 @@ assert_eq '["https://example.org/j1", "2024-05-06", "wire"]' \
 assert_exit 0 "$INDEXER" -d "$DB" docs
 assert_eq "0 added, 0 replaced, 5 unchanged, 0 skipped, 0 failed" "$(summary_counts "$OUT")" \
     "re-run summary"
+# The same files named another way are the same documents.
+assert_exit 0 "$INDEXER" -d "$DB" ./docs/../docs "$PWD/docs/sub/b.md"
+assert_eq "0 added, 0 replaced, 6 unchanged, 0 skipped, 0 failed" "$(summary_counts "$OUT")" \
+    "re-run through other spellings of the paths"
 
 # ---- one file modified: replaced, old content gone ----
 printf 'Alpha heading\n\nThe okapiword lives in plain text now.\n' >docs/a.txt
 assert_exit 0 "$INDEXER" -d "$DB" docs
 assert_eq "0 added, 1 replaced, 4 unchanged, 0 skipped, 0 failed" "$(summary_counts "$OUT")" \
     "summary after modifying one file"
-assert_eq "docs/a.txt" "$(ids "$DB" okapiword)" "new content is searchable"
+assert_eq "$PWD/docs/a.txt" "$(ids "$DB" okapiword)" "new content is searchable"
 assert_exit 1 "$SEARCH" -d "$DB" --format ids zebraword
 assert_eq "" "$OUT" "old content of a replaced document must be gone"
 
@@ -101,7 +105,7 @@ assert_eq "1 deleted, 1 not found" "$OUT" "deleting a deleted id and a path id"
 assert_exit 1 "$SEARCH" -d "$DB" --format ids narwhalword
 # What was not deleted is still there.
 assert_eq "j2" "$(ids "$DB" pangolinword)" "an untouched document after deletions"
-assert_eq "docs/sub/b.md" "$(ids "$DB" quokkaword)" "an untouched file after deletions"
+assert_eq "$PWD/docs/sub/b.md" "$(ids "$DB" quokkaword)" "an untouched file after deletions"
 
 # ---- the lock: one indexer at a time ----
 gen_jsonl big.jsonl 30000
@@ -128,6 +132,6 @@ assert_eq 130 "$rc" "exit status of the first indexer after SIGTERM: $(cat "$TMP
 
 # Once it is gone, the database is free again.
 assert_exit 0 "$INDEXER" -d "$LOCKDB" docs
-assert_eq "docs/sub/b.md" "$(ids "$LOCKDB" quokkaword)" "indexing after the lock was released"
+assert_eq "$PWD/docs/sub/b.md" "$(ids "$LOCKDB" quokkaword)" "indexing after the lock was released"
 
 echo "indexer_basic: ok"

@@ -17,8 +17,8 @@ assert_exit 0 "$INDEXER" -d "$DB" corpus "$TMP/cli.jsonl"
 assert_eq "8 added, 0 replaced, 0 unchanged, 0 skipped, 0 failed" "$(summary_counts "$OUT")" \
     "indexing the test database"
 
-A000=$(ls corpus/000_*.txt)
-A001=$(ls corpus/001_*.txt)
+A000=$(ls "$PWD"/corpus/000_*.txt)
+A001=$(ls "$PWD"/corpus/001_*.txt)
 
 # ---- --format json ----
 assert_exit 0 "$SEARCH" -d "$DB" --format json "زوكربيرغ"
@@ -48,7 +48,7 @@ assert_eq '[null, null, null]' \
 assert_exit 0 "$SEARCH" -d "$DB" --format ids OpenAI
 IDS=$OUT
 assert_eq 5 "$(printf '%s\n' "$IDS" | wc -l)" "ids of OpenAI (one a line)"
-assert_eq "$(printf '%s\n' corpus/*.txt | sort)" "$(printf '%s\n' "$IDS" | sort)" "ids of OpenAI"
+assert_eq "$(printf '%s\n' "$PWD"/corpus/*.txt | sort)" "$(printf '%s\n' "$IDS" | sort)" "ids of OpenAI"
 assert_eq "$IDS" "$("$SEARCH" -d "$DB" --format json OpenAI | json_eval '"\n".join(h["id"] for h in d["hits"])')" \
     "ids and JSON rank the same way"
 
@@ -150,7 +150,7 @@ assert_eq "0 0" "$(printf '%s' "$OUT" | json_eval '"%d %d" % (d["total"], len(d[
 # A minus sign before a digit starts a query word, not an option; after --
 # everything is query words.
 assert_exit 0 "$SEARCH" -d "$DB" --format ids -n 10 -2025
-assert_eq "$(printf '%s\n' corpus/003_*.txt corpus/004_*.txt)" "$(printf '%s\n' "$OUT" | sort)" "query -2025"
+assert_eq "$(printf '%s\n' "$PWD"/corpus/003_*.txt "$PWD"/corpus/004_*.txt)" "$(printf '%s\n' "$OUT" | sort)" "query -2025"
 assert_exit 0 "$SEARCH" -d "$DB" --format ids -- --zebraword
 assert_eq "cli-1" "$OUT" "a query word after --"
 
@@ -193,5 +193,13 @@ assert_exit 0 "$SEARCH" -d "$DB" --batch "$TMP/blank.txt"
 printf '%s' "$OUT" | is_utf8 || fail "--batch text output with a blank line is not valid UTF-8"
 printf '%s\n' "$OUT" | grep -E '^== 2:' | grep -vqxE '== 2: ?' &&
     fail "--batch text output shows junk as the blank query: $(printf '%s\n' "$OUT" | grep -E '^== 2:')"
+
+# ---- one original character that normalizes into several words ----
+# ﷺ is four words after NFKC; the snippet marks the character itself, once.
+mkdir -p "$TMP/lig"
+printf 'عنوان\nقال النبي ﷺ في الحديث\n' >"$TMP/lig/a.txt"
+assert_exit 0 "$INDEXER" -d "$TMP/ligdb" --no-progress "$TMP/lig"
+assert_exit 0 "$SEARCH" -d "$TMP/ligdb" "صلى الله"
+assert_contains "$OUT" "قال النبي **ﷺ** في الحديث" "snippet of a ligature that expands into words"
 
 echo "search_cli: ok"

@@ -21,7 +21,7 @@ assert_eq "5 added, 0 replaced, 0 unchanged, 0 skipped, 0 failed" "$(summary_cou
 declare -A ART
 for f in corpus/*.txt; do
     n=${f#corpus/}
-    ART[${n%%_*}]=$f
+    ART[${n%%_*}]=$PWD/$f
 done
 for n in 000 001 002 003 004; do
     [ -n "${ART[$n]:-}" ] || fail "corpus/${n}_*.txt is missing"

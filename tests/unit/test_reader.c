@@ -489,22 +489,22 @@ static void test_jsonl(recorder *r)
     /* jansson's own wording varies between versions: check the prefix. */
     CHECK_INT(r->notices[0].kind, FH_NOTICE_FAILED);
     CHECK_INT(r->notices[0].line, 7);
-    CHECK_MSG(strncmp(r->notices[0].message, "line 7: invalid JSON: ", 22) == 0 &&
-                  strlen(r->notices[0].message) > 22,
+    CHECK_MSG(strncmp(r->notices[0].message, "invalid JSON: ", 14) == 0 &&
+                  strlen(r->notices[0].message) > 14,
               "%s", r->notices[0].message);
-    CHECK_NOTICE(r, 1, FH_NOTICE_FAILED, path, 8, "line 8: missing string field \"body\"");
-    CHECK_NOTICE(r, 2, FH_NOTICE_WARNING, path, 9, "line 9: invalid date \"2023-02-29\"; ignored");
+    CHECK_NOTICE(r, 1, FH_NOTICE_FAILED, path, 8, "missing string field \"body\"");
+    CHECK_NOTICE(r, 2, FH_NOTICE_WARNING, path, 9, "invalid date \"2023-02-29\"; ignored");
     CHECK_NOTICE(r, 3, FH_NOTICE_WARNING, path, 10,
-                 "line 10: field \"title\" is not a string; ignored");
+                 "field \"title\" is not a string; ignored");
     CHECK_NOTICE(r, 4, FH_NOTICE_WARNING, path, 10,
-                 "line 10: field \"url\" is not a string; ignored");
-    CHECK_NOTICE(r, 5, FH_NOTICE_WARNING, path, 10, "line 10: invalid date \"2023-13-01\"; ignored");
-    CHECK_NOTICE(r, 6, FH_NOTICE_FAILED, path, 11, "line 11: not a JSON object");
-    CHECK_NOTICE(r, 7, FH_NOTICE_FAILED, path, 12, "line 12: missing string field \"id\"");
-    CHECK_NOTICE(r, 8, FH_NOTICE_FAILED, path, 13, "line 13: missing string field \"id\"");
-    CHECK_NOTICE(r, 9, FH_NOTICE_FAILED, path, 14, "line 14: field \"id\" is empty");
+                 "field \"url\" is not a string; ignored");
+    CHECK_NOTICE(r, 5, FH_NOTICE_WARNING, path, 10, "invalid date \"2023-13-01\"; ignored");
+    CHECK_NOTICE(r, 6, FH_NOTICE_FAILED, path, 11, "not a JSON object");
+    CHECK_NOTICE(r, 7, FH_NOTICE_FAILED, path, 12, "missing string field \"id\"");
+    CHECK_NOTICE(r, 8, FH_NOTICE_FAILED, path, 13, "missing string field \"id\"");
+    CHECK_NOTICE(r, 9, FH_NOTICE_FAILED, path, 14, "field \"id\" is empty");
     CHECK_NOTICE(r, 10, FH_NOTICE_WARNING, path, 16,
-                 "line 16: invalid date \"2022-01-01T25:00Z\"; ignored");
+                 "invalid date \"2022-01-01T25:00Z\"; ignored");
     check_jsonl_doc(&r->docs[8], path, 16, "doc-16", "bad time", "b16", NULL);
 
     /* The sink can stop the reader; that is not an error. */
@@ -534,13 +534,13 @@ static void test_jsonl_generated(recorder *r, const char *tmp)
         check_jsonl_doc(&r->docs[2], path, 6, "u6", "", FFFD FFFD, NULL);
     }
     CHECK_NOTICE(r, 0, FH_NOTICE_WARNING, path, 1,
-                 "line 1: 1 invalid UTF-8 sequence replaced by U+FFFD");
+                 "1 invalid UTF-8 sequence replaced by U+FFFD");
     /* Repaired but still not JSON: only the failure is reported. */
     CHECK_INT(r->notices[1].kind, FH_NOTICE_FAILED);
     CHECK_INT(r->notices[1].line, 5);
-    CHECK(strncmp(r->notices[1].message, "line 5: invalid JSON: ", 22) == 0);
+    CHECK(strncmp(r->notices[1].message, "invalid JSON: ", 14) == 0);
     CHECK_NOTICE(r, 2, FH_NOTICE_WARNING, path, 6,
-                 "line 6: 2 invalid UTF-8 sequences replaced by U+FFFD");
+                 "2 invalid UTF-8 sequences replaced by U+FFFD");
 
     WRITE_LITERAL(path, tmp, "empty.jsonl", "");
     expect_only_notice(r, path, FH_NOTICE_SKIPPED, "empty file");
@@ -566,7 +566,7 @@ static void test_jsonl_generated(recorder *r, const char *tmp)
     }
     read_into(r, path);
     CHECK_COUNTS(r, 1, 1);
-    CHECK_NOTICE(r, 0, FH_NOTICE_FAILED, path, 1, "line 1: line too long (over 64 MB)");
+    CHECK_NOTICE(r, 0, FH_NOTICE_FAILED, path, 1, "line too long (over 64 MB)");
     if (r->ndocs == 1)
         check_jsonl_doc(&r->docs[0], path, 2, "after", "", "ok", NULL);
 }
@@ -623,7 +623,7 @@ static void test_dates(recorder *r, const char *tmp)
         }
         CHECK_MSG(r->docs[i].date == NULL, "%s accepted as %s", cases[i].in, r->docs[i].date);
         char want[128];
-        snprintf(want, sizeof want, "line %zu: invalid date \"%s\"; ignored", i + 1, cases[i].in);
+        snprintf(want, sizeof want, "invalid date \"%s\"; ignored", cases[i].in);
         CHECK_NOTICE(r, warnings, FH_NOTICE_WARNING, path, i + 1, want);
         warnings++;
     }
