@@ -89,7 +89,11 @@ static void draw_progress(run *r, int force)
     if (!force && (t - r->last_draw) * 1000 < PROGRESS_INTERVAL_MS)
         return;
     r->last_draw = t;
-    uint64_t done = r->done_bytes + (r->file_bytes < r->file_size ? r->file_bytes : r->file_size);
+    /* Shard writers lag behind the reader by their queues: count what they did. */
+    uint64_t read = r->done_bytes + (r->file_bytes < r->file_size ? r->file_bytes : r->file_size);
+    uint64_t done = r->pool ? fh_pool_done_bytes(r->pool) : read;
+    if (done > r->total_bytes)
+        done = r->total_bytes;
     double secs = t - r->start, mb = done / 1e6;
     double rate = secs > 0 ? mb / secs : 0;
     char eta[16];
@@ -230,6 +234,7 @@ static void index_files(run *r, const fh_file_list *files, const fh_reader_sink 
             break;
         }
         r->done_bytes += files->sizes[i];
+        r->file_bytes = r->file_size = 0;
         r->stats->files++;
     }
     r->stats->bytes = r->done_bytes;

@@ -4,13 +4,14 @@
 #include "fihris/pool.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fihris/terms.h"
 
 /* Enough queued text to keep a writer busy, little enough to bound memory. */
-enum { QUEUE_MAX_BYTES = 8 * 1024 * 1024 };
+enum { QUEUE_MAX_BYTES = 4 * 1024 * 1024 };
 
 typedef struct queued {
     struct queued *next;
@@ -31,6 +32,7 @@ typedef struct {
     int discard; /* closing without indexing what is still queued */
     fh_status status;
     fh_error err;
+    _Atomic uint64_t done_bytes;
 } worker;
 
 struct fh_pool {
@@ -116,6 +118,8 @@ static void *worker_main(void *arg)
             if (st != FH_OK)
                 set_status(k, st);
         }
+        atomic_fetch_add_explicit(&k->done_bytes, q->d.title_len + q->d.body_len,
+                                  memory_order_relaxed);
         free(q);
     }
     if (st == FH_OK && (st = fh_writer_commit(k->w, &k->err)) != FH_OK)
@@ -190,6 +194,14 @@ fh_status fh_pool_put(fh_pool *p, const fh_document *d, fh_error *err)
     if (st != FH_OK && err)
         *err = k->err;
     return st;
+}
+
+uint64_t fh_pool_done_bytes(const fh_pool *p)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < p->n; i++)
+        sum += atomic_load_explicit(&p->workers[i].done_bytes, memory_order_relaxed);
+    return sum;
 }
 
 static void free_queue(worker *k)

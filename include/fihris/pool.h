@@ -11,6 +11,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fihris/error.h"
 #include "fihris/reader.h"
@@ -30,6 +31,10 @@ fh_status fh_pool_start(const char *const *paths, size_t n, unsigned batch_docs,
 
 /* Queue d for its shard.  Fails (with that shard's error) once a shard failed. */
 fh_status fh_pool_put(fh_pool *p, const fh_document *d, fh_error *err);
+
+/* Bytes of document text the writers have finished with so far (safe to
+ * call from the thread that feeds the pool, for progress reports). */
+uint64_t fh_pool_done_bytes(const fh_pool *p);
 
 /* Let every shard finish its queue (or, with discard, drop what is still
  * queued) and commit, stop the threads, add up the counts into *total and
