@@ -20,6 +20,7 @@ struct fh_writer {
     fh_db *db;
     fh_analyzer *an;
     fh_buf id_term, digest, stored, scratch, path;
+    int started_empty; /* nothing to look up: every document is new */
     unsigned batch_docs, pending_docs;
     size_t batch_bytes, pending_bytes;
     fh_writer_counts counts;
@@ -34,6 +35,10 @@ fh_status fh_writer_open(const char *path, unsigned batch_docs, size_t batch_byt
     w->batch_docs = batch_docs ? batch_docs : 1;
     w->batch_bytes = batch_bytes ? batch_bytes : 1;
     fh_status st = fh_db_open(path, FH_DB_WRITE, &w->db, err);
+    uint32_t docs = 0;
+    if (st == FH_OK)
+        st = fh_db_doc_count(w->db, &docs, err);
+    w->started_empty = docs == 0;
     if (st == FH_OK)
         st = fh_analyzer_new(&w->an, err);
     if (st != FH_OK) {
@@ -190,8 +195,11 @@ fh_status fh_writer_put(fh_writer *w, const fh_document *d, fh_error *err)
     compute_digest(d, &w->digest);
     fh_buf_reset(&w->scratch);
     int exists = 0;
-    fh_status st = fh_db_get_value(w->db, w->id_term.data, FH_SLOT_DIGEST, &w->scratch, &exists,
-                                   err);
+    /* An id seen twice in one run into an empty database is still replaced
+     * (by id term), only counted as added twice. */
+    fh_status st = w->started_empty ? FH_OK
+                                    : fh_db_get_value(w->db, w->id_term.data, FH_SLOT_DIGEST,
+                                                      &w->scratch, &exists, err);
     if (st != FH_OK)
         return st;
     if (exists && w->scratch.len == w->digest.len &&
