@@ -1,6 +1,7 @@
 /* Unit tests for the Xapian shim (db.h), run against databases in a temporary
  * directory that is removed at the end. */
 #include "check.h"
+#include "testfs.h"
 #include "fihris/db.h"
 
 #include <dirent.h>
@@ -24,28 +25,6 @@ static const test_doc DOCS[] = {
 };
 #define NDOCS (sizeof DOCS / sizeof DOCS[0])
 
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char child[4096];
-            snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-            remove_tree(child);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 static void join(char *out, size_t size, const char *dir, const char *name)
 {
@@ -665,6 +644,6 @@ int main(void)
     test_compact(dir);
     join(path, sizeof path, dir, "busy");
     test_concurrent_commits(path);
-    remove_tree(dir);
+    check_remove_tree(dir);
     return check_result();
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "testfs.h"
 #include "fihris/reader.h"
 #include "fihris/utf8.h"
 
@@ -188,29 +189,6 @@ static void write_file(char *out, const char *dir, const char *name, const char 
 
 #define WRITE_LITERAL(out, dir, name, lit) write_file(out, dir, name, lit, sizeof(lit) - 1)
 
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        chmod(path, 0700);
-        DIR *d = opendir(path);
-        const struct dirent *e;
-        while (d && (e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char child[PATH_LEN];
-            join(child, path, e->d_name);
-            remove_tree(child);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 /* ------------------------------------------------------------------------ */
 
@@ -743,6 +721,6 @@ int main(void)
 
     recorder_clear(r);
     free(r);
-    remove_tree(tmp);
+    check_remove_tree(tmp);
     return check_result();
 }
