@@ -1,0 +1,66 @@
+/*
+ * namekey.h - keys that let a foreign name meet itself across scripts and
+ * spellings: Zuckerberg, زوكربيرغ and زوكربيرج; Tulloch, تولوش and تولوخ;
+ * Google, غوغل and جوجل.
+ *
+ * Arabic writes no short vowels and transliterates one Latin sound with
+ * several letters (g as غ ج ق ك), so a name is reduced to its consonant
+ * skeleton over broad sound classes, and a Latin spelling that reads two
+ * ways (ch as k or sh, th as t or z) gets one key per reading:
+ *
+ *   B  b p         ب پ           K  k c q g j x ck gh kh ch   ك ق خ غ ج گ
+ *   F  f ph v      ف ڤ           X  sh sch ch tch             ش تش چ ژ
+ *   T  t th        ت ط ث         H  h                         ح ه
+ *   D  d dh        د ض           L M N R                      ل م ن ر
+ *   Z  z th dh     ز ذ ظ         S  s c(e,i,y) x              س ص
+ *
+ * Vowels and the letters that write them (a e i o u w y; ا و ي ى ء ع ة) are
+ * left out, so a long vowel written or not gives the same key; a doubled
+ * letter counts once; an Arabic article ال is optional (a key with and one
+ * without).  Keys are ASCII capitals.
+ *
+ * A key only finds candidates: fh_name_distance() then compares the full
+ * spellings (vowels included, over the same classes) so that a candidate
+ * enters a query only when it is close.
+ */
+#ifndef FIHRIS_NAMEKEY_H
+#define FIHRIS_NAMEKEY_H
+
+#include <stddef.h>
+
+#include "fihris/analyze.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    FH_NAMEKEY_MAX = 8,      /* keys per word at most */
+    FH_NAMEKEY_BYTES = 32,   /* longest key, NUL included */
+    FH_NAMEKEY_MIN_CLASSES = 2 /* shorter skeletons make no key */
+};
+
+typedef struct {
+    char key[FH_NAMEKEY_MAX][FH_NAMEKEY_BYTES];
+    size_t n;
+} fh_namekeys;
+
+/* The keys of a normalized word (UTF-8, as analysis produces it) in the
+ * given script; none for other scripts or for words too short to key. */
+void fh_name_keys(const char *word, size_t len, fh_script script, fh_namekeys *out);
+
+/* How far apart two normalized words are as spellings of one name, from 0
+ * (the same sounds) up: a different consonant class costs 1, a vowel
+ * written in one and not the other 0.25, over the best reading of each. */
+double fh_name_distance(const char *a, size_t alen, fh_script ascript, const char *b,
+                        size_t blen, fh_script bscript);
+
+/* Whether the distance makes b a spelling of a: tighter for short names. */
+int fh_name_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
+                  fh_script bscript);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,339 @@
+/*
+ * namekey.c - cross-script name keys and the spelling distance that checks
+ * their candidates (see namekey.h).
+ *
+ * A word is first read into "sounds": each a set of possible consonant
+ * classes (a bit mask), or a vowel (mask 0).  Keys are the consonant
+ * sequences one reading of each sound gives; the distance is an edit
+ * distance over the sounds.
+ */
+#include "fihris/namekey.h"
+
+#include <string.h>
+
+#include "fihris/utf8.h"
+
+enum { MAX_SOUNDS = 48 };
+
+/* The consonant classes, one bit each, in the order of this string. */
+static const char CLASS_LETTERS[] = "BFTDZSXKHLMNR";
+enum { B = 1 << 0, F = 1 << 1, T = 1 << 2, D = 1 << 3, Z = 1 << 4, S = 1 << 5, X = 1 << 6,
+       K = 1 << 7, H = 1 << 8, L = 1 << 9, M = 1 << 10, N = 1 << 11, R = 1 << 12,
+       CLASSES = (1 << 13) - 1,
+       OPTIONAL = 1 << 13, /* may also be read as a vowel: Latin v (Nvidia, انفيديا) */
+       VOWEL = 0 };
+
+typedef struct {
+    unsigned short mask[MAX_SOUNDS];
+    size_t n;
+    int ok; /* 0: the word cannot be read as a name (digits, other letters) */
+} sounds;
+
+static void push(sounds *s, unsigned short mask)
+{
+    if (s->n < MAX_SOUNDS)
+        s->mask[s->n++] = mask;
+    else
+        s->ok = 0;
+}
+
+/* ---- reading Latin ---- */
+
+typedef struct {
+    const char *text;
+    unsigned short mask;
+} digraph;
+
+/* Longest first: "sch" before "sh" before "s". */
+static const digraph LATIN_GROUPS[] = {
+    {"sch", X},  {"tch", X},     {"ch", K | X}, {"sh", X}, {"th", T | Z}, {"ph", F},
+    {"gh", K},   {"kh", K},      {"ck", K},     {"dh", D | Z}, {"zh", Z | X}, {"qu", K},
+};
+
+static unsigned short latin_letter(char c, char next)
+{
+    switch (c) {
+    case 'b': case 'p': return B;
+    case 'f': return F;
+    case 'v': return F | OPTIONAL;
+    case 't': return T;
+    case 'd': return D;
+    case 'z': return Z;
+    case 's': return S;
+    case 'c': return next == 'e' || next == 'i' || next == 'y' ? S : K;
+    case 'k': case 'q': case 'g': case 'j': return K;
+    case 'h': return H;
+    case 'l': return L;
+    case 'm': return M;
+    case 'n': return N;
+    case 'r': return R;
+    default: return VOWEL; /* a e i o u w y */
+    }
+}
+
+/* Latin vowels with diacritics, as two-byte UTF-8 (U+00C0..U+00FF). */
+static int latin_accented(const unsigned char *p, size_t left, unsigned short *mask)
+{
+    if (left < 2 || p[0] != 0xC3)
+        return 0;
+    unsigned cp = 0xC0 + (p[1] & 0x3F);
+    *mask = cp == 0xE7 ? S : cp == 0xF1 ? N : VOWEL; /* ç ñ, the rest are vowels */
+    return cp >= 0xE0 && cp != 0xF7; /* lower case letters only (text is case folded) */
+}
+
+static void read_latin(const char *w, size_t len, sounds *s)
+{
+    size_t i = 0;
+    while (i < len && s->ok) {
+        const unsigned char c = (unsigned char)w[i];
+        size_t k;
+        for (k = 0; k < sizeof LATIN_GROUPS / sizeof LATIN_GROUPS[0]; k++) {
+            size_t n = strlen(LATIN_GROUPS[k].text);
+            if (i + n <= len && memcmp(w + i, LATIN_GROUPS[k].text, n) == 0)
+                break;
+        }
+        if (k < sizeof LATIN_GROUPS / sizeof LATIN_GROUPS[0]) {
+            push(s, LATIN_GROUPS[k].mask);
+            i += strlen(LATIN_GROUPS[k].text);
+        } else if (c >= 'a' && c <= 'z') {
+            if (c == 'x') {
+                push(s, K);
+                push(s, S);
+            } else {
+                push(s, latin_letter((char)c, i + 1 < len ? w[i + 1] : 0));
+            }
+            i++;
+        } else {
+            unsigned short mask;
+            if (!latin_accented((const unsigned char *)w + i, len - i, &mask)) {
+                s->ok = 0;
+                return;
+            }
+            push(s, mask);
+            i += 2;
+        }
+    }
+}
+
+/* ---- reading Arabic ---- */
+
+static unsigned short arabic_letter(unsigned cp)
+{
+    switch (cp) {
+    case 0x0628: case 0x067E: return B;                  /* ب پ */
+    case 0x0641: case 0x06A4: return F;                  /* ف ڤ */
+    case 0x062A: case 0x0637: return T;                  /* ت ط */
+    case 0x062B: return T | S;                           /* ث */
+    case 0x062F: return D;                               /* د */
+    case 0x0636: return D | Z;                           /* ض */
+    case 0x0632: return Z;                               /* ز */
+    case 0x0630: case 0x0638: return Z | D;              /* ذ ظ */
+    case 0x0633: case 0x0635: return S;                  /* س ص */
+    case 0x0634: return X | K;                           /* ش: sh, or a Latin ch */
+    case 0x0686: case 0x0698: return X;                  /* چ ژ */
+    case 0x062E: return K | X;                           /* خ: kh, or a Latin ch */
+    case 0x0643: case 0x0642: case 0x063A: case 0x062C: case 0x06AF: return K; /* ك ق غ ج گ */
+    case 0x062D: case 0x0647: return H;                  /* ح ه */
+    case 0x0644: return L;
+    case 0x0645: return M;
+    case 0x0646: return N;
+    case 0x0631: return R;
+    case 0x0627: case 0x0648: case 0x064A: case 0x0649: case 0x0621: case 0x0626:
+    case 0x0624: case 0x0639: case 0x0629:
+        return VOWEL;                                    /* ا و ي ى ء ئ ؤ ع ة */
+    default: return 0xFFFF;                              /* not a letter of names */
+    }
+}
+
+static void read_arabic(const char *w, size_t len, sounds *s)
+{
+    size_t i = 0;
+    unsigned prev = 0;
+    while (i < len && s->ok) {
+        uint32_t cp;
+        i += fh_utf8_decode((const unsigned char *)w + i, len - i, &cp);
+        unsigned short mask = arabic_letter(cp);
+        if (mask == 0xFFFF) {
+            s->ok = 0;
+            return;
+        }
+        if (cp == 0x0634 && prev == 0x062A && s->n > 0) {
+            s->mask[s->n - 1] = X; /* تش writes one sound: ch */
+        } else if (cp == 0x0647 && i == len) {
+            push(s, VOWEL);        /* a final ه is the feminine ending */
+        } else {
+            push(s, mask);
+        }
+        prev = cp;
+    }
+}
+
+/* Doubled letters count once; runs of vowel letters are one vowel. */
+static void squeeze(sounds *s)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (k == 0 || s->mask[i] != s->mask[k - 1])
+            s->mask[k++] = s->mask[i];
+    s->n = k;
+}
+
+static void read_sounds(const char *w, size_t len, fh_script script, sounds *s)
+{
+    memset(s, 0, sizeof *s);
+    s->ok = script == FH_SCRIPT_LATIN || script == FH_SCRIPT_ARABIC;
+    if (script == FH_SCRIPT_LATIN)
+        read_latin(w, len, s);
+    else if (script == FH_SCRIPT_ARABIC)
+        read_arabic(w, len, s);
+    if (s->ok)
+        squeeze(s);
+}
+
+/* ---- keys ---- */
+
+static void add_key(fh_namekeys *out, const char *key)
+{
+    for (size_t i = 0; i < out->n; i++)
+        if (strcmp(out->key[i], key) == 0)
+            return;
+    if (out->n < FH_NAMEKEY_MAX)
+        strcpy(out->key[out->n++], key);
+}
+
+/* Every reading of s from sound i on, appended to the key built so far. */
+static void expand(const sounds *s, size_t i, char *key, size_t klen, size_t classes,
+                   fh_namekeys *out)
+{
+    if (out->n >= FH_NAMEKEY_MAX)
+        return;
+    if (i == s->n) {
+        key[klen] = '\0';
+        if (classes >= FH_NAMEKEY_MIN_CLASSES)
+            add_key(out, key);
+        return;
+    }
+    unsigned short m = s->mask[i];
+    if (m == VOWEL || (m & OPTIONAL))
+        expand(s, i + 1, key, klen, classes, out);
+    for (size_t c = 0; CLASS_LETTERS[c]; c++) {
+        if (!(m & (1u << c)) || klen + 1 >= FH_NAMEKEY_BYTES)
+            continue;
+        key[klen] = CLASS_LETTERS[c];
+        expand(s, i + 1, key, klen + 1, classes + 1, out);
+    }
+}
+
+static void keys_of(const char *w, size_t len, fh_script script, fh_namekeys *out)
+{
+    sounds s;
+    read_sounds(w, len, script, &s);
+    if (!s.ok)
+        return;
+    char key[FH_NAMEKEY_BYTES];
+    expand(&s, 0, key, 0, 0, out);
+}
+
+void fh_name_keys(const char *word, size_t len, fh_script script, fh_namekeys *out)
+{
+    out->n = 0;
+    keys_of(word, len, script, out);
+    /* The Arabic article is optional on a transliterated name. */
+    static const char article[] = "\xD8\xA7\xD9\x84";
+    if (script == FH_SCRIPT_ARABIC && len >= 4 + 6 && memcmp(word, article, 4) == 0)
+        keys_of(word + 4, len - 4, script, out);
+}
+
+/* ---- distance ---- */
+
+static double drop_cost(unsigned short m)
+{
+    if (m == VOWEL || (m & OPTIONAL))
+        return 0.25;
+    return m == H ? 0.5 : 1.0; /* h is often silent in Latin spellings */
+}
+
+static double swap_cost(unsigned short a, unsigned short b)
+{
+    if (a == VOWEL || b == VOWEL)
+        return a == b ? 0.0 : drop_cost(a) + drop_cost(b);
+    return (a & b & CLASSES) ? 0.0 : 1.0;
+}
+
+static double min3(double a, double b, double c)
+{
+    double m = a < b ? a : b;
+    return m < c ? m : c;
+}
+
+static double sounds_distance(const sounds *a, const sounds *b)
+{
+    double row[MAX_SOUNDS + 1], prev[MAX_SOUNDS + 1];
+    prev[0] = 0;
+    for (size_t j = 1; j <= b->n; j++)
+        prev[j] = prev[j - 1] + drop_cost(b->mask[j - 1]);
+    for (size_t i = 1; i <= a->n; i++) {
+        row[0] = prev[0] + drop_cost(a->mask[i - 1]);
+        for (size_t j = 1; j <= b->n; j++)
+            row[j] = min3(prev[j] + drop_cost(a->mask[i - 1]),
+                          row[j - 1] + drop_cost(b->mask[j - 1]),
+                          prev[j - 1] + swap_cost(a->mask[i - 1], b->mask[j - 1]));
+        memcpy(prev, row, (b->n + 1) * sizeof row[0]);
+    }
+    return prev[b->n];
+}
+
+/* The Arabic article is optional here too. */
+static void without_article(const char *w, size_t *len, const char **start, fh_script script)
+{
+    static const char article[] = "\xD8\xA7\xD9\x84";
+    *start = w;
+    if (script == FH_SCRIPT_ARABIC && *len >= 4 + 6 && memcmp(w, article, 4) == 0) {
+        *start = w + 4;
+        *len -= 4;
+    }
+}
+
+double fh_name_distance(const char *a, size_t alen, fh_script ascript, const char *b,
+                        size_t blen, fh_script bscript)
+{
+    sounds sa, sb;
+    read_sounds(a, alen, ascript, &sa);
+    read_sounds(b, blen, bscript, &sb);
+    if (!sa.ok || !sb.ok)
+        return 1e9;
+    double best = sounds_distance(&sa, &sb);
+    const char *a2, *b2;
+    size_t alen2 = alen, blen2 = blen;
+    without_article(a, &alen2, &a2, ascript);
+    without_article(b, &blen2, &b2, bscript);
+    if (a2 != a || b2 != b) {
+        read_sounds(a2, alen2, ascript, &sa);
+        read_sounds(b2, blen2, bscript, &sb);
+        double d = sounds_distance(&sa, &sb);
+        if (d < best)
+            best = d;
+    }
+    return best;
+}
+
+static size_t consonants(const char *w, size_t len, fh_script script)
+{
+    sounds s;
+    read_sounds(w, len, script, &s);
+    size_t n = 0;
+    for (size_t i = 0; s.ok && i < s.n; i++)
+        n += s.mask[i] != VOWEL && !(s.mask[i] & OPTIONAL);
+    return n;
+}
+
+int fh_name_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
+                  fh_script bscript)
+{
+    /* Arabic leaves out the short vowels that Latin writes, but writes the
+     * long ones of a foreign name: allow two vowel letters' difference for a
+     * short name, a little more for each further consonant. */
+    size_t c = consonants(a, alen, ascript);
+    double limit = c <= 3 ? 0.5 : 0.25 + 0.15 * (double)c;
+    return fh_name_distance(a, alen, ascript, b, blen, bscript) <= limit;
+}
