@@ -6,9 +6,9 @@
  * Scheme (Xapian's convention: prefixes are capitals, terms are case-folded):
  *   form          exact normalized form, with positions (title and body)
  *   Z<stem>       stem, without positions (title and body)
- *   S<form>       exact form in the title, with positions (title: searches)
+ *   S<form>       exact form in the title, with positions (for title: searches)
  *   Q<id>         unique document id (ids too long for a term are hashed)
- *   XSRC<source>, L<lang>, Y<yyyy>, M<yyyymm>, D<yyyymmdd>: filters, wdf 0
+ *   XSRC<source>, L<lang>, Y<yyyy>, M<yyyymm>, D<yyyymmdd>: for filters, wdf 0
  * Title words count FH_TITLE_WDF times, so a match in the title weighs more
  * than one in the body.  Body positions start FH_BODY_POS_GAP after the last
  * title position, so that no phrase spans the two.

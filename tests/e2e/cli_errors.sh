@@ -48,4 +48,13 @@ assert_contains "$ERR" "more than 64 words" "a 70-word query"
 # Deleting by a relative path finds the document indexed under its absolute path.
 assert_exit 0 "$INDEXER" -d db --delete ./doc.txt
 assert_contains "$OUT" "1 deleted" "delete by relative path"
+# A file name that is not UTF-8 costs nothing but a repaired id.
+mkdir names
+printf 'Title\n\nkiwiword here\n' >"names/$(printf 'bad\xff').txt"
+printf 'Title\n\nemuword here\n' >names/z.txt
+assert_exit 0 "$INDEXER" -d namesdb --no-progress names
+assert_contains "$OUT" "2 added" "indexing a directory with a non-UTF-8 file name"
+assert_exit 0 "$SEARCH" -d namesdb --format json kiwiword
+printf '%s' "$OUT" | is_utf8 || fail "JSON output for a non-UTF-8 file name is not UTF-8"
+
 echo ok
