@@ -19,6 +19,7 @@
 struct fh_writer {
     fh_db *db;
     fh_analyzer *an;
+    fh_lexicon *lex;
     fh_buf id_term, digest, stored, scratch, path;
     int started_empty; /* nothing to look up: every document is new */
     unsigned batch_docs, pending_docs;
@@ -41,6 +42,8 @@ fh_status fh_writer_open(const char *path, unsigned batch_docs, size_t batch_byt
     w->started_empty = docs == 0;
     if (st == FH_OK)
         st = fh_analyzer_new(&w->an, err);
+    if (st == FH_OK)
+        st = fh_lexicon_new(&w->lex, err);
     if (st != FH_OK) {
         fh_writer_close(w);
         return st;
@@ -54,6 +57,7 @@ void fh_writer_close(fh_writer *w)
     if (w == NULL)
         return;
     fh_analyzer_free(w->an);
+    fh_lexicon_free(w->lex);
     fh_db_close(w->db);
     fh_buf_free(&w->id_term);
     fh_buf_free(&w->digest);
@@ -129,10 +133,11 @@ static fh_status add_metadata(fh_doc *doc, const fh_document *d, fh_buf *term, f
 static fh_status fill_doc(fh_writer *w, fh_doc *doc, const fh_document *d, fh_error *err)
 {
     uint32_t next = 0;
-    fh_status st = fh_index_text(w->an, doc, FH_FIELD_TITLE, d->title, d->title_len, 0, &next, err);
+    fh_status st = fh_index_text(w->an, doc, FH_FIELD_TITLE, d->title, d->title_len, 0, &next,
+                                 w->lex, err);
     if (st == FH_OK)
         st = fh_index_text(w->an, doc, FH_FIELD_BODY, d->body, d->body_len,
-                           next + FH_BODY_POS_GAP, NULL, err);
+                           next + FH_BODY_POS_GAP, NULL, w->lex, err);
     if (st == FH_OK)
         st = fh_doc_add_boolean(doc, w->id_term.data, w->id_term.len, err);
     if (st == FH_OK)
@@ -159,7 +164,9 @@ fh_status fh_writer_commit(fh_writer *w, fh_error *err)
 {
     if (w->pending_docs == 0)
         return FH_OK;
-    fh_status st = fh_db_commit(w->db, err);
+    fh_status st = fh_lexicon_flush(w->lex, w->db, err);
+    if (st == FH_OK)
+        st = fh_db_commit(w->db, err);
     w->pending_docs = 0;
     w->pending_bytes = 0;
     return st;

@@ -185,6 +185,8 @@ static fh_status collect_pieces(fh_analyzer *an, fh_error *err)
 
 typedef struct {
     fh_analyzer *an;
+    const char *text; /* the original, for what normalization folds away (case) */
+    size_t len;
     fh_token_fn fn;
     void *ctx;
     uint32_t pos;
@@ -237,6 +239,16 @@ static fh_token make_token(emitter *e, const fh_buf *form, const fh_buf *stem, f
     return tok;
 }
 
+/* Is the original character at byte `at` an upper case letter? */
+static int starts_upper(const emitter *e, size_t at)
+{
+    if (at >= e->len)
+        return 0;
+    uint32_t c;
+    fh_utf8_decode((const unsigned char *)e->text + at, e->len - at, &c);
+    return u_isupper((UChar32)c);
+}
+
 /* Latin: drop a possessive 's / ’s; stem when purely alphabetic. */
 static void emit_latin(emitter *e, const piece *p, unsigned flags, uint32_t pos)
 {
@@ -263,6 +275,8 @@ static void emit_latin(emitter *e, const piece *p, unsigned flags, uint32_t pos)
         stem = &an->stem;
     }
     fh_token tok = make_token(e, &an->form, stem, FH_SCRIPT_LATIN, flags, pos, p->a, p->b);
+    if (starts_upper(e, tok.start))
+        tok.flags |= FH_TOKEN_CAPITALIZED;
     deliver(e, &tok);
 }
 
@@ -454,7 +468,7 @@ fh_status fh_analyze(fh_analyzer *an, const char *text, size_t len, fh_token_fn 
     st = collect_pieces(an, err);
     if (st != FH_OK)
         return st;
-    emitter e = {an, fn, ctx, 0, 0, FH_OK};
+    emitter e = {an, text, len, fn, ctx, 0, 0, FH_OK};
     emit_tokens(&e);
     if (e.status != FH_OK)
         return fh_error_set(err, e.status, "out of memory analyzing text");

@@ -21,15 +21,22 @@ enum { B = 1 << 0, F = 1 << 1, T = 1 << 2, D = 1 << 3, Z = 1 << 4, S = 1 << 5, X
        K = 1 << 7, H = 1 << 8, L = 1 << 9, M = 1 << 10, N = 1 << 11, R = 1 << 12,
        CLASSES = (1 << 13) - 1,
        OPTIONAL = 1 << 13, /* may also be read as a vowel: Latin v (Nvidia, انفيديا) */
-       VOWEL = 0 };
+       /* vowels, by the letter Arabic writes them with: ا, ي, و */
+       VA = 1 << 14, VI = 1 << 15, VU = 1 << 16, VOWELS = VA | VI | VU,
+       SILENT = 1 << 17 /* a final Latin e (Google, Scale): often not heard */ };
+
+static int is_vowel(unsigned m)
+{
+    return (m & CLASSES) == 0;
+}
 
 typedef struct {
-    unsigned short mask[MAX_SOUNDS];
+    unsigned mask[MAX_SOUNDS];
     size_t n;
     int ok; /* 0: the word cannot be read as a name (digits, other letters) */
 } sounds;
 
-static void push(sounds *s, unsigned short mask)
+static void push(sounds *s, unsigned mask)
 {
     if (s->n < MAX_SOUNDS)
         s->mask[s->n++] = mask;
@@ -41,7 +48,7 @@ static void push(sounds *s, unsigned short mask)
 
 typedef struct {
     const char *text;
-    unsigned short mask;
+    unsigned mask;
 } digraph;
 
 /* Longest first: "sch" before "sh" before "s". */
@@ -50,7 +57,7 @@ static const digraph LATIN_GROUPS[] = {
     {"gh", K},   {"kh", K},      {"ck", K},     {"dh", D | Z}, {"zh", Z | X}, {"qu", K},
 };
 
-static unsigned short latin_letter(char c, char next)
+static unsigned latin_letter(char c, char next)
 {
     switch (c) {
     case 'b': case 'p': return B;
@@ -67,17 +74,21 @@ static unsigned short latin_letter(char c, char next)
     case 'm': return M;
     case 'n': return N;
     case 'r': return R;
-    default: return VOWEL; /* a e i o u w y */
+    case 'a': return VA | VI; /* Wang: وانغ, Scale: سكيل */
+    case 'e': case 'i': case 'y': return VI;
+    case 'o': case 'w': return VU;
+    case 'u': return VU | VA;
+    default: return 0xFFFF;
     }
 }
 
 /* Latin vowels with diacritics, as two-byte UTF-8 (U+00C0..U+00FF). */
-static int latin_accented(const unsigned char *p, size_t left, unsigned short *mask)
+static int latin_accented(const unsigned char *p, size_t left, unsigned *mask)
 {
     if (left < 2 || p[0] != 0xC3)
         return 0;
     unsigned cp = 0xC0 + (p[1] & 0x3F);
-    *mask = cp == 0xE7 ? S : cp == 0xF1 ? N : VOWEL; /* ç ñ, the rest are vowels */
+    *mask = cp == 0xE7 ? S : cp == 0xF1 ? N : VOWELS; /* ç ñ, the rest are vowels */
     return cp >= 0xE0 && cp != 0xF7; /* lower case letters only (text is case folded) */
 }
 
@@ -100,11 +111,18 @@ static void read_latin(const char *w, size_t len, sounds *s)
                 push(s, K);
                 push(s, S);
             } else {
-                push(s, latin_letter((char)c, i + 1 < len ? w[i + 1] : 0));
+                unsigned m = latin_letter((char)c, i + 1 < len ? w[i + 1] : 0);
+                if (m == 0xFFFF) {
+                    s->ok = 0;
+                    return;
+                }
+                if (c == 'e' && i + 1 == len && s->n > 0 && !is_vowel(s->mask[s->n - 1]))
+                    m |= SILENT;
+                push(s, m);
             }
             i++;
         } else {
-            unsigned short mask;
+            unsigned mask;
             if (!latin_accented((const unsigned char *)w + i, len - i, &mask)) {
                 s->ok = 0;
                 return;
@@ -117,7 +135,7 @@ static void read_latin(const char *w, size_t len, sounds *s)
 
 /* ---- reading Arabic ---- */
 
-static unsigned short arabic_letter(unsigned cp)
+static unsigned arabic_letter(unsigned cp)
 {
     switch (cp) {
     case 0x0628: case 0x067E: return B;                  /* ب پ */
@@ -138,9 +156,11 @@ static unsigned short arabic_letter(unsigned cp)
     case 0x0645: return M;
     case 0x0646: return N;
     case 0x0631: return R;
-    case 0x0627: case 0x0648: case 0x064A: case 0x0649: case 0x0621: case 0x0626:
-    case 0x0624: case 0x0639: case 0x0629:
-        return VOWEL;                                    /* ا و ي ى ء ئ ؤ ع ة */
+    case 0x0627: case 0x0629: return VA;                 /* ا ة */
+    case 0x064A: case 0x0649: return VI;                 /* ي ى */
+    case 0x0648: return VU;                              /* و */
+    case 0x0621: case 0x0626: case 0x0624: case 0x0639:
+        return VOWELS;                                   /* ء ئ ؤ ع: any vowel */
     default: return 0xFFFF;                              /* not a letter of names */
     }
 }
@@ -152,7 +172,7 @@ static void read_arabic(const char *w, size_t len, sounds *s)
     while (i < len && s->ok) {
         uint32_t cp;
         i += fh_utf8_decode((const unsigned char *)w + i, len - i, &cp);
-        unsigned short mask = arabic_letter(cp);
+        unsigned mask = arabic_letter(cp);
         if (mask == 0xFFFF) {
             s->ok = 0;
             return;
@@ -160,7 +180,9 @@ static void read_arabic(const char *w, size_t len, sounds *s)
         if (cp == 0x0634 && prev == 0x062A && s->n > 0) {
             s->mask[s->n - 1] = X; /* تش writes one sound: ch */
         } else if (cp == 0x0647 && i == len) {
-            push(s, VOWEL);        /* a final ه is the feminine ending */
+            push(s, VA);           /* a final ه is the feminine ending */
+        } else if (cp == 0x0627 && s->n == 0) {
+            push(s, VA | SILENT);  /* the alef before a name's first consonants: إنفيديا */
         } else {
             push(s, mask);
         }
@@ -168,13 +190,18 @@ static void read_arabic(const char *w, size_t len, sounds *s)
     }
 }
 
-/* Doubled letters count once; runs of vowel letters are one vowel. */
+/* Doubled letters count once; a run of vowel letters is one vowel that
+ * may be read as any of them. */
 static void squeeze(sounds *s)
 {
     size_t k = 0;
-    for (size_t i = 0; i < s->n; i++)
-        if (k == 0 || s->mask[i] != s->mask[k - 1])
-            s->mask[k++] = s->mask[i];
+    for (size_t i = 0; i < s->n; i++) {
+        unsigned m = s->mask[i];
+        if (k > 0 && is_vowel(m) && is_vowel(s->mask[k - 1]))
+            s->mask[k - 1] = (s->mask[k - 1] | m) & ~(unsigned)SILENT;
+        else if (k == 0 || m != s->mask[k - 1])
+            s->mask[k++] = m;
+    }
     s->n = k;
 }
 
@@ -213,8 +240,8 @@ static void expand(const sounds *s, size_t i, char *key, size_t klen, size_t cla
             add_key(out, key);
         return;
     }
-    unsigned short m = s->mask[i];
-    if (m == VOWEL || (m & OPTIONAL))
+    unsigned m = s->mask[i];
+    if (is_vowel(m) || (m & OPTIONAL))
         expand(s, i + 1, key, klen, classes, out);
     for (size_t c = 0; CLASS_LETTERS[c]; c++) {
         if (!(m & (1u << c)) || klen + 1 >= FH_NAMEKEY_BYTES)
@@ -234,29 +261,70 @@ static void keys_of(const char *w, size_t len, fh_script script, fh_namekeys *ou
     expand(&s, 0, key, 0, 0, out);
 }
 
+/* ---- Arabic proclitics ---- */
+
+enum { MAX_READINGS = 4, MIN_NAME_BYTES = 6 /* three Arabic letters */ };
+
+/* A name may carry the article and a one-letter proclitic (وغوغل, لغوغل,
+ * والتمان, للتمان): the word itself, then the word without them. */
+static size_t arabic_readings(const char *w, size_t len, const char *start[], size_t lens[])
+{
+    static const char *const clitics[] = {
+        "\xD9\x88\xD8\xA7\xD9\x84", "\xD9\x81\xD8\xA7\xD9\x84", /* وال فال */
+        "\xD8\xA8\xD8\xA7\xD9\x84", "\xD9\x83\xD8\xA7\xD9\x84", /* بال كال */
+        "\xD9\x84\xD9\x84", "\xD8\xA7\xD9\x84",                   /* لل ال */
+        "\xD9\x88", "\xD9\x81", "\xD8\xA8", "\xD9\x84", "\xD9\x83", /* و ف ب ل ك */
+    };
+    size_t n = 0;
+    start[n] = w;
+    lens[n++] = len;
+    for (size_t i = 0; i < sizeof clitics / sizeof clitics[0] && n < MAX_READINGS; i++) {
+        size_t k = strlen(clitics[i]);
+        if (len >= k + MIN_NAME_BYTES && memcmp(w, clitics[i], k) == 0) {
+            start[n] = w + k;
+            lens[n++] = len - k;
+        }
+    }
+    return n;
+}
+
+static size_t readings(const char *w, size_t len, fh_script script, const char *start[],
+                       size_t lens[])
+{
+    if (script == FH_SCRIPT_ARABIC)
+        return arabic_readings(w, len, start, lens);
+    start[0] = w;
+    lens[0] = len;
+    return 1;
+}
+
 void fh_name_keys(const char *word, size_t len, fh_script script, fh_namekeys *out)
 {
     out->n = 0;
-    keys_of(word, len, script, out);
-    /* The Arabic article is optional on a transliterated name. */
-    static const char article[] = "\xD8\xA7\xD9\x84";
-    if (script == FH_SCRIPT_ARABIC && len >= 4 + 6 && memcmp(word, article, 4) == 0)
-        keys_of(word + 4, len - 4, script, out);
+    const char *start[MAX_READINGS];
+    size_t lens[MAX_READINGS];
+    size_t n = readings(word, len, script, start, lens);
+    for (size_t i = 0; i < n; i++)
+        keys_of(start[i], lens[i], script, out);
 }
 
 /* ---- distance ---- */
 
-static double drop_cost(unsigned short m)
+static double drop_cost(unsigned m)
 {
-    if (m == VOWEL || (m & OPTIONAL))
+    if (m & SILENT)
+        return 0.1;
+    if (is_vowel(m) || (m & OPTIONAL))
         return 0.25;
     return m == H ? 0.5 : 1.0; /* h is often silent in Latin spellings */
 }
 
-static double swap_cost(unsigned short a, unsigned short b)
+static double swap_cost(unsigned a, unsigned b)
 {
-    if (a == VOWEL || b == VOWEL)
-        return a == b ? 0.0 : drop_cost(a) + drop_cost(b);
+    if (is_vowel(a) && is_vowel(b))
+        return (a & b & VOWELS) ? 0.0 : 0.25; /* o for ي: another vowel */
+    if (is_vowel(a) || is_vowel(b))
+        return drop_cost(a) + drop_cost(b);
     return (a & b & CLASSES) ? 0.0 : 1.0;
 }
 
@@ -283,36 +351,23 @@ static double sounds_distance(const sounds *a, const sounds *b)
     return prev[b->n];
 }
 
-/* The Arabic article is optional here too. */
-static void without_article(const char *w, size_t *len, const char **start, fh_script script)
-{
-    static const char article[] = "\xD8\xA7\xD9\x84";
-    *start = w;
-    if (script == FH_SCRIPT_ARABIC && *len >= 4 + 6 && memcmp(w, article, 4) == 0) {
-        *start = w + 4;
-        *len -= 4;
-    }
-}
-
 double fh_name_distance(const char *a, size_t alen, fh_script ascript, const char *b,
                         size_t blen, fh_script bscript)
 {
-    sounds sa, sb;
-    read_sounds(a, alen, ascript, &sa);
-    read_sounds(b, blen, bscript, &sb);
-    if (!sa.ok || !sb.ok)
-        return 1e9;
-    double best = sounds_distance(&sa, &sb);
-    const char *a2, *b2;
-    size_t alen2 = alen, blen2 = blen;
-    without_article(a, &alen2, &a2, ascript);
-    without_article(b, &blen2, &b2, bscript);
-    if (a2 != a || b2 != b) {
-        read_sounds(a2, alen2, ascript, &sa);
-        read_sounds(b2, blen2, bscript, &sb);
-        double d = sounds_distance(&sa, &sb);
-        if (d < best)
-            best = d;
+    const char *as[MAX_READINGS], *bs[MAX_READINGS];
+    size_t al[MAX_READINGS], bl[MAX_READINGS];
+    size_t na = readings(a, alen, ascript, as, al), nb = readings(b, blen, bscript, bs, bl);
+    double best = 1e9;
+    for (size_t i = 0; i < na; i++) {
+        sounds sa;
+        read_sounds(as[i], al[i], ascript, &sa);
+        for (size_t j = 0; sa.ok && j < nb; j++) {
+            sounds sb;
+            read_sounds(bs[j], bl[j], bscript, &sb);
+            double d = sb.ok ? sounds_distance(&sa, &sb) : 1e9;
+            if (d < best)
+                best = d;
+        }
     }
     return best;
 }
@@ -323,7 +378,7 @@ static size_t consonants(const char *w, size_t len, fh_script script)
     read_sounds(w, len, script, &s);
     size_t n = 0;
     for (size_t i = 0; s.ok && i < s.n; i++)
-        n += s.mask[i] != VOWEL && !(s.mask[i] & OPTIONAL);
+        n += !is_vowel(s.mask[i]);
     return n;
 }
 
@@ -331,9 +386,11 @@ int fh_name_close(const char *a, size_t alen, fh_script ascript, const char *b, 
                   fh_script bscript)
 {
     /* Arabic leaves out the short vowels that Latin writes, but writes the
-     * long ones of a foreign name: allow two vowel letters' difference for a
-     * short name, a little more for each further consonant. */
+     * long ones of a foreign name.  The shorter the skeleton, the more common
+     * words share it: a two-consonant name (Wang, Meta) must match vowel for
+     * vowel, a three-consonant one may differ in one vowel, longer ones in a
+     * little more for each further consonant. */
     size_t c = consonants(a, alen, ascript);
-    double limit = c <= 3 ? 0.5 : 0.25 + 0.15 * (double)c;
+    double limit = c <= 2 ? 0.1 : c == 3 ? 0.25 : 0.25 + 0.15 * (double)c;
     return fh_name_distance(a, alen, ascript, b, blen, bscript) <= limit;
 }

@@ -66,6 +66,7 @@ typedef struct {
     fh_field field;
     uint32_t base;     /* position of the chunk's first word */
     uint32_t next_pos; /* position after the last word so far */
+    fh_lexicon *lex;
     fh_buf term;
     fh_error *err;
     fh_status status;
@@ -85,6 +86,8 @@ static fh_status add_token(index_ctx *c, const fh_token *tok)
     }
     if (st == FH_OK && fh_term_stem(tok, &c->term) == FH_OK)
         st = fh_doc_add_term(c->doc, c->term.data, c->term.len, wdf, c->err);
+    if (st == FH_OK && c->lex && fh_lexicon_note(c->lex, tok) != FH_OK)
+        st = FH_ERR_NOMEM;
     if (st == FH_OK && pos + 1 > c->next_pos)
         c->next_pos = pos + 1;
     return st;
@@ -114,9 +117,10 @@ static size_t chunk_end(const char *text, size_t len, size_t from)
 }
 
 fh_status fh_index_text(fh_analyzer *an, fh_doc *doc, fh_field field, const char *text,
-                        size_t len, uint32_t first_pos, uint32_t *next_pos, fh_error *err)
+                        size_t len, uint32_t first_pos, uint32_t *next_pos, fh_lexicon *lex,
+                        fh_error *err)
 {
-    index_ctx c = {doc, field, first_pos, first_pos, FH_BUF_INIT, err, FH_OK};
+    index_ctx c = {doc, field, first_pos, first_pos, lex, FH_BUF_INIT, err, FH_OK};
     fh_status st = FH_OK;
     for (size_t at = 0; at < len && st == FH_OK && c.status == FH_OK;) {
         size_t end = chunk_end(text, len, at);

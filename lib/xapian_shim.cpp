@@ -524,6 +524,43 @@ fh_status fh_db_get_metadata(fh_db *db, const char *key, fh_buf *out, fh_error *
     });
 }
 
+fh_status fh_db_add_synonym(fh_db *db, const char *key, const char *word, fh_error *err)
+{
+    if (db == nullptr || key == nullptr || *key == '\0' || word == nullptr || *word == '\0')
+        return invalid(err, "fh_db_add_synonym: NULL or empty argument");
+    if (need_writer(db, err) != FH_OK)
+        return FH_ERR_INVALID;
+    if (strlen(key) > FH_MAX_TERM_BYTES || strlen(word) > FH_MAX_TERM_BYTES)
+        return FH_OK; /* too long for Xapian's tables, and no name */
+    const char *where = db->path.c_str();
+    return guard(err, "writing synonyms in", where, [&] {
+        writer(db).add_synonym(key, word);
+        return FH_OK;
+    });
+}
+
+fh_status fh_db_synonyms(fh_db *db, const char *key, fh_buf *out, size_t *count, fh_error *err)
+{
+    if (db == nullptr || key == nullptr || out == nullptr || count == nullptr)
+        return invalid(err, "fh_db_synonyms: NULL argument");
+    *count = 0;
+    const char *where = db->path.c_str();
+    return guard(err, "reading synonyms in", where, [&] {
+        std::vector<std::string> words;
+        with_retry(db, [&] {
+            words.clear();
+            Xapian::Database &r = db->reader();
+            for (Xapian::TermIterator t = r.synonyms_begin(key); t != r.synonyms_end(key); ++t)
+                words.push_back(*t);
+        });
+        for (const std::string &w : words)
+            if (fh_buf_append(out, w.c_str(), w.size() + 1) != FH_OK)
+                return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+        *count = words.size();
+        return FH_OK;
+    });
+}
+
 fh_status fh_db_set_metadata(fh_db *db, const char *key, const char *value, fh_error *err)
 {
     if (db == nullptr || key == nullptr || *key == '\0' || value == nullptr)

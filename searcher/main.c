@@ -40,6 +40,8 @@ static void usage(FILE *out)
           "      --offset K     skip the first K results\n"
           "      --format F     text (default), json or ids\n"
           "      --k1 X, --b X  BM25 parameters (default 1.2 and 0.75)\n"
+          "      --no-names     match names only as written, not in other spellings\n"
+          "                     or scripts (Zuckerberg finds زوكربيرغ unless given)\n"
           "      --batch FILE   one query per line (- for standard input); ids output\n"
           "                     is \"LINE<TAB>ID\", json output one object per line\n"
           "  -h, --help         this help\n"
@@ -89,6 +91,10 @@ static int parse_option(int argc, char **argv, int *i, options *o)
     int ok = 1;
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
         return 1;
+    if (strcmp(a, "--no-names") == 0) {
+        o->req.names = 0;
+        return 0;
+    }
     if (v == NULL)
         ok = 0;
     else if (strcmp(a, "-d") == 0 || strcmp(a, "--db") == 0)

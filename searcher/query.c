@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fihris/buf.h"
+#include "fihris/lexicon.h"
 #include "fihris/terms.h"
 
 typedef struct {
@@ -81,6 +82,13 @@ static int on_query_token(const fh_token *tok, void *ctx)
     }
     if (new_word)
         c->status = start_word(c->q, tok);
+    if (new_word && c->status == FH_OK) {
+        fh_query_word *w = &c->q->words[c->q->nwords - 1];
+        w->script = tok->script;
+        /* users type names in lower case: any Latin word may be one */
+        w->maybe_name = tok->script == FH_SCRIPT_LATIN ? tok->stem != NULL
+                                                       : fh_token_is_name_like(tok);
+    }
     if (c->status == FH_OK)
         c->status = add_token_terms(c, tok);
     return c->status != FH_OK;
@@ -116,6 +124,7 @@ void fh_parsed_query_free(fh_parsed_query *q)
         free(q->words[i].text);
         free_list(q->words[i].exact, q->words[i].nexact);
         free_list(q->words[i].stems, q->words[i].nstems);
+        free_list(q->words[i].spellings, q->words[i].nspellings);
     }
     free(q->words);
     memset(q, 0, sizeof *q);
@@ -146,18 +155,34 @@ static fh_status synonym_of(char *const *terms, size_t n, uint32_t pos, fh_query
     return st;
 }
 
+static fh_status spellings_query(const fh_query_word *w, uint32_t pos, fh_query **out,
+                                 fh_error *err)
+{
+    fh_query *group = NULL;
+    fh_status st = synonym_of(w->spellings, w->nspellings, pos, &group, err);
+    if (st == FH_OK)
+        st = fh_query_scale(group, FH_SPELLING_WEIGHT, out, err);
+    fh_query_free(group);
+    return st;
+}
+
+/* OR(exact forms, stems, other spellings): each part present scores. */
 static fh_status word_query(const fh_query_word *w, uint32_t pos, fh_query **out, fh_error *err)
 {
-    fh_query *parts[2] = {NULL, NULL};
-    fh_status st = synonym_of(w->exact, w->nexact, pos, &parts[0], err);
-    if (st != FH_OK || w->nstems == 0) {
+    fh_query *parts[3] = {NULL, NULL, NULL};
+    size_t n = 0;
+    fh_status st = synonym_of(w->exact, w->nexact, pos, &parts[n++], err);
+    if (st == FH_OK && w->nstems > 0)
+        st = synonym_of(w->stems, w->nstems, pos, &parts[n++], err);
+    if (st == FH_OK && w->nspellings > 0)
+        st = spellings_query(w, pos, &parts[n++], err);
+    if (st == FH_OK && n == 1) {
         *out = parts[0];
-        return st;
+        return FH_OK;
     }
-    st = synonym_of(w->stems, w->nstems, pos, &parts[1], err);
     if (st == FH_OK)
-        st = fh_query_combine(FH_Q_OR, parts, 2, 0, out, err);
-    free_queries(parts, 2);
+        st = fh_query_combine(FH_Q_OR, parts, n, 0, out, err);
+    free_queries(parts, n);
     return st;
 }
 
@@ -180,11 +205,74 @@ fh_status fh_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_query 
     return st;
 }
 
+/* A word in more documents than this is a common word, not a name. */
+static uint32_t common_above(uint32_t docs)
+{
+    return docs / 20 > 10 ? docs / 20 : 10;
+}
+
+/* Spellings found in the lexicon that documents still hold (the lexicon
+ * keeps words of deleted documents) and that are rare enough for names. */
+static fh_status add_live_spellings(fh_query_word *w, fh_db *db, const fh_buf *found, size_t n,
+                                    uint32_t docs, fh_error *err)
+{
+    const char *s = found->data;
+    fh_status st = FH_OK;
+    for (size_t i = 0; i < n && st == FH_OK; i++, s += strlen(s) + 1) {
+        uint32_t df = 0;
+        st = fh_db_term_freq(db, s, strlen(s), &df, err);
+        if (st == FH_OK && df > 0 && df <= common_above(docs) &&
+            !has_term(w->exact, w->nexact, s, strlen(s)) &&
+            add_term(&w->spellings, &w->nspellings, s, strlen(s)) != FH_OK)
+            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    }
+    return st;
+}
+
+/* A word the documents hold but never write as a name (a Latin word never
+ * capitalized), or hold too often, is an ordinary word. */
+static fh_status ordinary_word(const fh_query_word *w, fh_db *db, int filed, uint32_t docs,
+                               int *ordinary, fh_error *err)
+{
+    uint32_t df = 0;
+    fh_status st = fh_db_term_freq(db, w->text, strlen(w->text), &df, err);
+    *ordinary = df > common_above(docs) || (df > 0 && !filed);
+    return st;
+}
+
+static fh_status add_word_spellings(fh_query_word *w, fh_db *db, uint32_t docs, fh_buf *found,
+                                    fh_error *err)
+{
+    size_t n = 0;
+    int filed = 0, ordinary = 0;
+    fh_buf_reset(found);
+    fh_status st = fh_lexicon_spellings(db, w->text, strlen(w->text), w->script, found, &n,
+                                        &filed, err);
+    if (st == FH_OK && n > 0)
+        st = ordinary_word(w, db, filed, docs, &ordinary, err);
+    if (st == FH_OK && n > 0 && !ordinary)
+        st = add_live_spellings(w, db, found, n, docs, err);
+    return st;
+}
+
+fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_error *err)
+{
+    fh_buf found = FH_BUF_INIT;
+    uint32_t docs = 0;
+    fh_status st = fh_db_doc_count(db, &docs, err);
+    for (size_t i = 0; i < q->nwords && st == FH_OK; i++)
+        if (q->words[i].maybe_name)
+            st = add_word_spellings(&q->words[i], db, docs, &found, err);
+    fh_buf_free(&found);
+    return st;
+}
+
 int fh_query_match_token(const fh_parsed_query *q, const fh_token *tok)
 {
     for (size_t i = 0; i < q->nwords; i++) {
         const fh_query_word *w = &q->words[i];
-        if (has_term(w->exact, w->nexact, tok->form, tok->form_len))
+        if (has_term(w->exact, w->nexact, tok->form, tok->form_len) ||
+            has_term(w->spellings, w->nspellings, tok->form, tok->form_len))
             return (int)i;
         for (size_t k = 0; tok->stem && k < w->nstems; k++) {
             const char *s = w->stems[k] + strlen(FH_PREFIX_STEM);

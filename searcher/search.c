@@ -22,7 +22,7 @@ struct fh_searcher {
 
 /* Counts up to this many matches are exact, not estimated: what a user sees
  * for a typical query ("5 results") is then true, at a small cost. */
-enum { TITLE_WORDS = 64, EXACT_COUNT_UPTO = 100 };
+enum { TITLE_WORDS = 20, EXACT_COUNT_UPTO = 100 };
 
 fh_status fh_searcher_open(const char *db_path, fh_searcher **out, fh_error *err)
 {
@@ -58,6 +58,7 @@ void fh_search_request_init(fh_search_request *req)
     req->marks = FH_MARK_PLAIN;
     req->snippet_words = 30;
     req->snippets = 1;
+    req->names = 1;
 }
 
 static double now_ms(void)
@@ -205,6 +206,10 @@ fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_resu
     st = fh_query_parse(s->an, req->query, req->query_len, &pq, err);
     if (st != FH_OK)
         return st;
+    if (req->names && (st = fh_query_add_spellings(&pq, s->db, err)) != FH_OK) {
+        fh_parsed_query_free(&pq);
+        return st;
+    }
     out->nwords = pq.nwords;
     fh_mset *m = NULL;
     st = run_query(s, &pq, FH_MATCH_ALL, req, &m, err);

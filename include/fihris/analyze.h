@@ -39,7 +39,7 @@ extern "C" {
 /* Changes whenever analysis output (or what is stored with it) changes:
  * documents indexed by another version are re-indexed instead of being
  * skipped as unchanged. */
-#define FH_ANALYSIS_VERSION "2"
+#define FH_ANALYSIS_VERSION "3"
 
 typedef enum {
     FH_SCRIPT_OTHER = 0,
@@ -51,7 +51,8 @@ typedef enum {
 enum {
     FH_TOKEN_VARIANT = 1u << 0,  /* another spelling of the previous token, same position */
     FH_TOKEN_COMPOUND = 1u << 1, /* a whole (GPT-4, a URL); its pieces follow as parts */
-    FH_TOKEN_PART = 1u << 2      /* a piece of the preceding compound */
+    FH_TOKEN_PART = 1u << 2,     /* a piece of the preceding compound */
+    FH_TOKEN_CAPITALIZED = 1u << 3 /* a Latin word written with a capital first letter */
 };
 
 typedef struct {

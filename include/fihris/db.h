@@ -67,6 +67,13 @@ fh_status fh_db_get_data(fh_db *db, const char *id_term, fh_buf *out, int *found
 fh_status fh_db_get_metadata(fh_db *db, const char *key, fh_buf *out, fh_error *err);
 fh_status fh_db_set_metadata(fh_db *db, const char *key, const char *value, fh_error *err);
 
+/* Xapian's synonym table: words filed under a key, kept by compaction.
+ * Fihris files spellings of names under their name keys (lexicon.h). */
+fh_status fh_db_add_synonym(fh_db *db, const char *key, const char *word, fh_error *err);
+/* The words filed under key, appended to out as NUL-terminated strings one
+ * after another; *count receives how many. */
+fh_status fh_db_synonyms(fh_db *db, const char *key, fh_buf *out, size_t *count, fh_error *err);
+
 /* Merge the databases at srcs[0..n) into a new database at dest (which must
  * not exist), as Xapian's compactor does.  Used to combine shards written in
  * parallel.  The sources must hold disjoint documents. */

@@ -7,6 +7,12 @@
  * form collects both weights, so exact matches rank above stem-only ones.
  * A word spelled two ways (dagger alef) counts its spellings as one term
  * (OP_SYNONYM).  A compound such as GPT-4 is searched as a whole.
+ *
+ * A word that may be a name also matches its other spellings and scripts
+ * found in the index's name lexicon (lexicon.h): they join the word as one
+ * more OP_SYNONYM group weighted FH_SPELLING_WEIGHT, so a document is not
+ * rewarded for holding several spellings, a rare spelling gets no outsized
+ * weight, and exact and stemmed matches rank above them.
  */
 #ifndef FIHRIS_QUERY_H
 #define FIHRIS_QUERY_H
@@ -29,7 +35,13 @@ typedef struct {
     size_t nexact;
     char **stems; /* with the stem prefix */
     size_t nstems;
+    char **spellings; /* other spellings of a name (exact forms), from the index */
+    size_t nspellings;
+    fh_script script;
+    int maybe_name; /* worth looking up in the name lexicon */
 } fh_query_word;
+
+#define FH_SPELLING_WEIGHT 0.5
 
 typedef struct {
     fh_query_word *words;
@@ -43,6 +55,9 @@ typedef struct {
 fh_status fh_query_parse(fh_analyzer *an, const char *text, size_t len, fh_parsed_query *out,
                          fh_error *err);
 void fh_parsed_query_free(fh_parsed_query *q);
+
+/* Find the other spellings of the words that may be names. */
+fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_error *err);
 
 typedef enum { FH_MATCH_ALL, FH_MATCH_ANY } fh_match_mode;
 

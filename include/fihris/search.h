@@ -34,6 +34,7 @@ typedef struct {
     fh_mark_style marks;  /* highlighting in snippet and title_marked */
     size_t snippet_words; /* passage length in words */
     int snippets;         /* 0: hits carry only rank, score and id (fast: for ids output) */
+    int names;            /* 1: words that may be names also match their other spellings */
 } fh_search_request;
 
 void fh_search_request_init(fh_search_request *req);

@@ -23,6 +23,7 @@
 #include "fihris/buf.h"
 #include "fihris/db.h"
 #include "fihris/error.h"
+#include "fihris/lexicon.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -61,9 +62,11 @@ fh_status fh_term_id(const char *id, fh_buf *out);
 size_t fh_shard_of(const char *id, size_t n);
 
 /* Analyze text and add its terms to doc, starting at word position
- * first_pos; *next_pos receives the position after the last word. */
+ * first_pos; *next_pos receives the position after the last word.  Name-like
+ * words are noted in lex (may be NULL) for the name lexicon. */
 fh_status fh_index_text(fh_analyzer *an, fh_doc *doc, fh_field field, const char *text,
-                        size_t len, uint32_t first_pos, uint32_t *next_pos, fh_error *err);
+                        size_t len, uint32_t first_pos, uint32_t *next_pos, fh_lexicon *lex,
+                        fh_error *err);
 
 #ifdef __cplusplus
 }

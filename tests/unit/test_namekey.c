@@ -49,7 +49,7 @@ int main(void)
         {"murati", "موراتي"},       {"kolesnikov", "كوليسنيكوف"}, {"bloomberg", "بلومبرغ"},
         {"bloomberg", "بلومبيرغ"},  {"srinivas", "سرينيفاس"},   {"wang", "وانغ"},
         {"wang", "وانج"},           {"scale", "سكيل"},           {"meta", "ميتا"},
-        {"openai", "اوبناي"},       {"andrew", "اندرو"},         {"mark", "مارك"},
+        {"andrew", "اندرو"},        {"mark", "مارك"},
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
         meet(pairs[i][0], pairs[i][1]);

@@ -1,0 +1,57 @@
+/*
+ * lexicon.h - the index's directory of name spellings.
+ *
+ * While indexing, every name-like word of the documents is filed under its
+ * name keys (namekey.h) in Xapian's synonym table ("XN" + key -> word), once
+ * per word, not per document.  At query time a word's keys lead to the
+ * spellings filed under them, and those close enough to the word
+ * (fh_name_close) are other spellings of the same name: Zuckerberg finds
+ * زوكربيرغ and زوكربيرج, تولوش finds تولوخ.
+ *
+ * Name-like: a Latin word written with a capital in the text, or an Arabic
+ * word of four letters or more that the stemmer leaves alone but for its
+ * proclitics and perhaps one final letter (foreign names take no Arabic
+ * suffixes; the stemmer reads the ي of موراتي as one).
+ */
+#ifndef FIHRIS_LEXICON_H
+#define FIHRIS_LEXICON_H
+
+#include <stddef.h>
+
+#include "fihris/analyze.h"
+#include "fihris/buf.h"
+#include "fihris/db.h"
+#include "fihris/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FH_PREFIX_NAMEKEY "XN"
+
+int fh_token_is_name_like(const fh_token *tok);
+
+/* The words a writer has filed, or will file at the next flush.  Not
+ * thread-safe: one per writer. */
+typedef struct fh_lexicon fh_lexicon;
+
+fh_status fh_lexicon_new(fh_lexicon **out, fh_error *err);
+void fh_lexicon_free(fh_lexicon *lex);
+
+/* Note a document token (ignored unless name-like); cheap for words seen. */
+fh_status fh_lexicon_note(fh_lexicon *lex, const fh_token *tok);
+
+/* File in db the words noted since the last flush. */
+fh_status fh_lexicon_flush(fh_lexicon *lex, fh_db *db, fh_error *err);
+
+/* Other spellings of word found in db: appended to out as NUL-terminated
+ * strings one after another, *count of them; *filed tells whether the word
+ * itself is filed (a name as the documents write it). */
+fh_status fh_lexicon_spellings(fh_db *db, const char *word, size_t len, fh_script script,
+                               fh_buf *out, size_t *count, int *filed, fh_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * lexicon.c - filing name spellings under their keys, and finding them
+ * again (see lexicon.h).
+ */
+#include "fihris/lexicon.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fihris/hash.h"
+#include "fihris/namekey.h"
+
+enum { MIN_ARABIC_BYTES = 8, SEEN_SLOTS = 1 << 16 };
+
+int fh_token_is_name_like(const fh_token *tok)
+{
+    if (tok->stem == NULL || (tok->flags & FH_TOKEN_COMPOUND))
+        return 0;
+    if (tok->script == FH_SCRIPT_LATIN)
+        return (tok->flags & FH_TOKEN_CAPITALIZED) != 0;
+    if (tok->script != FH_SCRIPT_ARABIC || tok->form_len < MIN_ARABIC_BYTES)
+        return 0;
+    /* Only proclitics, and at most one final letter (the ي of موراتي, which
+     * the stemmer reads as a suffix), were taken off. */
+    for (size_t cut = 0; cut <= 2; cut += 2) {
+        if (tok->stem_len + cut > tok->form_len)
+            break;
+        const char *end = tok->form + tok->form_len - cut;
+        if (memcmp(end - tok->stem_len, tok->stem, tok->stem_len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Words seen are remembered by hash only: a collision costs one word's
+ * filing, which the next document holding it makes up for. */
+struct fh_lexicon {
+    uint64_t *seen;  /* open addressing, 0 = empty */
+    size_t nseen;
+    fh_buf pending;  /* key\0word\0 pairs to file */
+};
+
+fh_status fh_lexicon_new(fh_lexicon **out, fh_error *err)
+{
+    fh_lexicon *lex = calloc(1, sizeof *lex);
+    if (lex == NULL || (lex->seen = calloc(SEEN_SLOTS, sizeof *lex->seen)) == NULL) {
+        free(lex);
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    }
+    *out = lex;
+    return FH_OK;
+}
+
+void fh_lexicon_free(fh_lexicon *lex)
+{
+    if (lex == NULL)
+        return;
+    free(lex->seen);
+    fh_buf_free(&lex->pending);
+    free(lex);
+}
+
+/* Mark the word seen; 1 when it was new.  A full table starts over. */
+static int first_sighting(fh_lexicon *lex, const char *w, size_t len)
+{
+    uint64_t h = fh_hash64(FH_HASH_SEED, w, len);
+    h = h ? h : 1;
+    if (lex->nseen >= SEEN_SLOTS / 2) {
+        memset(lex->seen, 0, SEEN_SLOTS * sizeof *lex->seen);
+        lex->nseen = 0;
+    }
+    size_t i = (size_t)h & (SEEN_SLOTS - 1);
+    while (lex->seen[i] != 0) {
+        if (lex->seen[i] == h)
+            return 0;
+        i = (i + 1) & (SEEN_SLOTS - 1);
+    }
+    lex->seen[i] = h;
+    lex->nseen++;
+    return 1;
+}
+
+fh_status fh_lexicon_note(fh_lexicon *lex, const fh_token *tok)
+{
+    if (!fh_token_is_name_like(tok) || !first_sighting(lex, tok->form, tok->form_len))
+        return FH_OK;
+    fh_namekeys keys;
+    fh_name_keys(tok->form, tok->form_len, tok->script, &keys);
+    for (size_t i = 0; i < keys.n; i++) {
+        if (fh_buf_append_str(&lex->pending, FH_PREFIX_NAMEKEY) != FH_OK ||
+            fh_buf_append(&lex->pending, keys.key[i], strlen(keys.key[i]) + 1) != FH_OK ||
+            fh_buf_append(&lex->pending, tok->form, tok->form_len) != FH_OK ||
+            fh_buf_append_char(&lex->pending, '\0') != FH_OK)
+            return FH_ERR_NOMEM;
+    }
+    return FH_OK;
+}
+
+fh_status fh_lexicon_flush(fh_lexicon *lex, fh_db *db, fh_error *err)
+{
+    fh_status st = FH_OK;
+    for (size_t at = 0; at < lex->pending.len && st == FH_OK;) {
+        const char *key = lex->pending.data + at;
+        const char *word = key + strlen(key) + 1;
+        st = fh_db_add_synonym(db, key, word, err);
+        at = (size_t)(word - lex->pending.data) + strlen(word) + 1;
+    }
+    if (st == FH_OK)
+        fh_buf_reset(&lex->pending);
+    return st;
+}
+
+static int listed(const fh_buf *list, size_t count, const char *w)
+{
+    const char *p = list->data;
+    for (size_t i = 0; i < count; i++, p += strlen(p) + 1)
+        if (strcmp(p, w) == 0)
+            return 1;
+    return 0;
+}
+
+static fh_script script_of(const char *w)
+{
+    return (unsigned char)w[0] < 0x80 ? FH_SCRIPT_LATIN : FH_SCRIPT_ARABIC;
+}
+
+/* Add the close candidates among the words filed under one key. */
+static fh_status take_close(const char *word, size_t len, fh_script script, const fh_buf *cands,
+                            size_t ncands, fh_buf *out, size_t *count, int *filed)
+{
+    const char *c = cands->data;
+    for (size_t i = 0; i < ncands; i++, c += strlen(c) + 1) {
+        size_t clen = strlen(c);
+        if (clen == len && memcmp(c, word, len) == 0) {
+            *filed = 1;
+            continue;
+        }
+        if (listed(out, *count, c))
+            continue;
+        if (!fh_name_close(word, len, script, c, clen, script_of(c)))
+            continue;
+        if (fh_buf_append(out, c, clen + 1) != FH_OK)
+            return FH_ERR_NOMEM;
+        (*count)++;
+    }
+    return FH_OK;
+}
+
+fh_status fh_lexicon_spellings(fh_db *db, const char *word, size_t len, fh_script script,
+                               fh_buf *out, size_t *count, int *filed, fh_error *err)
+{
+    *count = 0;
+    *filed = 0;
+    fh_namekeys keys;
+    fh_name_keys(word, len, script, &keys);
+    fh_buf cands = FH_BUF_INIT, key = FH_BUF_INIT;
+    fh_status st = FH_OK;
+    for (size_t i = 0; i < keys.n && st == FH_OK; i++) {
+        size_t ncands = 0;
+        fh_buf_reset(&cands);
+        fh_buf_reset(&key);
+        if (fh_buf_printf(&key, "%s%s", FH_PREFIX_NAMEKEY, keys.key[i]) != FH_OK)
+            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+        if (st == FH_OK)
+            st = fh_db_synonyms(db, key.data, &cands, &ncands, err);
+        if (st == FH_OK &&
+            take_close(word, len, script, &cands, ncands, out, count, filed) != FH_OK)
+            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    }
+    fh_buf_free(&cands);
+    fh_buf_free(&key);
+    return st;
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Names across scripts and spellings, on the articles of corpus/: which
+# articles answer a name typed another way, and that the article's own
+# spelling ranks above other spellings and above look-alike common words.
+# Expected sets come from the articles (grep), not from the program:
+#   زوكربيرغ 000 001 002 004, زوكربيرج 003 004; تولوش 000, تولوخ 001;
+#   غوغل 000 002 (لغوغل), جوجل 003 004, Google 001; ألتمان 001 002 003 004;
+#   هسابيس 002; إنفيديا 004; موراتي 001; بلومبرغ 000; سرينيفاس 002;
+#   كوليسنيكوف 002; وانغ 002 004; Scale 002 003 004.
+source "$(dirname "$0")/lib.sh"
+
+DB=$TMP/db
+cd "$SOURCE_DIR" || fail "cd $SOURCE_DIR"
+assert_exit 0 "$INDEXER" -d "$DB" --no-progress corpus
+
+# numbers QUERY [options]: the article numbers answering QUERY, best first.
+numbers()
+{
+    "$SEARCH" -d "$DB" --format ids -n 10 "$@" | sed 's|.*/||; s/_.*//' | tr '\n' ' ' | sed 's/ $//'
+}
+sorted() { tr ' ' '\n' <<<"$1" | sort | tr '\n' ' ' | sed 's/ $//'; }
+
+# expect QUERY "NNN ...": exactly these articles (in any order).
+expect()
+{
+    assert_eq "$2" "$(sorted "$(numbers "$1")")" "articles for $1"
+}
+
+expect Zuckerberg "000 001 002 003 004"
+expect zuckerberg "000 001 002 003 004"
+expect زوكربرج "000 001 002 003 004"
+expect "مارك زاكربيرج" "000 001 002 003 004"
+expect Google "000 001 002 003 004"
+expect غوغل "000 001 002 003 004"
+expect Altman "001 002 003 004"
+expect Hassabis 002
+expect Nvidia 004
+expect انفيديا 004
+expect Murati 001
+expect Bloomberg 000
+expect Srinivas 002
+expect Kolesnikov 002
+expect سكيل "002 003 004"
+
+# Tulloch: both Arabic spellings, and they rank first.
+tulloch=$(numbers Tulloch)
+assert_eq "000 001" "$(sorted "$(cut -d' ' -f1-2 <<<"$tulloch")")" "the two Tulloch articles rank first"
+first=$(numbers تولوش | cut -d' ' -f1)
+assert_eq 000 "$first" "تولوش: the article that writes it so ranks first"
+assert_contains "$(numbers تولوش)" "001" "تولوش finds تولوخ"
+
+# Wang: both articles that mention وانغ rank above anything else.
+wang=$(numbers Wang)
+assert_eq "002 004" "$(sorted "$(cut -d' ' -f1-2 <<<"$wang")")" "the two Wang articles rank first"
+
+# The exact spelling outranks another spelling: زوكربيرج is exact in 003/004.
+top2=$(numbers زوكربيرج | cut -d' ' -f1-2)
+assert_eq "003 004" "$(sorted "$top2")" "exact spelling first"
+
+# Switched off, names match only as written.
+assert_eq "" "$(numbers --no-names Zuckerberg)" "--no-names Zuckerberg"
+assert_eq "003 004" "$(sorted "$(numbers --no-names زوكربيرج)")" "--no-names زوكربيرج"
+
+# Variants are highlighted in the snippet.
+assert_exit 0 "$SEARCH" -d "$DB" -n 1 Tulloch
+assert_contains "$OUT" "**تولو" "the other spelling is highlighted"
+echo ok
