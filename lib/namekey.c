@@ -392,5 +392,8 @@ int fh_name_close(const char *a, size_t alen, fh_script ascript, const char *b, 
      * little more for each further consonant. */
     size_t c = consonants(a, alen, ascript);
     double limit = c <= 2 ? 0.1 : c == 3 ? 0.25 : 0.25 + 0.15 * (double)c;
+    /* two Arabic spellings of a short name write the same long vowels */
+    if (ascript == FH_SCRIPT_ARABIC && bscript == FH_SCRIPT_ARABIC && c <= 3)
+        limit = 0.1;
     return fh_name_distance(a, alen, ascript, b, blen, bscript) <= limit;
 }
