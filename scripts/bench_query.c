@@ -22,7 +22,7 @@ typedef struct {
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: " PROG " DB QUERIES_FILE [--runs N] [--no-snippets]\n");
+    fprintf(stderr, "usage: " PROG " DB QUERIES_FILE [--runs N] [--no-snippets] [--no-names]\n");
 }
 
 static double now_ms(void)
@@ -88,13 +88,14 @@ static int read_queries(const char *path, query_list *q)
 }
 
 /* Runs one query; stores its latency in *ms.  Returns 0 on success. */
-static int run_query(fh_searcher *s, const char *text, int snippets, double *ms)
+static int run_query(fh_searcher *s, const char *text, int snippets, int names, double *ms)
 {
     fh_search_request req;
     fh_search_request_init(&req);
     req.query = text;
     req.query_len = strlen(text);
     req.snippets = snippets;
+    req.names = names;
     fh_search_result r;
     fh_error err;
     double t0 = now_ms();
@@ -135,7 +136,7 @@ static void report(double *ms, size_t n)
 }
 
 /* Warm-up pass, then runs timed passes; returns 0 on success. */
-static int bench(fh_searcher *s, const query_list *q, unsigned runs, int snippets)
+static int bench(fh_searcher *s, const query_list *q, unsigned runs, int snippets, int names)
 {
     double *ms = malloc(q->n * runs * sizeof *ms);
     if (ms == NULL) {
@@ -144,11 +145,11 @@ static int bench(fh_searcher *s, const query_list *q, unsigned runs, int snippet
     }
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < q->n; i++)
-        rc = run_query(s, q->items[i], snippets, &ms[i]);
+        rc = run_query(s, q->items[i], snippets, names, &ms[i]);
     size_t k = 0;
     for (unsigned r = 0; rc == 0 && r < runs; r++)
         for (size_t i = 0; rc == 0 && i < q->n; i++)
-            rc = run_query(s, q->items[i], snippets, &ms[k++]);
+            rc = run_query(s, q->items[i], snippets, names, &ms[k++]);
     if (rc == 0)
         report(ms, k);
     free(ms);
@@ -157,13 +158,16 @@ static int bench(fh_searcher *s, const query_list *q, unsigned runs, int snippet
 
 /* Parses the arguments; returns 0 on success. */
 static int parse_args(int argc, char **argv, const char **db, const char **file, unsigned *runs,
-                      int *snippets)
+                      int *snippets, int *names)
 {
     *db = *file = NULL;
     *runs = 1;
     *snippets = 1;
+    *names = 1;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--no-snippets") == 0) {
+        if (strcmp(argv[i], "--no-names") == 0) {
+            *names = 0;
+        } else if (strcmp(argv[i], "--no-snippets") == 0) {
             *snippets = 0;
         } else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
             char *end;
@@ -188,8 +192,8 @@ int main(int argc, char **argv)
 {
     const char *db, *file;
     unsigned runs;
-    int snippets;
-    if (parse_args(argc, argv, &db, &file, &runs, &snippets) != 0) {
+    int snippets, names;
+    if (parse_args(argc, argv, &db, &file, &runs, &snippets, &names) != 0) {
         usage();
         return 2;
     }
@@ -203,7 +207,7 @@ int main(int argc, char **argv)
         free_queries(&q);
         return 2;
     }
-    int rc = bench(s, &q, runs, snippets);
+    int rc = bench(s, &q, runs, snippets, names);
     fh_searcher_close(s);
     free_queries(&q);
     return rc == 0 ? 0 : 2;
