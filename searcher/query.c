@@ -246,8 +246,12 @@ static fh_status add_word_spellings(fh_query_word *w, fh_db *db, uint32_t docs, 
     size_t n = 0;
     int filed = 0, ordinary = 0;
     fh_buf_reset(found);
-    fh_status st = fh_lexicon_spellings(db, w->text, strlen(w->text), w->script, found, &n,
-                                        &filed, err);
+    /* common words are the most frequent in queries: rule them out first,
+     * before any lexicon look-up */
+    fh_status st = ordinary_word(w, db, 1, docs, &ordinary, err);
+    if (st == FH_OK && !ordinary)
+        st = fh_lexicon_spellings(db, w->text, strlen(w->text), w->script, found, &n, &filed,
+                                  err);
     if (st == FH_OK && n > 0)
         st = ordinary_word(w, db, filed, docs, &ordinary, err);
     if (st == FH_OK && n > 0 && !ordinary)
