@@ -819,6 +819,28 @@ double fh_mset_weight(const fh_mset *m, size_t i)
     return h ? h->weight : 0.0;
 }
 
+fh_status fh_db_weight_in(fh_db *db, const fh_query *q, const char *id_term,
+                          const fh_search_opts *opts, double *weight, fh_error *err)
+{
+    if (db == nullptr || q == nullptr || id_term == nullptr || weight == nullptr)
+        return invalid(err, "fh_db_weight_in: NULL argument");
+    fh_search_opts defaults;
+    fh_search_opts_init(&defaults);
+    const fh_search_opts &o = opts ? *opts : defaults;
+    *weight = 0;
+    const char *where = db->path.c_str();
+    return guard(err, "searching", where, [&] {
+        with_retry(db, [&] {
+            Xapian::Enquire enq(db->reader());
+            Xapian::Query only(Xapian::Query::OP_FILTER, q->q, Xapian::Query(id_term));
+            configure(enq, only, o);
+            Xapian::MSet ms = enq.get_mset(0, 1);
+            *weight = ms.empty() ? 0.0 : ms.begin().get_weight();
+        });
+        return FH_OK;
+    });
+}
+
 const char *fh_mset_value(const fh_mset *m, size_t i, size_t *len)
 {
     const Hit *h = hit_at(m, i);

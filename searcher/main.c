@@ -40,6 +40,8 @@ static void usage(FILE *out)
           "      --offset K     skip the first K results\n"
           "      --format F     text (default), json or ids\n"
           "      --k1 X, --b X  BM25 parameters (default 1.2 and 0.75)\n"
+          "      --explain      show each query word's forms and, for every hit, which\n"
+          "                     index words it matched, how, and what each added\n"
           "      --no-names     match names only as written, not in other spellings\n"
           "                     or scripts (Zuckerberg finds زوكربيرغ unless given)\n"
           "      --batch FILE   one query per line (- for standard input); ids output\n"
@@ -93,6 +95,10 @@ static int parse_option(int argc, char **argv, int *i, options *o)
         return 1;
     if (strcmp(a, "--no-names") == 0) {
         o->req.names = 0;
+        return 0;
+    }
+    if (strcmp(a, "--explain") == 0) {
+        o->req.explain = 1;
         return 0;
     }
     if (v == NULL)
@@ -257,6 +263,11 @@ int main(int argc, char **argv)
     }
     o.req.marks = marks_for(o.format);
     o.req.snippets = o.format != FORMAT_IDS;
+    if (o.req.explain && o.format == FORMAT_IDS) {
+        fputs("search: --explain needs --format text or json\n", stderr);
+        fh_buf_free(&o.query);
+        return EXIT_ERROR;
+    }
     fh_searcher *s = NULL;
     int code = EXIT_ERROR;
     if (open_searcher(&o, &s) == 0) {

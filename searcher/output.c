@@ -5,9 +5,49 @@
 
 #include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "fihris/terms.h"
+
+static void print_list(FILE *out, const char *label, char *const *terms, size_t n, size_t skip)
+{
+    if (n == 0)
+        return;
+    fprintf(out, "   %s:", label);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, " %s", terms[i] + skip);
+    fputc('\n', out);
+}
+
+/* The query words and every form each one searches for. */
+static void print_words(FILE *out, const fh_search_result *r)
+{
+    if (r->query_tree == NULL)
+        return;
+    for (size_t i = 0; i < r->words.nwords; i++) {
+        const fh_query_word *w = &r->words.words[i];
+        fprintf(out, "word %zu: %s\n", i + 1, w->text);
+        print_list(out, "exact", w->exact, w->nexact, 0);
+        print_list(out, "stem", w->stems, w->nstems, strlen(FH_PREFIX_STEM));
+        print_list(out, "other spellings", w->spellings, w->nspellings, 0);
+    }
+    fprintf(out, "query: %s\n\n", r->query_tree);
+}
+
+static void print_why(FILE *out, const fh_search_result *r, const fh_hit *h)
+{
+    for (size_t k = 0; k < h->nwhy; k++) {
+        const fh_why *y = &h->why[k];
+        fprintf(out, "   %s %+.3f  %s: %s\n", k == 0 ? "why" : "   ", y->weight,
+                r->words.words[y->word].text, fh_how_name(y->how));
+        if (*y->terms)
+            fprintf(out, "                %s\n", y->terms);
+    }
+}
 
 void fh_print_text(FILE *out, const char *query, const fh_search_result *r)
 {
+    print_words(out, r);
     if (r->nhits == 0) {
         fprintf(out, "No results for \"%s\".\n", query);
         return;
@@ -28,6 +68,7 @@ void fh_print_text(FILE *out, const char *query, const fh_search_result *r)
         fputc('\n', out);
         if (*h->snippet)
             fprintf(out, "   %s\n", h->snippet);
+        print_why(out, r, h);
         fputc('\n', out);
     }
 }
@@ -37,7 +78,50 @@ static int set_optional(json_t *obj, const char *key, const char *value)
     return json_object_set_new(obj, key, value ? json_string(value) : json_null());
 }
 
-static json_t *hit_json(const fh_hit *h)
+static json_t *string_array(char *const *terms, size_t n, size_t skip)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        if (json_array_append_new(a, json_string(terms[i] + skip)) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+static json_t *words_json(const fh_search_result *r)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < r->words.nwords; i++) {
+        const fh_query_word *w = &r->words.words[i];
+        json_t *o = json_pack("{s:s, s:o*, s:o*, s:o*}", "word", w->text,
+                              "exact", string_array(w->exact, w->nexact, 0),
+                              "stems", string_array(w->stems, w->nstems, strlen(FH_PREFIX_STEM)),
+                              "spellings", string_array(w->spellings, w->nspellings, 0));
+        if (o == NULL || json_array_append_new(a, o) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+static json_t *why_json(const fh_search_result *r, const fh_hit *h)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; a && k < h->nwhy; k++) {
+        const fh_why *y = &h->why[k];
+        json_t *o = json_pack("{s:s, s:s, s:s, s:f}", "word", r->words.words[y->word].text,
+                              "how", fh_how_name(y->how), "terms", y->terms, "weight", y->weight);
+        if (o == NULL || json_array_append_new(a, o) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+static json_t *hit_json(const fh_search_result *r, const fh_hit *h)
 {
     json_t *o = json_object();
     if (o == NULL)
@@ -48,7 +132,8 @@ static json_t *hit_json(const fh_hit *h)
               json_object_set_new(o, "score", json_real(h->score)) ||
               json_object_set_new(o, "snippet", json_string(h->snippet)) ||
               set_optional(o, "url", h->url) || set_optional(o, "date", h->date) ||
-              set_optional(o, "source", h->source) || set_optional(o, "lang", h->lang);
+              set_optional(o, "source", h->source) || set_optional(o, "lang", h->lang) ||
+              (r->query_tree && json_object_set_new(o, "why", why_json(r, h)));
     if (bad) {
         json_decref(o);
         return NULL;
@@ -61,7 +146,7 @@ static json_t *result_json(const char *query, const fh_search_result *r)
     json_t *o = json_object(), *hits = json_array();
     int bad = o == NULL || hits == NULL;
     for (size_t i = 0; i < r->nhits && !bad; i++)
-        bad = json_array_append_new(hits, hit_json(&r->hits[i])) != 0;
+        bad = json_array_append_new(hits, hit_json(r, &r->hits[i])) != 0;
     if (!bad)
         bad = json_object_set_new(o, "query", json_string(query)) ||
               json_object_set_new(o, "total", json_integer(r->estimated)) ||
@@ -69,7 +154,9 @@ static json_t *result_json(const char *query, const fh_search_result *r)
               json_object_set_new(o, "elapsed_ms", json_real(r->elapsed_ms)) ||
               json_object_set_new(o, "fallback",
                                   r->matched_any ? json_string("any-word") : json_null()) ||
-              json_object_set(o, "hits", hits);
+              json_object_set(o, "hits", hits) ||
+              (r->query_tree && (json_object_set_new(o, "query_tree", json_string(r->query_tree)) ||
+                                 json_object_set_new(o, "words", words_json(r))));
     json_decref(hits);
     if (bad) {
         json_decref(o);

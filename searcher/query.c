@@ -155,9 +155,16 @@ static fh_status synonym_of(char *const *terms, size_t n, uint32_t pos, fh_query
     return st;
 }
 
-static fh_status spellings_query(const fh_query_word *w, uint32_t pos, fh_query **out,
-                                 fh_error *err)
+fh_status fh_query_word_part(const fh_query_word *w, fh_word_part part, uint32_t pos,
+                             fh_query **out, fh_error *err)
 {
+    *out = NULL;
+    if (part == FH_PART_EXACT)
+        return synonym_of(w->exact, w->nexact, pos, out, err);
+    if (part == FH_PART_STEM)
+        return w->nstems ? synonym_of(w->stems, w->nstems, pos, out, err) : FH_OK;
+    if (w->nspellings == 0)
+        return FH_OK;
     fh_query *group = NULL;
     fh_status st = synonym_of(w->spellings, w->nspellings, pos, &group, err);
     if (st == FH_OK)
@@ -171,11 +178,12 @@ static fh_status word_query(const fh_query_word *w, uint32_t pos, fh_query **out
 {
     fh_query *parts[3] = {NULL, NULL, NULL};
     size_t n = 0;
-    fh_status st = synonym_of(w->exact, w->nexact, pos, &parts[n++], err);
-    if (st == FH_OK && w->nstems > 0)
-        st = synonym_of(w->stems, w->nstems, pos, &parts[n++], err);
-    if (st == FH_OK && w->nspellings > 0)
-        st = spellings_query(w, pos, &parts[n++], err);
+    fh_status st = FH_OK;
+    for (int part = FH_PART_EXACT; part <= FH_PART_SPELLINGS && st == FH_OK; part++) {
+        st = fh_query_word_part(w, (fh_word_part)part, pos, &parts[n], err);
+        if (parts[n])
+            n++;
+    }
     if (st == FH_OK && n == 1) {
         *out = parts[0];
         return FH_OK;

@@ -68,17 +68,31 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+static void ranking_opts(const fh_search_request *req, fh_search_opts *opts)
+{
+    fh_search_opts_init(opts);
+    opts->bm25_k1 = req->k1;
+    opts->bm25_b = req->b;
+}
+
+/* Run pq; with tree, also describe the query (for explanations). */
 static fh_status run_query(fh_searcher *s, const fh_parsed_query *pq, fh_match_mode mode,
-                           const fh_search_request *req, fh_mset **out, fh_error *err)
+                           const fh_search_request *req, fh_mset **out, char **tree,
+                           fh_error *err)
 {
     fh_query *q = NULL;
     fh_status st = fh_query_build(pq, mode, &q, err);
     if (st != FH_OK)
         return st;
+    if (tree) {
+        fh_buf desc = FH_BUF_INIT;
+        st = fh_query_describe(q, &desc, err);
+        free(*tree);
+        *tree = st == FH_OK ? fh_buf_steal(&desc) : NULL;
+        fh_buf_free(&desc);
+    }
     fh_search_opts opts;
-    fh_search_opts_init(&opts);
-    opts.bm25_k1 = req->k1;
-    opts.bm25_b = req->b;
+    ranking_opts(req, &opts);
     opts.offset = req->offset;
     opts.count = req->count;
     if (!req->snippets) {
@@ -106,7 +120,7 @@ static fh_status matches_nothing(fh_searcher *s, const fh_parsed_query *pq,
     first.offset = 0;
     first.count = 1;
     fh_mset *m = NULL;
-    fh_status st = run_query(s, pq, FH_MATCH_ALL, &first, &m, err);
+    fh_status st = run_query(s, pq, FH_MATCH_ALL, &first, &m, NULL, err);
     if (st == FH_OK)
         *none = fh_mset_size(m) == 0;
     fh_mset_free(m);
@@ -161,6 +175,86 @@ static fh_status fill_hit(fh_searcher *s, const fh_parsed_query *pq, const fh_se
     return st;
 }
 
+const char *fh_how_name(fh_how how)
+{
+    static const char *const names[] = {"exact", "stem", "other spelling", "other script"};
+    return names[how];
+}
+
+static int is_latin(const char *term)
+{
+    return (unsigned char)term[0] < 0x80;
+}
+
+/* The part's terms among the hit's matching terms, space separated; *other
+ * tells whether one is in another script than the word. */
+static char *matched_terms(const fh_query_word *w, fh_word_part part, const fh_mset *m,
+                           size_t i, int *other)
+{
+    char *const *list = part == FH_PART_EXACT ? w->exact
+                        : part == FH_PART_STEM ? w->stems : w->spellings;
+    size_t n = part == FH_PART_EXACT ? w->nexact : part == FH_PART_STEM ? w->nstems : w->nspellings;
+    fh_buf out = FH_BUF_INIT;
+    size_t skip = part == FH_PART_STEM ? strlen(FH_PREFIX_STEM) : 0; /* show stems bare */
+    *other = 0;
+    for (size_t k = 0; k < fh_mset_term_count(m, i); k++) {
+        size_t len;
+        const char *t = fh_mset_term(m, i, k, &len);
+        for (size_t j = 0; j < n; j++) {
+            if (strlen(list[j]) != len || memcmp(list[j], t, len) != 0)
+                continue;
+            if (out.len)
+                fh_buf_append_char(&out, ' ');
+            fh_buf_append(&out, t + skip, len - skip);
+            *other |= is_latin(t) != (w->script == FH_SCRIPT_LATIN);
+        }
+    }
+    return fh_buf_steal(&out);
+}
+
+static fh_status add_why(fh_hit *hit, fh_why why, fh_error *err)
+{
+    fh_why *grown = realloc(hit->why, (hit->nwhy + 1) * sizeof *grown);
+    if (grown == NULL) {
+        free(why.terms);
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    }
+    hit->why = grown;
+    hit->why[hit->nwhy++] = why;
+    return FH_OK;
+}
+
+/* What each part of each query word adds to the hit's score. */
+static fh_status explain_hit(fh_searcher *s, const fh_parsed_query *pq,
+                             const fh_search_request *req, const fh_mset *m, size_t i,
+                             fh_hit *hit, fh_error *err)
+{
+    fh_search_opts opts;
+    ranking_opts(req, &opts);
+    fh_buf id_term = FH_BUF_INIT;
+    fh_status st = fh_term_id(hit->id, &id_term) == FH_OK
+                       ? FH_OK : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < pq->nwords && st == FH_OK; k++) {
+        for (int part = FH_PART_EXACT; part <= FH_PART_SPELLINGS && st == FH_OK; part++) {
+            fh_query *q = NULL;
+            double weight = 0;
+            st = fh_query_word_part(&pq->words[k], (fh_word_part)part, (uint32_t)k + 1, &q, err);
+            if (st == FH_OK && q)
+                st = fh_db_weight_in(s->db, q, id_term.data, &opts, &weight, err);
+            fh_query_free(q);
+            if (st != FH_OK || weight <= 0)
+                continue;
+            int other = 0;
+            char *terms = matched_terms(&pq->words[k], (fh_word_part)part, m, i, &other);
+            fh_how how = part == FH_PART_EXACT ? FH_HOW_EXACT : part == FH_PART_STEM
+                             ? FH_HOW_STEM : other ? FH_HOW_SCRIPT : FH_HOW_SPELLING;
+            st = add_why(hit, (fh_why){k, how, weight, terms}, err);
+        }
+    }
+    fh_buf_free(&id_term);
+    return st;
+}
+
 static fh_status collect_hits(fh_searcher *s, const fh_parsed_query *pq,
                               const fh_search_request *req, const fh_mset *m,
                               fh_search_result *out, fh_error *err)
@@ -177,6 +271,8 @@ static fh_status collect_hits(fh_searcher *s, const fh_parsed_query *pq,
     for (size_t i = 0; i < n && st == FH_OK; i++) {
         st = fill_hit(s, pq, req, m, i, &out->hits[i], err);
         out->nhits = i + 1;
+        if (st == FH_OK && req->explain)
+            st = explain_hit(s, pq, req, m, i, &out->hits[i], err);
     }
     return st;
 }
@@ -212,7 +308,8 @@ fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_resu
     }
     out->nwords = pq.nwords;
     fh_mset *m = NULL;
-    st = run_query(s, &pq, FH_MATCH_ALL, req, &m, err);
+    char **tree = req->explain ? &out->query_tree : NULL;
+    st = run_query(s, &pq, FH_MATCH_ALL, req, &m, tree, err);
     int none = 0;
     if (st == FH_OK && fh_mset_size(m) == 0 && pq.nwords > 1)
         st = matches_nothing(s, &pq, req, m, &none, err);
@@ -220,12 +317,15 @@ fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_resu
         fh_mset_free(m);
         m = NULL;
         out->matched_any = 1;
-        st = run_query(s, &pq, FH_MATCH_ANY, req, &m, err);
+        st = run_query(s, &pq, FH_MATCH_ANY, req, &m, tree, err);
     }
     if (st == FH_OK)
         st = collect_hits(s, &pq, req, m, out, err);
     fh_mset_free(m);
-    fh_parsed_query_free(&pq);
+    if (req->explain)
+        out->words = pq; /* the result keeps the words it explains */
+    else
+        fh_parsed_query_free(&pq);
     out->elapsed_ms = now_ms() - t0;
     return st;
 }
@@ -242,7 +342,12 @@ void fh_search_result_free(fh_search_result *r)
         free(h->date);
         free(h->source);
         free(h->lang);
+        for (size_t k = 0; k < h->nwhy; k++)
+            free(h->why[k].terms);
+        free(h->why);
     }
     free(r->hits);
+    fh_parsed_query_free(&r->words);
+    free(r->query_tree);
     memset(r, 0, sizeof *r);
 }

@@ -147,6 +147,12 @@ void fh_search_opts_init(fh_search_opts *opts);
  * that meets a concurrent modification reopens and retries by itself. */
 fh_status fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts,
                        fh_mset **out, fh_error *err);
+/* The weight q gives the document carrying id_term (0 when q does not match
+ * it), with the ranking of opts: how much one part of a query contributes to
+ * a hit's score, for explanations. */
+fh_status fh_db_weight_in(fh_db *db, const fh_query *q, const char *id_term,
+                          const fh_search_opts *opts, double *weight, fh_error *err);
+
 size_t fh_mset_size(const fh_mset *m);
 /* Xapian's estimate of the total number of matches (and its bounds). */
 uint32_t fh_mset_estimated(const fh_mset *m);

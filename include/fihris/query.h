@@ -66,6 +66,14 @@ typedef enum { FH_MATCH_ALL, FH_MATCH_ANY } fh_match_mode;
 fh_status fh_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_query **out,
                          fh_error *err);
 
+/* The parts of a query word, each a subquery that scores on its own: the
+ * word's score in a document is the sum of its parts' scores. */
+typedef enum { FH_PART_EXACT, FH_PART_STEM, FH_PART_SPELLINGS } fh_word_part;
+
+/* The subquery of one part; *out is NULL when the word has no such part. */
+fh_status fh_query_word_part(const fh_query_word *w, fh_word_part part, uint32_t pos,
+                             fh_query **out, fh_error *err);
+
 /* Which word of q a document token matches, or -1: the token's exact form
  * or its stem is one of the word's terms. */
 int fh_query_match_token(const fh_parsed_query *q, const fh_token *tok);

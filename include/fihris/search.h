@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "fihris/error.h"
+#include "fihris/query.h"
 #include "fihris/snippet.h"
 
 #ifdef __cplusplus
@@ -35,6 +36,7 @@ typedef struct {
     size_t snippet_words; /* passage length in words */
     int snippets;         /* 0: hits carry only rank, score and id (fast: for ids output) */
     int names;            /* 1: words that may be names also match their other spellings */
+    int explain;          /* 1: say why each hit matched (fh_hit.why, result words) */
 } fh_search_request;
 
 void fh_search_request_init(fh_search_request *req);
@@ -43,6 +45,20 @@ void fh_search_request_init(fh_search_request *req);
 #define FH_SEARCH_MAX_COUNT 1000u
 #define FH_SEARCH_MAX_QUERY_BYTES 10000u
 
+/* How a query word met a document. */
+typedef enum { FH_HOW_EXACT, FH_HOW_STEM, FH_HOW_SPELLING, FH_HOW_SCRIPT } fh_how;
+
+const char *fh_how_name(fh_how how); /* "exact", "stem", "other spelling", "other script" */
+
+/* One reason a hit matched: a part of a query word, the index words of the
+ * hit that it matched, and what it added to the hit's score. */
+typedef struct {
+    size_t word;   /* index into the result's query words */
+    fh_how how;
+    double weight;
+    char *terms;   /* the matched index words, space separated */
+} fh_why;
+
 /* A hit's strings are owned by the fh_search_result holding it and freed by
  * fh_search_result_free. */
 typedef struct {
@@ -50,6 +66,8 @@ typedef struct {
     double score;
     char *id, *title, *title_marked, *snippet;
     char *url, *date, *source, *lang; /* NULL when absent */
+    fh_why *why;    /* with explain: why it matched */
+    size_t nwhy;
 } fh_hit;
 
 typedef struct {
@@ -60,6 +78,8 @@ typedef struct {
     double elapsed_ms;
     int matched_any;      /* no document had every word: any-word results */
     size_t nwords;        /* query words after analysis (0: nothing searchable) */
+    fh_parsed_query words; /* with explain: the query words and their forms */
+    char *query_tree;      /* with explain: Xapian's description of the query */
 } fh_search_result;
 
 fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_result *out,

@@ -64,4 +64,17 @@ assert_eq "003 004" "$(sorted "$(numbers --no-names زوكربيرج)")" "--no-n
 # Variants are highlighted in the snippet.
 assert_exit 0 "$SEARCH" -d "$DB" -n 1 Tulloch
 assert_contains "$OUT" "**تولو" "the other spelling is highlighted"
+# --explain: each hit says which words matched, how, and what each added;
+# the parts add up to the hit's score.
+check=$("$SEARCH" -d "$DB" --explain --format json Zuckerberg | json_eval '
+[h["id"] for h in d["hits"]
+ if abs(sum(y["weight"] for y in h["why"]) - h["score"]) > 1e-6 * max(1, h["score"])] or
+[h["id"] for h in d["hits"] if not any(y["how"] == "other script" for y in h["why"])] or
+("ok" if d["words"][0]["word"] == "zuckerberg" and "زوكربيرغ" in d["words"][0]["spellings"]
+ and "query_tree" in d else d["words"])')
+assert_eq ok "$check" "--explain for Zuckerberg"
+check=$("$SEARCH" -d "$DB" --explain --format json زوكربيرج | json_eval '
+sorted(set(y["how"] for h in d["hits"] for y in h["why"]))')
+assert_eq '["exact", "other spelling", "stem"]' "$check" "--explain kinds for زوكربيرج"
+assert_exit 2 "$SEARCH" -d "$DB" --explain --format ids Zuckerberg
 echo ok
