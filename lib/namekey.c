@@ -351,13 +351,39 @@ static double sounds_distance(const sounds *a, const sounds *b)
     return prev[b->n];
 }
 
-double fh_name_distance(const char *a, size_t alen, fh_script ascript, const char *b,
-                        size_t blen, fh_script bscript)
+static size_t consonants(const sounds *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i++)
+        n += !is_vowel(s->mask[i]);
+    return n;
+}
+
+/* Arabic leaves out the short vowels that Latin writes, but writes the long
+ * ones of a foreign name.  The shorter the skeleton, the more common words
+ * share it: a two-consonant name (Wang, Meta) must match vowel for vowel, a
+ * three-consonant one may differ in one vowel, longer ones in a little more
+ * for each further consonant; two Arabic spellings of a short name write
+ * the same long vowels. */
+static double limit_for(const sounds *a, fh_script ascript, fh_script bscript)
+{
+    size_t c = consonants(a);
+    if (ascript == FH_SCRIPT_ARABIC && bscript == FH_SCRIPT_ARABIC && c <= 3)
+        return 0.1;
+    return c <= 2 ? 0.1 : c == 3 ? 0.25 : 0.25 + 0.15 * (double)c;
+}
+
+/* Over every reading of a and of b (with and without proclitics): the
+ * smallest distance, and whether some pair is within the limit of its own
+ * reading of a. */
+static double compare(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
+                      fh_script bscript, int *close)
 {
     const char *as[MAX_READINGS], *bs[MAX_READINGS];
     size_t al[MAX_READINGS], bl[MAX_READINGS];
     size_t na = readings(a, alen, ascript, as, al), nb = readings(b, blen, bscript, bs, bl);
     double best = 1e9;
+    *close = 0;
     for (size_t i = 0; i < na; i++) {
         sounds sa;
         read_sounds(as[i], al[i], ascript, &sa);
@@ -367,33 +393,24 @@ double fh_name_distance(const char *a, size_t alen, fh_script ascript, const cha
             double d = sb.ok ? sounds_distance(&sa, &sb) : 1e9;
             if (d < best)
                 best = d;
+            if (d <= limit_for(&sa, ascript, bscript))
+                *close = 1;
         }
     }
     return best;
 }
 
-static size_t consonants(const char *w, size_t len, fh_script script)
+double fh_name_distance(const char *a, size_t alen, fh_script ascript, const char *b,
+                        size_t blen, fh_script bscript)
 {
-    sounds s;
-    read_sounds(w, len, script, &s);
-    size_t n = 0;
-    for (size_t i = 0; s.ok && i < s.n; i++)
-        n += !is_vowel(s.mask[i]);
-    return n;
+    int close;
+    return compare(a, alen, ascript, b, blen, bscript, &close);
 }
 
 int fh_name_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
                   fh_script bscript)
 {
-    /* Arabic leaves out the short vowels that Latin writes, but writes the
-     * long ones of a foreign name.  The shorter the skeleton, the more common
-     * words share it: a two-consonant name (Wang, Meta) must match vowel for
-     * vowel, a three-consonant one may differ in one vowel, longer ones in a
-     * little more for each further consonant. */
-    size_t c = consonants(a, alen, ascript);
-    double limit = c <= 2 ? 0.1 : c == 3 ? 0.25 : 0.25 + 0.15 * (double)c;
-    /* two Arabic spellings of a short name write the same long vowels */
-    if (ascript == FH_SCRIPT_ARABIC && bscript == FH_SCRIPT_ARABIC && c <= 3)
-        limit = 0.1;
-    return fh_name_distance(a, alen, ascript, b, blen, bscript) <= limit;
+    int close;
+    compare(a, alen, ascript, b, blen, bscript, &close);
+    return close;
 }

@@ -237,14 +237,32 @@ static fh_status add_live_spellings(fh_query_word *w, fh_db *db, const fh_buf *f
     return st;
 }
 
+/* Names take no Arabic inflections: when the word's stem is found in many
+ * more documents than the word itself, other forms of it are in use, and it
+ * is an ordinary word. */
+static fh_status inflected(const fh_query_word *w, fh_db *db, uint32_t df, int *yes,
+                           fh_error *err)
+{
+    uint32_t stem_df = 0;
+    *yes = 0;
+    if (w->script != FH_SCRIPT_ARABIC || w->nstems == 0 || df == 0)
+        return FH_OK;
+    fh_status st = fh_db_term_freq(db, w->stems[0], strlen(w->stems[0]), &stem_df, err);
+    *yes = stem_df > df + df / 2 + 1;
+    return st;
+}
+
 /* A word the documents hold but never write as a name (a Latin word never
- * capitalized), or hold too often, is an ordinary word. */
+ * capitalized), hold too often, or inflect, is an ordinary word. */
 static fh_status ordinary_word(const fh_query_word *w, fh_db *db, int filed, uint32_t docs,
                                int *ordinary, fh_error *err)
 {
     uint32_t df = 0;
+    int inflects = 0;
     fh_status st = fh_db_term_freq(db, w->text, strlen(w->text), &df, err);
-    *ordinary = df > common_above(docs) || (df > 0 && !filed);
+    if (st == FH_OK)
+        st = inflected(w, db, df, &inflects, err);
+    *ordinary = df > common_above(docs) || (df > 0 && !filed) || inflects;
     return st;
 }
 
