@@ -19,7 +19,8 @@ enum { MAX_SOUNDS = 48 };
 static const char CLASS_LETTERS[] = "BFTDZSXKHLMNR";
 enum { B = 1 << 0, F = 1 << 1, T = 1 << 2, D = 1 << 3, Z = 1 << 4, S = 1 << 5, X = 1 << 6,
        K = 1 << 7, H = 1 << 8, L = 1 << 9, M = 1 << 10, N = 1 << 11, R = 1 << 12,
-       CLASSES = (1 << 13) - 1,
+       AIN = 1 << 18, /* ع ء between two Arabic spellings: a letter, not a vowel */
+       CLASSES = ((1 << 13) - 1) | AIN,
        OPTIONAL = 1 << 13, /* may also be read as a vowel: Latin v (Nvidia, انفيديا) */
        /* vowels, by the letter Arabic writes them with: ا, ي, و */
        VA = 1 << 14, VI = 1 << 15, VU = 1 << 16, VOWELS = VA | VI | VU,
@@ -165,7 +166,9 @@ static unsigned arabic_letter(unsigned cp)
     }
 }
 
-static void read_arabic(const char *w, size_t len, sounds *s)
+/* strict: reading one Arabic spelling against another, where ع and ء are
+ * letters written on purpose (they stand for vowels only against Latin). */
+static void read_arabic(const char *w, size_t len, int strict, sounds *s)
 {
     size_t i = 0;
     unsigned prev = 0;
@@ -173,6 +176,8 @@ static void read_arabic(const char *w, size_t len, sounds *s)
         uint32_t cp;
         i += fh_utf8_decode((const unsigned char *)w + i, len - i, &cp);
         unsigned mask = arabic_letter(cp);
+        if (strict && (cp == 0x0639 || cp == 0x0621))
+            mask = AIN;
         if (mask == 0xFFFF) {
             s->ok = 0;
             return;
@@ -205,14 +210,14 @@ static void squeeze(sounds *s)
     s->n = k;
 }
 
-static void read_sounds(const char *w, size_t len, fh_script script, sounds *s)
+static void read_sounds(const char *w, size_t len, fh_script script, int strict, sounds *s)
 {
     memset(s, 0, sizeof *s);
     s->ok = script == FH_SCRIPT_LATIN || script == FH_SCRIPT_ARABIC;
     if (script == FH_SCRIPT_LATIN)
         read_latin(w, len, s);
     else if (script == FH_SCRIPT_ARABIC)
-        read_arabic(w, len, s);
+        read_arabic(w, len, strict, s);
     if (s->ok)
         squeeze(s);
 }
@@ -254,7 +259,7 @@ static void expand(const sounds *s, size_t i, char *key, size_t klen, size_t cla
 static void keys_of(const char *w, size_t len, fh_script script, fh_namekeys *out)
 {
     sounds s;
-    read_sounds(w, len, script, &s);
+    read_sounds(w, len, script, 0, &s);
     if (!s.ok)
         return;
     char key[FH_NAMEKEY_BYTES];
@@ -382,14 +387,15 @@ static double compare(const char *a, size_t alen, fh_script ascript, const char 
     const char *as[MAX_READINGS], *bs[MAX_READINGS];
     size_t al[MAX_READINGS], bl[MAX_READINGS];
     size_t na = readings(a, alen, ascript, as, al), nb = readings(b, blen, bscript, bs, bl);
+    int strict = ascript == FH_SCRIPT_ARABIC && bscript == FH_SCRIPT_ARABIC;
     double best = 1e9;
     *close = 0;
     for (size_t i = 0; i < na; i++) {
         sounds sa;
-        read_sounds(as[i], al[i], ascript, &sa);
+        read_sounds(as[i], al[i], ascript, strict, &sa);
         for (size_t j = 0; sa.ok && j < nb; j++) {
             sounds sb;
-            read_sounds(bs[j], bl[j], bscript, &sb);
+            read_sounds(bs[j], bl[j], bscript, strict, &sb);
             double d = sb.ok ? sounds_distance(&sa, &sb) : 1e9;
             if (d < best)
                 best = d;
