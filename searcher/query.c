@@ -219,27 +219,73 @@ static uint32_t common_above(uint32_t docs)
     return docs / 20 > 10 ? docs / 20 : 10;
 }
 
+/* Names take no Arabic inflections: a word whose stem is found in many
+ * more documents than the word itself has other forms in use, and is an
+ * ordinary word. */
+static int inflected_df(uint32_t df, uint32_t stem_df)
+{
+    return stem_df > df + df / 2 + 1;
+}
+
+typedef struct {
+    fh_buf stem;
+    int seen;
+} first_stem;
+
+static int take_first_stem(const fh_token *tok, void *ctx)
+{
+    first_stem *f = ctx;
+    f->seen = 1;
+    if (tok->stem) {
+        fh_buf_reset(&f->stem);
+        if (fh_buf_append_str(&f->stem, FH_PREFIX_STEM) != FH_OK ||
+            fh_buf_append(&f->stem, tok->stem, tok->stem_len) != FH_OK)
+            fh_buf_reset(&f->stem);
+    }
+    return 1;
+}
+
+/* Is the Arabic candidate (df documents) an inflected ordinary word? */
+static fh_status candidate_inflected(fh_db *db, fh_analyzer *an, const char *c, uint32_t df,
+                                     int *yes, fh_error *err)
+{
+    *yes = 0;
+    if (an == NULL || (unsigned char)c[0] < 0x80)
+        return FH_OK;
+    first_stem f = {FH_BUF_INIT, 0};
+    uint32_t stem_df = 0;
+    fh_status st = fh_analyze(an, c, strlen(c), take_first_stem, &f, err);
+    if (st == FH_OK && f.stem.len > 0)
+        st = fh_db_term_freq(db, f.stem.data, f.stem.len, &stem_df, err);
+    *yes = st == FH_OK && f.stem.len > 0 && inflected_df(df, stem_df);
+    fh_buf_free(&f.stem);
+    return st;
+}
+
 /* Spellings found in the lexicon that documents still hold (the lexicon
- * keeps words of deleted documents) and that are rare enough for names. */
-static fh_status add_live_spellings(fh_query_word *w, fh_db *db, const fh_buf *found, size_t n,
-                                    uint32_t docs, fh_error *err)
+ * keeps words of deleted documents), rare enough for names and not
+ * inflected. */
+static fh_status add_live_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an,
+                                    const fh_buf *found, size_t n, uint32_t docs, fh_error *err)
 {
     const char *s = found->data;
     fh_status st = FH_OK;
     for (size_t i = 0; i < n && st == FH_OK; i++, s += strlen(s) + 1) {
         uint32_t df = 0;
+        int inflects = 0;
         st = fh_db_term_freq(db, s, strlen(s), &df, err);
-        if (st == FH_OK && df > 0 && df <= common_above(docs) &&
-            !has_term(w->exact, w->nexact, s, strlen(s)) &&
+        if (st != FH_OK || df == 0 || df > common_above(docs) ||
+            has_term(w->exact, w->nexact, s, strlen(s)))
+            continue;
+        st = candidate_inflected(db, an, s, df, &inflects, err);
+        if (st == FH_OK && !inflects &&
             add_term(&w->spellings, &w->nspellings, s, strlen(s)) != FH_OK)
             st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     }
     return st;
 }
 
-/* Names take no Arabic inflections: when the word's stem is found in many
- * more documents than the word itself, other forms of it are in use, and it
- * is an ordinary word. */
+/* Is the Arabic query word an inflected ordinary word (see inflected_df)? */
 static fh_status inflected(const fh_query_word *w, fh_db *db, uint32_t df, int *yes,
                            fh_error *err)
 {
@@ -248,7 +294,7 @@ static fh_status inflected(const fh_query_word *w, fh_db *db, uint32_t df, int *
     if (w->script != FH_SCRIPT_ARABIC || w->nstems == 0 || df == 0)
         return FH_OK;
     fh_status st = fh_db_term_freq(db, w->stems[0], strlen(w->stems[0]), &stem_df, err);
-    *yes = stem_df > df + df / 2 + 1;
+    *yes = inflected_df(df, stem_df);
     return st;
 }
 
@@ -266,8 +312,8 @@ static fh_status ordinary_word(const fh_query_word *w, fh_db *db, int filed, uin
     return st;
 }
 
-static fh_status add_word_spellings(fh_query_word *w, fh_db *db, uint32_t docs, fh_buf *found,
-                                    fh_error *err)
+static fh_status add_word_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an,
+                                    uint32_t docs, fh_buf *found, fh_error *err)
 {
     size_t n = 0;
     int filed = 0, ordinary = 0;
@@ -281,18 +327,18 @@ static fh_status add_word_spellings(fh_query_word *w, fh_db *db, uint32_t docs, 
     if (st == FH_OK && n > 0)
         st = ordinary_word(w, db, filed, docs, &ordinary, err);
     if (st == FH_OK && n > 0 && !ordinary)
-        st = add_live_spellings(w, db, found, n, docs, err);
+        st = add_live_spellings(w, db, an, found, n, docs, err);
     return st;
 }
 
-fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_error *err)
+fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an, fh_error *err)
 {
     fh_buf found = FH_BUF_INIT;
     uint32_t docs = 0;
     fh_status st = fh_db_doc_count(db, &docs, err);
     for (size_t i = 0; i < q->nwords && st == FH_OK; i++)
         if (q->words[i].maybe_name)
-            st = add_word_spellings(&q->words[i], db, docs, &found, err);
+            st = add_word_spellings(&q->words[i], db, an, docs, &found, err);
     fh_buf_free(&found);
     return st;
 }

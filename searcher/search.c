@@ -302,7 +302,7 @@ fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_resu
     st = fh_query_parse(s->an, req->query, req->query_len, &pq, err);
     if (st != FH_OK)
         return st;
-    if (req->names && (st = fh_query_add_spellings(&pq, s->db, err)) != FH_OK) {
+    if (req->names && (st = fh_query_add_spellings(&pq, s->db, s->an, err)) != FH_OK) {
         fh_parsed_query_free(&pq);
         return st;
     }

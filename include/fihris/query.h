@@ -56,8 +56,9 @@ fh_status fh_query_parse(fh_analyzer *an, const char *text, size_t len, fh_parse
                          fh_error *err);
 void fh_parsed_query_free(fh_parsed_query *q);
 
-/* Find the other spellings of the words that may be names. */
-fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_error *err);
+/* Find the other spellings of the words that may be names (an analyzes the
+ * candidates, to rule out inflected Arabic words). */
+fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an, fh_error *err);
 
 typedef enum { FH_MATCH_ALL, FH_MATCH_ANY } fh_match_mode;
 
