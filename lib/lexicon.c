@@ -148,11 +148,44 @@ static fh_status take_close(const char *word, size_t len, fh_script script, cons
     return FH_OK;
 }
 
+enum { LONG_SKELETON = 5 };
+
+/* Keep the spellings in list (count of them) within the margin of the
+ * closest, appended to out; say whether the evidence is strong. */
+static fh_status keep_closest(const char *word, size_t len, fh_script script, const fh_buf *list,
+                              size_t count, fh_buf *out, size_t *kept, int *strong)
+{
+    double best = 1e9;
+    const char *c = list->data;
+    for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
+        double d = fh_name_distance(word, len, script, c, strlen(c), script_of(c));
+        best = d < best ? d : best;
+        *strong |= script_of(c) != script;
+    }
+    fh_namekeys keys;
+    fh_name_keys(word, len, script, &keys);
+    *strong |= best <= 0.1 || (keys.n > 0 && strlen(keys.key[0]) >= LONG_SKELETON);
+    c = list->data;
+    for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
+        if (fh_name_distance(word, len, script, c, strlen(c), script_of(c)) >
+            best + FH_SPELLING_MARGIN)
+            continue;
+        if (fh_buf_append(out, c, strlen(c) + 1) != FH_OK)
+            return FH_ERR_NOMEM;
+        (*kept)++;
+    }
+    return FH_OK;
+}
+
 fh_status fh_lexicon_spellings(fh_db *db, const char *word, size_t len, fh_script script,
-                               fh_buf *out, size_t *count, int *filed, fh_error *err)
+                               fh_buf *out, size_t *count, int *filed, int *strong,
+                               fh_error *err)
 {
     *count = 0;
     *filed = 0;
+    *strong = 0;
+    fh_buf all = FH_BUF_INIT;
+    size_t nall = 0;
     fh_namekeys keys;
     fh_name_keys(word, len, script, &keys);
     fh_buf cands = FH_BUF_INIT, key = FH_BUF_INIT;
@@ -166,9 +199,12 @@ fh_status fh_lexicon_spellings(fh_db *db, const char *word, size_t len, fh_scrip
         if (st == FH_OK)
             st = fh_db_synonyms(db, key.data, &cands, &ncands, err);
         if (st == FH_OK &&
-            take_close(word, len, script, &cands, ncands, out, count, filed) != FH_OK)
+            take_close(word, len, script, &cands, ncands, &all, &nall, filed) != FH_OK)
             st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     }
+    if (st == FH_OK && keep_closest(word, len, script, &all, nall, out, count, strong) != FH_OK)
+        st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    fh_buf_free(&all);
     fh_buf_free(&cands);
     fh_buf_free(&key);
     return st;

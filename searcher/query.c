@@ -316,14 +316,18 @@ static fh_status add_word_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an
                                     uint32_t docs, fh_buf *found, fh_error *err)
 {
     size_t n = 0;
-    int filed = 0, ordinary = 0;
+    int filed = 0, ordinary = 0, strong = 0;
     fh_buf_reset(found);
     /* common words are the most frequent in queries: rule them out first,
      * before any lexicon look-up */
     fh_status st = ordinary_word(w, db, 1, docs, &ordinary, err);
     if (st == FH_OK && !ordinary)
         st = fh_lexicon_spellings(db, w->text, strlen(w->text), w->script, found, &n, &filed,
-                                  err);
+                                  &strong, err);
+    /* Arabic words resemble each other by the thousand: a loose likeness is
+     * no evidence that an Arabic word is a name. */
+    if (w->script == FH_SCRIPT_ARABIC && !strong)
+        n = 0;
     if (st == FH_OK && n > 0)
         st = ordinary_word(w, db, filed, docs, &ordinary, err);
     if (st == FH_OK && n > 0 && !ordinary)

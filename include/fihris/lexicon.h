@@ -45,10 +45,16 @@ fh_status fh_lexicon_note(fh_lexicon *lex, const fh_token *tok);
 fh_status fh_lexicon_flush(fh_lexicon *lex, fh_db *db, fh_error *err);
 
 /* Other spellings of word found in db: appended to out as NUL-terminated
- * strings one after another, *count of them; *filed tells whether the word
- * itself is filed (a name as the documents write it). */
+ * strings one after another, *count of them, the closest ones only (within
+ * FH_SPELLING_MARGIN of the best).  *filed tells whether the word itself is
+ * filed (a name as the documents write it); *strong whether the evidence
+ * that the word is a name goes beyond a loose resemblance: a spelling in the
+ * other script, one that differs in no vowel, or a long skeleton. */
 fh_status fh_lexicon_spellings(fh_db *db, const char *word, size_t len, fh_script script,
-                               fh_buf *out, size_t *count, int *filed, fh_error *err);
+                               fh_buf *out, size_t *count, int *filed, int *strong,
+                               fh_error *err);
+
+#define FH_SPELLING_MARGIN 0.25
 
 #ifdef __cplusplus
 }
