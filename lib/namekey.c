@@ -66,8 +66,8 @@ static unsigned latin_letter(char c, char next)
     case 'v': return F | OPTIONAL;
     case 't': return T;
     case 'd': return D;
-    case 'z': return Z;
-    case 's': return S;
+    case 'z': return Z | S; /* Mozart: موتسارت */
+    case 's': return S | Z; /* Disney, Reuters: ديزني, رويترز */
     case 'c': return next == 'e' || next == 'i' || next == 'y' ? S : K;
     case 'k': case 'q': case 'g': case 'j': return K;
     case 'h': return H;
@@ -117,6 +117,11 @@ static void read_latin(const char *w, size_t len, sounds *s)
                     s->ok = 0;
                     return;
                 }
+                /* silent in Arabic spellings: the g of -ng (Beijing: بكين),
+                 * an h after a consonant (Johnson: جونسون) */
+                if ((c == 'g' && i > 0 && w[i - 1] == 'n') ||
+                    (c == 'h' && s->n > 0 && !is_vowel(s->mask[s->n - 1])))
+                    m |= OPTIONAL;
                 if (c == 'e' && i + 1 == len && s->n > 0 && !is_vowel(s->mask[s->n - 1]))
                     m |= SILENT;
                 push(s, m);
