@@ -10,9 +10,9 @@
 #include "fihris/hash.h"
 #include "fihris/namekey.h"
 
-/* A name may end like an Arabic suffix (بوتين, ماكرون, أمازون): the stemmer
- * may take off up to two letters and the word still be a name. */
-enum { MIN_ARABIC_BYTES = 8, MAX_SUFFIX_BYTES = 4, SEEN_SLOTS = 1 << 16 };
+/* A name may end like an Arabic suffix (بوتين, ماكرون, نابليون): the
+ * stemmer may take off up to three letters and the word still be a name. */
+enum { MIN_ARABIC_BYTES = 8, MAX_SUFFIX_BYTES = 6, SEEN_SLOTS = 1 << 16 };
 
 int fh_token_is_name_like(const fh_token *tok)
 {
@@ -22,8 +22,8 @@ int fh_token_is_name_like(const fh_token *tok)
         return (tok->flags & FH_TOKEN_CAPITALIZED) != 0;
     if (tok->script != FH_SCRIPT_ARABIC || tok->form_len < MIN_ARABIC_BYTES)
         return 0;
-    /* Only proclitics, and at most two final letters (the ي of موراتي, the
-     * ين of بوتين, which the stemmer reads as suffixes), were taken off. */
+    /* Only proclitics, and at most three final letters (the ي of موراتي, the
+     * يون of نابليون, which the stemmer reads as suffixes), were taken off. */
     for (size_t cut = 0; cut <= MAX_SUFFIX_BYTES; cut += 2) {
         if (tok->stem_len + cut > tok->form_len)
             break;

@@ -118,10 +118,12 @@ static void read_latin(const char *w, size_t len, sounds *s)
                     return;
                 }
                 /* silent in Arabic spellings: the g of -ng (Beijing: بكين),
-                 * an h after a consonant (Johnson: جونسون) */
-                if ((c == 'g' && i > 0 && w[i - 1] == 'n') ||
-                    (c == 'h' && s->n > 0 && !is_vowel(s->mask[s->n - 1])))
+                 * an h not before a vowel (Johnson: جونسون) */
+                int h_silent = c == 'h' && s->n > 0 &&
+                               (i + 1 == len || !is_vowel(latin_letter(w[i + 1], 0)));
+                if ((c == 'g' && i > 0 && w[i - 1] == 'n') || h_silent)
                     m |= OPTIONAL;
+                /* a final e is usually not heard (Google: غوغل) */
                 if (c == 'e' && i + 1 == len && s->n > 0 && !is_vowel(s->mask[s->n - 1]))
                     m |= SILENT;
                 push(s, m);

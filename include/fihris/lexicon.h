@@ -10,8 +10,8 @@
  *
  * Name-like: a Latin word written with a capital in the text, or an Arabic
  * word of four letters or more that the stemmer leaves alone but for its
- * proclitics and at most two final letters (foreign names take no Arabic
- * suffixes, but may end like one: the ي of موراتي, the ين of بوتين).
+ * proclitics and at most three final letters (foreign names take no Arabic
+ * suffixes, but may end like one: the ي of موراتي, the يون of نابليون).
  */
 #ifndef FIHRIS_LEXICON_H
 #define FIHRIS_LEXICON_H
