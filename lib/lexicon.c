@@ -160,11 +160,15 @@ static fh_status keep_closest(const char *word, size_t len, fh_script script, co
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
         double d = fh_name_distance(word, len, script, c, strlen(c), script_of(c));
         best = d < best ? d : best;
-        *strong |= script_of(c) != script;
+        /* another script, or another spelling that is more than the same
+         * word with other proclitics (وأمر for لأمر is no evidence) */
+        *strong |= script_of(c) != script ||
+                   (d <= 0.1 && !(script == FH_SCRIPT_ARABIC &&
+                                  fh_name_same_core(word, len, c, strlen(c))));
     }
     fh_namekeys keys;
     fh_name_keys(word, len, script, &keys);
-    *strong |= best <= 0.1 || (keys.n > 0 && strlen(keys.key[0]) >= LONG_SKELETON);
+    *strong |= keys.n > 0 && strlen(keys.key[0]) >= LONG_SKELETON;
     c = list->data;
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
         if (fh_name_distance(word, len, script, c, strlen(c), script_of(c)) >

@@ -300,6 +300,18 @@ static size_t arabic_readings(const char *w, size_t len, const char *start[], si
     return n;
 }
 
+int fh_name_same_core(const char *a, size_t alen, const char *b, size_t blen)
+{
+    const char *as[MAX_READINGS], *bs[MAX_READINGS];
+    size_t al[MAX_READINGS], bl[MAX_READINGS];
+    size_t na = arabic_readings(a, alen, as, al), nb = arabic_readings(b, blen, bs, bl);
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            if (al[i] == bl[j] && memcmp(as[i], bs[j], al[i]) == 0)
+                return 1;
+    return 0;
+}
+
 static size_t readings(const char *w, size_t len, fh_script script, const char *start[],
                        size_t lens[])
 {

@@ -55,6 +55,10 @@ void fh_name_keys(const char *word, size_t len, fh_script script, fh_namekeys *o
 double fh_name_distance(const char *a, size_t alen, fh_script ascript, const char *b,
                         size_t blen, fh_script bscript);
 
+/* Whether two Arabic words are one word with other proclitics (غوغل,
+ * لغوغل): then they are the same spelling, whatever the distance says. */
+int fh_name_same_core(const char *a, size_t alen, const char *b, size_t blen);
+
 /* Whether the distance makes b a spelling of a: tighter for short names. */
 int fh_name_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
                   fh_script bscript);
