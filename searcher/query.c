@@ -229,13 +229,11 @@ static int inflected_df(uint32_t df, uint32_t stem_df)
 
 typedef struct {
     fh_buf stem;
-    int seen;
 } first_stem;
 
 static int take_first_stem(const fh_token *tok, void *ctx)
 {
     first_stem *f = ctx;
-    f->seen = 1;
     if (tok->stem) {
         fh_buf_reset(&f->stem);
         if (fh_buf_append_str(&f->stem, FH_PREFIX_STEM) != FH_OK ||
@@ -252,7 +250,7 @@ static fh_status candidate_inflected(fh_db *db, fh_analyzer *an, const char *c, 
     *yes = 0;
     if (an == NULL || (unsigned char)c[0] < 0x80)
         return FH_OK;
-    first_stem f = {FH_BUF_INIT, 0};
+    first_stem f = {FH_BUF_INIT};
     uint32_t stem_df = 0;
     fh_status st = fh_analyze(an, c, strlen(c), take_first_stem, &f, err);
     if (st == FH_OK && f.stem.len > 0)
