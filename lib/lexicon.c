@@ -121,11 +121,6 @@ static int listed(const fh_buf *list, size_t count, const char *w)
     return 0;
 }
 
-static fh_script script_of(const char *w)
-{
-    return (unsigned char)w[0] < 0x80 ? FH_SCRIPT_LATIN : FH_SCRIPT_ARABIC;
-}
-
 /* Add the close candidates among the words filed under one key. */
 static fh_status take_close(const char *word, size_t len, fh_script script, const fh_buf *cands,
                             size_t ncands, fh_buf *out, size_t *count, int *filed)
@@ -139,7 +134,7 @@ static fh_status take_close(const char *word, size_t len, fh_script script, cons
         }
         if (listed(out, *count, c))
             continue;
-        if (!fh_name_close(word, len, script, c, clen, script_of(c)))
+        if (!fh_name_close(word, len, script, c, clen, fh_name_script(c)))
             continue;
         if (fh_buf_append(out, c, clen + 1) != FH_OK)
             return FH_ERR_NOMEM;
@@ -158,11 +153,11 @@ static fh_status keep_closest(const char *word, size_t len, fh_script script, co
     double best = 1e9;
     const char *c = list->data;
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
-        double d = fh_name_distance(word, len, script, c, strlen(c), script_of(c));
+        double d = fh_name_distance(word, len, script, c, strlen(c), fh_name_script(c));
         best = d < best ? d : best;
         /* another script, or another spelling that is more than the same
          * word with other proclitics (وأمر for لأمر is no evidence) */
-        *strong |= script_of(c) != script ||
+        *strong |= fh_name_script(c) != script ||
                    (d <= 0.1 && !(script == FH_SCRIPT_ARABIC &&
                                   fh_name_same_core(word, len, c, strlen(c))));
     }
@@ -171,7 +166,7 @@ static fh_status keep_closest(const char *word, size_t len, fh_script script, co
     *strong |= keys.n > 0 && strlen(keys.key[0]) >= LONG_SKELETON;
     c = list->data;
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
-        if (fh_name_distance(word, len, script, c, strlen(c), script_of(c)) >
+        if (fh_name_distance(word, len, script, c, strlen(c), fh_name_script(c)) >
             best + FH_SPELLING_MARGIN)
             continue;
         if (fh_buf_append(out, c, strlen(c) + 1) != FH_OK)

@@ -300,6 +300,11 @@ static size_t arabic_readings(const char *w, size_t len, const char *start[], si
     return n;
 }
 
+fh_script fh_name_script(const char *word)
+{
+    return (unsigned char)word[0] < 0x80 ? FH_SCRIPT_LATIN : FH_SCRIPT_ARABIC;
+}
+
 int fh_name_same_core(const char *a, size_t alen, const char *b, size_t blen)
 {
     const char *as[MAX_READINGS], *bs[MAX_READINGS];

@@ -9,6 +9,7 @@
 
 #include "fihris/buf.h"
 #include "fihris/lexicon.h"
+#include "fihris/namekey.h"
 #include "fihris/terms.h"
 
 typedef struct {
@@ -248,7 +249,7 @@ static fh_status candidate_inflected(fh_db *db, fh_analyzer *an, const char *c, 
                                      int *yes, fh_error *err)
 {
     *yes = 0;
-    if (an == NULL || (unsigned char)c[0] < 0x80)
+    if (an == NULL || fh_name_script(c) != FH_SCRIPT_ARABIC)
         return FH_OK;
     first_stem f = {FH_BUF_INIT};
     uint32_t stem_df = 0;

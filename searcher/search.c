@@ -12,6 +12,7 @@
 #include "fihris/analyze.h"
 #include "fihris/db.h"
 #include "fihris/docdata.h"
+#include "fihris/namekey.h"
 #include "fihris/query.h"
 #include "fihris/terms.h"
 
@@ -181,11 +182,6 @@ const char *fh_how_name(fh_how how)
     return names[how];
 }
 
-static int is_latin(const char *term)
-{
-    return (unsigned char)term[0] < 0x80;
-}
-
 /* The part's terms among the hit's matching terms, space separated; *other
  * tells whether one is in another script than the word. */
 static char *matched_terms(const fh_query_word *w, fh_word_part part, const fh_mset *m,
@@ -206,7 +202,7 @@ static char *matched_terms(const fh_query_word *w, fh_word_part part, const fh_m
             if (out.len)
                 fh_buf_append_char(&out, ' ');
             fh_buf_append(&out, t + skip, len - skip);
-            *other |= is_latin(t) != (w->script == FH_SCRIPT_LATIN);
+            *other |= fh_name_script(t) != w->script;
         }
     }
     return fh_buf_steal(&out);

@@ -5,8 +5,9 @@
  *
  * Arabic writes no short vowels and transliterates one Latin sound with
  * several letters (g as غ ج ق ك), so a name is reduced to its consonant
- * skeleton over broad sound classes, and a Latin spelling that reads two
- * ways (ch as k or sh, th as t or z) gets one key per reading:
+ * skeleton over broad sound classes, and a spelling that reads two ways
+ * (ch as k or sh, th as t or z, s as s or z; ش and خ as sh/kh or a Latin
+ * ch) gets one key per reading:
  *
  *   B  b p         ب پ           K  k c q g j x ck gh kh ch   ك ق خ غ ج گ
  *   F  f ph v      ف ڤ           X  sh sch ch tch             ش تش چ ژ
@@ -16,12 +17,15 @@
  *
  * Vowels and the letters that write them (a e i o u w y; ا و ي ى ء ع ة) are
  * left out, so a long vowel written or not gives the same key; a doubled
- * letter counts once; an Arabic article ال is optional (a key with and one
- * without).  Keys are ASCII capitals.
+ * letter counts once; letters Arabic spellings often drop may be missing (a
+ * Latin v read as و, the g of -ng, an h not before a vowel); an Arabic
+ * article and proclitics (ال, و ف ب ل ك, وال ...) are optional (keys with and
+ * without them).  Keys are ASCII capitals.
  *
  * A key only finds candidates: fh_name_distance() then compares the full
- * spellings (vowels included, over the same classes) so that a candidate
- * enters a query only when it is close.
+ * spellings (vowels included, over the same classes; between two Arabic
+ * spellings ع and ء count as letters) so that a candidate enters a query only
+ * when it is close.
  */
 #ifndef FIHRIS_NAMEKEY_H
 #define FIHRIS_NAMEKEY_H
@@ -44,6 +48,10 @@ typedef struct {
     char key[FH_NAMEKEY_MAX][FH_NAMEKEY_BYTES];
     size_t n;
 } fh_namekeys;
+
+/* The script a normalized word is read in for names: Latin when it starts
+ * with an ASCII character, else Arabic. */
+fh_script fh_name_script(const char *word);
 
 /* The keys of a normalized word (UTF-8, as analysis produces it) in the
  * given script; none for other scripts or for words too short to key. */

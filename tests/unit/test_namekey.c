@@ -2,16 +2,11 @@
 #include "check.h"
 #include "fihris/namekey.h"
 
-static fh_script script_of(const char *w)
-{
-    return (unsigned char)w[0] < 0x80 ? FH_SCRIPT_LATIN : FH_SCRIPT_ARABIC;
-}
-
 static int share_key(const char *a, const char *b)
 {
     fh_namekeys ka, kb;
-    fh_name_keys(a, strlen(a), script_of(a), &ka);
-    fh_name_keys(b, strlen(b), script_of(b), &kb);
+    fh_name_keys(a, strlen(a), fh_name_script(a), &ka);
+    fh_name_keys(b, strlen(b), fh_name_script(b), &kb);
     for (size_t i = 0; i < ka.n; i++)
         for (size_t j = 0; j < kb.n; j++)
             if (strcmp(ka.key[i], kb.key[j]) == 0)
@@ -21,7 +16,7 @@ static int share_key(const char *a, const char *b)
 
 static int close_names(const char *a, const char *b)
 {
-    return fh_name_close(a, strlen(a), script_of(a), b, strlen(b), script_of(b));
+    return fh_name_close(a, strlen(a), fh_name_script(a), b, strlen(b), fh_name_script(b));
 }
 
 /* a and b are one name: a key in common, and close enough to be accepted. */
