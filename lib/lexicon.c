@@ -145,8 +145,31 @@ static fh_status take_close(const char *word, size_t len, fh_script script, cons
 
 enum { LONG_SKELETON = 5 };
 
+/* The shortest key of the word: its skeleton without proclitics. */
+static size_t skeleton_length(const char *word, size_t len, fh_script script)
+{
+    fh_namekeys keys;
+    fh_name_keys(word, len, script, &keys);
+    size_t shortest = keys.n ? strlen(keys.key[0]) : 0;
+    for (size_t i = 1; i < keys.n; i++)
+        shortest = strlen(keys.key[i]) < shortest ? strlen(keys.key[i]) : shortest;
+    return shortest;
+}
+
+static int same_core_as_one_of(const char *c, const fh_buf *list, size_t count)
+{
+    const char *k = list->data;
+    for (size_t i = 0; i < count; i++, k += strlen(k) + 1)
+        if (fh_name_script(c) == FH_SCRIPT_ARABIC && fh_name_script(k) == FH_SCRIPT_ARABIC &&
+            fh_name_same_core(c, strlen(c), k, strlen(k)))
+            return 1;
+    return 0;
+}
+
 /* Keep the spellings in list (count of them) within the margin of the
- * closest, appended to out; say whether the evidence is strong. */
+ * closest, and those that are one of them or the word itself with other
+ * proclitics (غوغل kept, لغوغل too), appended to out; say whether the
+ * evidence is strong. */
 static fh_status keep_closest(const char *word, size_t len, fh_script script, const fh_buf *list,
                               size_t count, fh_buf *out, size_t *kept, int *strong)
 {
@@ -161,13 +184,24 @@ static fh_status keep_closest(const char *word, size_t len, fh_script script, co
                    (d <= 0.1 && !(script == FH_SCRIPT_ARABIC &&
                                   fh_name_same_core(word, len, c, strlen(c))));
     }
-    fh_namekeys keys;
-    fh_name_keys(word, len, script, &keys);
-    *strong |= keys.n > 0 && strlen(keys.key[0]) >= LONG_SKELETON;
+    *strong |= skeleton_length(word, len, script) >= LONG_SKELETON;
+    size_t closest = 0;
     c = list->data;
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
         if (fh_name_distance(word, len, script, c, strlen(c), fh_name_script(c)) >
             best + FH_SPELLING_MARGIN)
+            continue;
+        if (fh_buf_append(out, c, strlen(c) + 1) != FH_OK)
+            return FH_ERR_NOMEM;
+        closest++;
+    }
+    *kept = closest;
+    c = list->data;
+    for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
+        if (listed(out, *kept, c) ||
+            !(same_core_as_one_of(c, out, closest) ||
+              (script == FH_SCRIPT_ARABIC && fh_name_script(c) == FH_SCRIPT_ARABIC &&
+               fh_name_same_core(word, len, c, strlen(c)))))
             continue;
         if (fh_buf_append(out, c, strlen(c) + 1) != FH_OK)
             return FH_ERR_NOMEM;

@@ -15,8 +15,11 @@
 
 enum { MAX_SOUNDS = 48 };
 
-/* The consonant classes, one bit each, in the order of this string. */
+/* The consonant classes, one bit each, in the order of this string, and
+ * the letter each class has in keys: keys only find candidates, so the
+ * classes that spellings confuse (s z sh; b p f) share one. */
 static const char CLASS_LETTERS[] = "BFTDZSXKHLMNR";
+static const char KEY_LETTERS[] = "BBTDSSSKHLMNR";
 enum { B = 1 << 0, F = 1 << 1, T = 1 << 2, D = 1 << 3, Z = 1 << 4, S = 1 << 5, X = 1 << 6,
        K = 1 << 7, H = 1 << 8, L = 1 << 9, M = 1 << 10, N = 1 << 11, R = 1 << 12,
        AIN = 1 << 18, /* ع ء between two Arabic spellings: a letter, not a vowel */
@@ -24,7 +27,8 @@ enum { B = 1 << 0, F = 1 << 1, T = 1 << 2, D = 1 << 3, Z = 1 << 4, S = 1 << 5, X
        OPTIONAL = 1 << 13, /* may also be read as a vowel: Latin v (Nvidia, انفيديا) */
        /* vowels, by the letter Arabic writes them with: ا, ي, و */
        VA = 1 << 14, VI = 1 << 15, VU = 1 << 16, VOWELS = VA | VI | VU,
-       SILENT = 1 << 17 /* a final Latin e (Google, Scale): often not heard */ };
+       SILENT = 1 << 17, /* a final Latin e (Google, Scale): often not heard */
+       FREE = 1 << 19 /* the t a Latin z may be read with (Mozart: موتسارت) */ };
 
 static int is_vowel(unsigned m)
 {
@@ -52,10 +56,11 @@ typedef struct {
     unsigned mask;
 } digraph;
 
-/* Longest first: "sch" before "sh" before "s". */
+/* Longest first: "tzsch" before "sch" before "sh" before "s". */
 static const digraph LATIN_GROUPS[] = {
-    {"sch", X},  {"tch", X},     {"ch", K | X}, {"sh", X}, {"th", T | Z}, {"ph", F},
-    {"gh", K},   {"kh", K},      {"ck", K},     {"dh", D | Z}, {"zh", Z | X}, {"qu", K},
+    {"tzsch", X}, {"tsch", X},  {"sch", X},    {"tch", X}, {"ch", K | X}, {"sh", X},
+    {"th", T | Z}, {"ph", F},   {"pf", F},     {"wh", VU}, {"gh", K},     {"kh", K},
+    {"ck", K},    {"dh", D | Z}, {"zh", Z | X}, {"qu", K},
 };
 
 static unsigned latin_letter(char c, char next)
@@ -66,7 +71,7 @@ static unsigned latin_letter(char c, char next)
     case 'v': return F | OPTIONAL;
     case 't': return T;
     case 'd': return D;
-    case 'z': return Z | S; /* Mozart: موتسارت */
+    case 'z': return Z | S;
     case 's': return S | Z; /* Disney, Reuters: ديزني, رويترز */
     case 'c': return next == 'e' || next == 'i' || next == 'y' ? S : K;
     case 'k': case 'q': case 'g': case 'j': return K;
@@ -83,6 +88,54 @@ static unsigned latin_letter(char c, char next)
     }
 }
 
+static int latin_is_vowel(char c)
+{
+    return c != 0 && strchr("aeiouy", c) != NULL;
+}
+
+/* A letter as Arabic spellings read it in its place in the word. */
+static void push_latin_letter(const char *w, size_t i, size_t len, sounds *s)
+{
+    const char c = w[i], prev = i > 0 ? w[i - 1] : 0, next = i + 1 < len ? w[i + 1] : 0;
+    unsigned m = latin_letter(c, next);
+    if (c == 'x' && i == 0) {
+        push(s, X | S | Z); /* Xiaomi: شاومي, Xerox: زيروكس */
+        return;
+    }
+    if (c == 'x') {
+        push(s, K);
+        push(s, S);
+        return;
+    }
+    /* a z inside a word may be read ts (Mozart: موتسارت, Scholz: شولتس) */
+    if (c == 'z' && i > 0 && prev != 't')
+        push(s, T | OPTIONAL | FREE);
+    /* silent in Arabic spellings: the g of -ng (Beijing: بكين), an h not
+     * before a vowel (Johnson: جونسون), the p of -mps- (Thompson: طومسون) */
+    if ((c == 'g' && prev == 'n') || (c == 'h' && i > 0 && !latin_is_vowel(next)) ||
+        (c == 'p' && prev == 'm' && next != 0 && !latin_is_vowel(next)))
+        m |= OPTIONAL;
+    /* a final e is often not heard, or written as a final ه (Nietzsche: نيتشه);
+     * the e of a last syllable -en -el -er is not written (Biden: بايدن,
+     * Intel: إنتل, Uber: أوبر) */
+    if (c == 'e' && next == 0 && s->n > 0 && !is_vowel(s->mask[s->n - 1]))
+        m |= SILENT | VA;
+    if (c == 'e' && i + 2 == len && i > 0 && !latin_is_vowel(prev) && strchr("lnr", next))
+        m |= SILENT;
+    push(s, m);
+}
+
+static size_t latin_group(const char *w, size_t i, size_t len)
+{
+    size_t k;
+    for (k = 0; k < sizeof LATIN_GROUPS / sizeof LATIN_GROUPS[0]; k++) {
+        size_t n = strlen(LATIN_GROUPS[k].text);
+        if (i + n <= len && memcmp(w + i, LATIN_GROUPS[k].text, n) == 0)
+            return k;
+    }
+    return k;
+}
+
 /* Latin vowels with diacritics, as two-byte UTF-8 (U+00C0..U+00FF). */
 static int latin_accented(const unsigned char *p, size_t left, unsigned *mask)
 {
@@ -95,39 +148,24 @@ static int latin_accented(const unsigned char *p, size_t left, unsigned *mask)
 
 static void read_latin(const char *w, size_t len, sounds *s)
 {
+    const size_t ngroups = sizeof LATIN_GROUPS / sizeof LATIN_GROUPS[0];
     size_t i = 0;
     while (i < len && s->ok) {
         const unsigned char c = (unsigned char)w[i];
-        size_t k;
-        for (k = 0; k < sizeof LATIN_GROUPS / sizeof LATIN_GROUPS[0]; k++) {
-            size_t n = strlen(LATIN_GROUPS[k].text);
-            if (i + n <= len && memcmp(w + i, LATIN_GROUPS[k].text, n) == 0)
-                break;
-        }
-        if (k < sizeof LATIN_GROUPS / sizeof LATIN_GROUPS[0]) {
-            push(s, LATIN_GROUPS[k].mask);
+        size_t k = latin_group(w, i, len);
+        if (k < ngroups) {
+            unsigned m = LATIN_GROUPS[k].mask;
             i += strlen(LATIN_GROUPS[k].text);
+            /* a final gh is not heard (Edinburgh: إدنبرة) */
+            push(s, strcmp(LATIN_GROUPS[k].text, "gh") == 0 && i == len ? K | OPTIONAL : m);
         } else if (c >= 'a' && c <= 'z') {
-            if (c == 'x') {
-                push(s, K);
-                push(s, S);
-            } else {
-                unsigned m = latin_letter((char)c, i + 1 < len ? w[i + 1] : 0);
-                if (m == 0xFFFF) {
-                    s->ok = 0;
-                    return;
-                }
-                /* silent in Arabic spellings: the g of -ng (Beijing: بكين),
-                 * an h not before a vowel (Johnson: جونسون) */
-                int h_silent = c == 'h' && s->n > 0 &&
-                               (i + 1 == len || !is_vowel(latin_letter(w[i + 1], 0)));
-                if ((c == 'g' && i > 0 && w[i - 1] == 'n') || h_silent)
-                    m |= OPTIONAL;
-                /* a final e is usually not heard (Google: غوغل) */
-                if (c == 'e' && i + 1 == len && s->n > 0 && !is_vowel(s->mask[s->n - 1]))
-                    m |= SILENT;
-                push(s, m);
+            if (c != 'x' && latin_letter((char)c, 0) == 0xFFFF) {
+                s->ok = 0;
+                return;
             }
+            /* a doubled letter is one sound (Pizza: بيتزا) */
+            if (i == 0 || w[i - 1] != (char)c || latin_is_vowel((char)c))
+                push_latin_letter(w, i, len, s);
             i++;
         } else {
             unsigned mask;
@@ -194,7 +232,7 @@ static void read_arabic(const char *w, size_t len, int strict, sounds *s)
         } else if (cp == 0x0647 && i == len) {
             push(s, VA);           /* a final ه is the feminine ending */
         } else if (cp == 0x0627 && s->n == 0) {
-            push(s, VA | SILENT);  /* the alef before a name's first consonants: إنفيديا */
+            push(s, VOWELS | SILENT); /* a first alef writes any vowel: إنفيديا, أوبر, إنتل */
         } else {
             push(s, mask);
         }
@@ -209,9 +247,12 @@ static void squeeze(sounds *s)
     size_t k = 0;
     for (size_t i = 0; i < s->n; i++) {
         unsigned m = s->mask[i];
-        if (k > 0 && is_vowel(m) && is_vowel(s->mask[k - 1]))
-            s->mask[k - 1] = (s->mask[k - 1] | m) & ~(unsigned)SILENT;
-        else if (k == 0 || m != s->mask[k - 1])
+        unsigned prev = k > 0 ? s->mask[k - 1] : 0;
+        if (k > 0 && is_vowel(m) && is_vowel(prev))
+            s->mask[k - 1] = (prev | m) & ~(unsigned)SILENT;
+        else if (k > 0 && !is_vowel(m) && (m & prev & CLASSES))
+            s->mask[k - 1] = m & prev; /* tth, dd: one consonant */
+        else
             s->mask[k++] = m;
     }
     s->n = k;
@@ -258,7 +299,7 @@ static void expand(const sounds *s, size_t i, char *key, size_t klen, size_t cla
     for (size_t c = 0; CLASS_LETTERS[c]; c++) {
         if (!(m & (1u << c)) || klen + 1 >= FH_NAMEKEY_BYTES)
             continue;
-        key[klen] = CLASS_LETTERS[c];
+        key[klen] = KEY_LETTERS[c];
         expand(s, i + 1, key, klen + 1, classes + 1, out);
     }
 }
@@ -341,6 +382,8 @@ void fh_name_keys(const char *word, size_t len, fh_script script, fh_namekeys *o
 
 static double drop_cost(unsigned m)
 {
+    if (m & FREE)
+        return 0.0;
     if (m & SILENT)
         return 0.1;
     if (is_vowel(m) || (m & OPTIONAL))
@@ -354,7 +397,14 @@ static double swap_cost(unsigned a, unsigned b)
         return (a & b & VOWELS) ? 0.0 : 0.25; /* o for ي: another vowel */
     if (is_vowel(a) || is_vowel(b))
         return drop_cost(a) + drop_cost(b);
-    return (a & b & CLASSES) ? 0.0 : 1.0;
+    if (a & b & CLASSES)
+        return 0.0;
+    /* sounds spellings often swap: s for sh (Einstein: أينشتاين, Guterres:
+     * غوتيريش), p for f (Singapore: سنغافورة) */
+    if (((a & (S | Z)) && (b & X)) || ((a & X) && (b & (S | Z))) || ((a & B) && (b & F)) ||
+        ((a & F) && (b & B)))
+        return 0.5;
+    return 1.0;
 }
 
 static double min3(double a, double b, double c)
@@ -384,7 +434,7 @@ static size_t consonants(const sounds *s)
 {
     size_t n = 0;
     for (size_t i = 0; i < s->n; i++)
-        n += !is_vowel(s->mask[i]);
+        n += !is_vowel(s->mask[i]) && !(s->mask[i] & OPTIONAL);
     return n;
 }
 
@@ -397,14 +447,19 @@ static size_t consonants(const sounds *s)
 static double limit_for(const sounds *a, fh_script ascript, fh_script bscript)
 {
     size_t c = consonants(a);
-    if (ascript == FH_SCRIPT_ARABIC && bscript == FH_SCRIPT_ARABIC && c <= 3)
+    if (ascript == bscript && c <= 3)
         return 0.1;
     return c <= 2 ? 0.1 : c == 3 ? 0.25 : 0.25 + 0.15 * (double)c;
 }
 
+/* A reading without the proclitics the word is written with ranks below
+ * the word as written: باريس is Paris before it is "with Aris". */
+#define CLITIC_COST 0.3
+
 /* Over every reading of a and of b (with and without proclitics): the
- * smallest distance, and whether some pair is within the limit of its own
- * reading of a. */
+ * smallest distance, CLITIC_COST added for each side read without its
+ * proclitics, and whether some pair is within the limit of its own reading
+ * of a (the cost not added). */
 static double compare(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
                       fh_script bscript, int *close)
 {
@@ -421,8 +476,9 @@ static double compare(const char *a, size_t alen, fh_script ascript, const char 
             sounds sb;
             read_sounds(bs[j], bl[j], bscript, strict, &sb);
             double d = sb.ok ? sounds_distance(&sa, &sb) : 1e9;
-            if (d < best)
-                best = d;
+            double ranked = d + CLITIC_COST * ((i > 0) + (j > 0));
+            if (ranked < best)
+                best = ranked;
             if (d <= limit_for(&sa, ascript, bscript))
                 *close = 1;
         }
