@@ -166,6 +166,8 @@ fh_status fh_writer_commit(fh_writer *w, fh_error *err)
         return FH_OK;
     fh_status st = fh_lexicon_flush(w->lex, w->db, err);
     if (st == FH_OK)
+        st = fh_db_set_metadata(w->db, FH_METADATA_ANALYSIS, FH_ANALYSIS_VERSION, err);
+    if (st == FH_OK)
         st = fh_db_commit(w->db, err);
     w->pending_docs = 0;
     w->pending_bytes = 0;

@@ -246,6 +246,9 @@ static int open_searcher(const options *o, fh_searcher **s)
                         "or point -d / FIHRIS_DB at one\n", path.data, path.data);
     else if (st != FH_OK)
         fprintf(stderr, "search: cannot open the database: %s\n", err.message);
+    if (st == FH_OK && fh_searcher_index_outdated(*s))
+        fprintf(stderr, "search: note: %s was indexed by another version of fihris; run the "
+                        "indexer over its documents again to find them best\n", path.data);
     fh_buf_free(&path);
     return st == FH_OK ? 0 : -1;
 }

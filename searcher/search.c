@@ -41,6 +41,18 @@ fh_status fh_searcher_open(const char *db_path, fh_searcher **out, fh_error *err
     return FH_OK;
 }
 
+int fh_searcher_index_outdated(fh_searcher *s)
+{
+    fh_buf version = FH_BUF_INIT;
+    fh_error err;
+    uint32_t docs = 0;
+    int outdated = fh_db_doc_count(s->db, &docs, &err) == FH_OK && docs > 0 &&
+                   fh_db_get_metadata(s->db, FH_METADATA_ANALYSIS, &version, &err) == FH_OK &&
+                   strcmp(version.data ? version.data : "", FH_ANALYSIS_VERSION) != 0;
+    fh_buf_free(&version);
+    return outdated;
+}
+
 void fh_searcher_close(fh_searcher *s)
 {
     if (s == NULL)

@@ -26,6 +26,11 @@ typedef struct fh_searcher fh_searcher;
 fh_status fh_searcher_open(const char *db_path, fh_searcher **out, fh_error *err);
 void fh_searcher_close(fh_searcher *s);
 
+/* Whether the index was written by another version of the analysis (terms
+ * and name keys made differently): its documents are then found less well
+ * until the indexer runs again over them. */
+int fh_searcher_index_outdated(fh_searcher *s);
+
 typedef struct {
     const char *query;
     size_t query_len;

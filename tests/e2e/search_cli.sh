@@ -203,4 +203,14 @@ assert_exit 0 "$INDEXER" -d "$TMP/ligdb" --no-progress "$TMP/lig"
 assert_exit 0 "$SEARCH" -d "$TMP/ligdb" "صلى الله"
 assert_contains "$OUT" "قال النبي **ﷺ** في الحديث" "snippet of a ligature that expands into words"
 
+# ---- an index made by another version of the analysis ----
+# A fresh index says nothing; one whose recorded version differs gets a note
+# on stderr (results still go to stdout).
+assert_exit 0 "$SEARCH" -d "$TMP/ligdb" "صلى الله"
+assert_eq "" "$ERR" "stderr of a search in a fresh index"
+xapian-metadata set "$TMP/ligdb" fihris:analysis 0 || fail "xapian-metadata set"
+assert_exit 0 "$SEARCH" -d "$TMP/ligdb" "صلى الله"
+assert_contains "$ERR" "indexed by another version of fihris" "the note on an outdated index"
+assert_contains "$OUT" "**ﷺ**" "results from an outdated index"
+
 echo "search_cli: ok"
