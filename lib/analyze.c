@@ -249,6 +249,32 @@ static int starts_upper(const emitter *e, size_t at)
     return u_isupper((UChar32)c);
 }
 
+/* Whether the word at byte at begins a sentence or a line: nothing but
+ * spaces and opening marks ("'(«*#- …) between it and the start of the
+ * text, a line break or a full stop, question or exclamation mark, colon
+ * or ellipsis.  Everyone writes a capital there, names or not. */
+static int starts_sentence(const emitter *e, size_t at)
+{
+    const unsigned char *t = (const unsigned char *)e->text;
+    while (at > 0) {
+        size_t prev = at - 1;
+        while (prev > 0 && (t[prev] & 0xC0) == 0x80)
+            prev--;
+        uint32_t c;
+        fh_utf8_decode(t + prev, at - prev, &c);
+        if (c == '\n' || c == '\r' || c == '.' || c == '!' || c == '?' || c == ':' ||
+            c == 0x2026)
+            return 1;
+        if (!(u_isspace((UChar32)c) || u_hasBinaryProperty((UChar32)c, UCHAR_QUOTATION_MARK) ||
+              u_charType((UChar32)c) == U_START_PUNCTUATION ||
+              u_charType((UChar32)c) == U_INITIAL_PUNCTUATION || c == '*' || c == '#' ||
+              c == '-' || c == 0x2014 || c == 0x2013))
+            return 0;
+        at = prev;
+    }
+    return 1;
+}
+
 /* Latin: drop a possessive 's / ’s; stem when purely alphabetic. */
 static void emit_latin(emitter *e, const piece *p, unsigned flags, uint32_t pos)
 {
@@ -275,7 +301,7 @@ static void emit_latin(emitter *e, const piece *p, unsigned flags, uint32_t pos)
         stem = &an->stem;
     }
     fh_token tok = make_token(e, &an->form, stem, FH_SCRIPT_LATIN, flags, pos, p->a, p->b);
-    if (starts_upper(e, tok.start))
+    if (starts_upper(e, tok.start) && !starts_sentence(e, tok.start))
         tok.flags |= FH_TOKEN_CAPITALIZED;
     deliver(e, &tok);
 }

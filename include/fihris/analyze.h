@@ -39,7 +39,7 @@ extern "C" {
 /* Changes whenever analysis output (or what is stored with it) changes:
  * documents indexed by another version are re-indexed instead of being
  * skipped as unchanged. */
-#define FH_ANALYSIS_VERSION "4"
+#define FH_ANALYSIS_VERSION "5"
 /* The database metadata key that records the version an index was made with. */
 #define FH_METADATA_ANALYSIS "fihris:analysis"
 
@@ -54,7 +54,8 @@ enum {
     FH_TOKEN_VARIANT = 1u << 0,  /* another spelling of the previous token, same position */
     FH_TOKEN_COMPOUND = 1u << 1, /* a whole (GPT-4, a URL); its pieces follow as parts */
     FH_TOKEN_PART = 1u << 2,     /* a piece of the preceding compound */
-    FH_TOKEN_CAPITALIZED = 1u << 3 /* a Latin word written with a capital first letter */
+    FH_TOKEN_CAPITALIZED = 1u << 3 /* a Latin word written with a capital first letter where
+                                      a sentence or line does not begin */
 };
 
 typedef struct {

@@ -199,6 +199,27 @@ static void test_latin_words(void)
     CHECK_INT(toks[1].has_stem, 0);
 }
 
+/* A capital counts as a name's only where a sentence or line does not begin. */
+static void test_capitals(void)
+{
+    static const char text[] = "Sources said Zuckerberg met Altman. \u00ab Wang \u00bb Then "
+                               "came: Scale\nMeta and (Google) \u2014 \"OpenAI\"";
+    static const struct {
+        const char *form;
+        int capital;
+    } want[] = {{"sources", 0}, {"said", 0},  {"zuckerberg", 1}, {"met", 0},
+                {"altman", 1},  {"wang", 0},  {"then", 1},       {"came", 0},
+                {"scale", 0},   {"meta", 0},  {"and", 0},        {"google", 1},
+                {"openai", 1}};
+    size_t n = tokens_of(text);
+    CHECK_INT(n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < n && i < sizeof want / sizeof want[0]; i++) {
+        CHECK_STR(toks[i].form, want[i].form);
+        CHECK_MSG(((toks[i].flags & FH_TOKEN_CAPITALIZED) != 0) == want[i].capital,
+                  "%s: capitalized flag %u", toks[i].form, toks[i].flags);
+    }
+}
+
 /* text gives form as its first token and variant as the next, at the same position. */
 static void dagger_pair(const char *text, const char *form, const char *variant)
 {
@@ -311,6 +332,7 @@ int main(void)
     test_mixed_script_segmentation();
     test_whole_tokens();
     test_latin_words();
+    test_capitals();
     test_dagger_alef();
     test_offsets();
     test_diacritics_do_not_matter();
