@@ -23,7 +23,11 @@ static const char KEY_LETTERS[] = "BBTDSSSKHLMNR";
 enum { B = 1 << 0, F = 1 << 1, T = 1 << 2, D = 1 << 3, Z = 1 << 4, S = 1 << 5, X = 1 << 6,
        K = 1 << 7, H = 1 << 8, L = 1 << 9, M = 1 << 10, N = 1 << 11, R = 1 << 12,
        AIN = 1 << 18, /* ع ء between two Arabic spellings: a letter, not a vowel */
-       CLASSES = ((1 << 13) - 1) | AIN,
+       /* between two Arabic spellings, the g letters (غ ج ق ك) and the k
+        * letters (ك ق, and ش خ for a Latin ch) are two overlapping sets:
+        * تولوش meets تولوك, غوغل meets جوجل, but ش never meets ج */
+       AG = 1 << 20, AQ = 1 << 21,
+       CLASSES = ((1 << 13) - 1) | AIN | AG | AQ,
        OPTIONAL = 1 << 13, /* may also be read as a vowel: Latin v (Nvidia, انفيديا) */
        /* vowels, by the letter Arabic writes them with: ا, ي, و */
        VA = 1 << 14, VI = 1 << 15, VU = 1 << 16, VOWELS = VA | VI | VU,
@@ -213,6 +217,21 @@ static unsigned arabic_letter(unsigned cp)
 
 /* strict: reading one Arabic spelling against another, where ع and ء are
  * letters written on purpose (they stand for vowels only against Latin). */
+/* The letters two Arabic spellings of one name swap, beyond the classes. */
+static unsigned strict_arabic_letter(unsigned cp, unsigned mask)
+{
+    switch (cp) {
+    case 0x0639: case 0x0621: return AIN;               /* ع ء */
+    case 0x062C: case 0x063A: case 0x06AF: return AG;   /* ج غ گ */
+    case 0x0642: return AG | AQ;                        /* ق */
+    case 0x0643: return K | AG | AQ;                    /* ك */
+    case 0x062B: return T | S | Z;                      /* ث: ذ س ت (سوثبيز, سوذبيز) */
+    case 0x0630: return Z | D | T;                      /* ذ */
+    case 0x0633: case 0x0632: return S | Z;             /* س ز (بيزوس, بيزوز) */
+    default: return mask;
+    }
+}
+
 static void read_arabic(const char *w, size_t len, int strict, sounds *s)
 {
     size_t i = 0;
@@ -221,8 +240,8 @@ static void read_arabic(const char *w, size_t len, int strict, sounds *s)
         uint32_t cp;
         i += fh_utf8_decode((const unsigned char *)w + i, len - i, &cp);
         unsigned mask = arabic_letter(cp);
-        if (strict && (cp == 0x0639 || cp == 0x0621))
-            mask = AIN;
+        if (strict)
+            mask = strict_arabic_letter(cp, mask);
         if (mask == 0xFFFF) {
             s->ok = 0;
             return;
@@ -241,14 +260,15 @@ static void read_arabic(const char *w, size_t len, int strict, sounds *s)
 }
 
 /* Doubled letters count once; a run of vowel letters is one vowel that
- * may be read as any of them. */
-static void squeeze(sounds *s)
+ * may be read as any of them, except between two Arabic spellings (strict),
+ * where each vowel letter is written on purpose: ويكان is not وكان. */
+static void squeeze(sounds *s, int strict)
 {
     size_t k = 0;
     for (size_t i = 0; i < s->n; i++) {
         unsigned m = s->mask[i];
         unsigned prev = k > 0 ? s->mask[k - 1] : 0;
-        if (k > 0 && is_vowel(m) && is_vowel(prev))
+        if (k > 0 && is_vowel(m) && is_vowel(prev) && (!strict || m == prev))
             s->mask[k - 1] = (prev | m) & ~(unsigned)SILENT;
         else if (k > 0 && !is_vowel(m) && (m & prev & CLASSES))
             s->mask[k - 1] = m & prev; /* tth, dd: one consonant */
@@ -267,7 +287,7 @@ static void read_sounds(const char *w, size_t len, fh_script script, int strict,
     else if (script == FH_SCRIPT_ARABIC)
         read_arabic(w, len, strict, s);
     if (s->ok)
-        squeeze(s);
+        squeeze(s, strict);
 }
 
 /* ---- keys ---- */
@@ -447,7 +467,7 @@ static size_t consonants(const sounds *s)
 static double limit_for(const sounds *a, fh_script ascript, fh_script bscript)
 {
     size_t c = consonants(a);
-    if (ascript == bscript && c <= 3)
+    if (ascript == bscript && (c <= 2 || (c == 3 && ascript == FH_SCRIPT_LATIN)))
         return 0.1;
     return c <= 2 ? 0.1 : c == 3 ? 0.25 : 0.25 + 0.15 * (double)c;
 }
