@@ -167,17 +167,19 @@ static int same_core_as_one_of(const char *c, const fh_buf *list, size_t count)
 }
 
 /* Keep the spellings in list (count of them) within the margin of the
- * closest, and those that are one of them or the word itself with other
+ * closest in their script, and those that are one of them or the word itself with other
  * proclitics (غوغل kept, لغوغل too), appended to out; say whether the
  * evidence is strong. */
 static fh_status keep_closest(const char *word, size_t len, fh_script script, const fh_buf *list,
                               size_t count, fh_buf *out, size_t *kept, int *strong)
 {
-    double best = 1e9;
+    /* the closest in each script: spellings across scripts differ more */
+    double best[2] = {1e9, 1e9};
     const char *c = list->data;
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
         double d = fh_name_distance(word, len, script, c, strlen(c), fh_name_script(c));
-        best = d < best ? d : best;
+        int latin = fh_name_script(c) == FH_SCRIPT_LATIN;
+        best[latin] = d < best[latin] ? d : best[latin];
         /* another script, or another spelling that is more than the same
          * word with other proclitics (وأمر for لأمر is no evidence) */
         *strong |= fh_name_script(c) != script ||
@@ -189,7 +191,7 @@ static fh_status keep_closest(const char *word, size_t len, fh_script script, co
     c = list->data;
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
         if (fh_name_distance(word, len, script, c, strlen(c), fh_name_script(c)) >
-            best + FH_SPELLING_MARGIN)
+            best[fh_name_script(c) == FH_SCRIPT_LATIN] + FH_SPELLING_MARGIN)
             continue;
         if (fh_buf_append(out, c, strlen(c) + 1) != FH_OK)
             return FH_ERR_NOMEM;

@@ -227,6 +227,7 @@ static unsigned strict_arabic_letter(unsigned cp, unsigned mask)
     case 0x0643: return K | AG | AQ;                    /* ك */
     case 0x062B: return T | S | Z;                      /* ث: ذ س ت (سوثبيز, سوذبيز) */
     case 0x0630: return Z | D | T;                      /* ذ */
+    case 0x0636: return D;                              /* ض: not ث (بعضكم, بعثكم) */
     case 0x0633: case 0x0632: return S | Z;             /* س ز (بيزوس, بيزوز) */
     default: return mask;
     }
@@ -250,7 +251,7 @@ static void read_arabic(const char *w, size_t len, int strict, sounds *s)
             s->mask[s->n - 1] = X; /* تش writes one sound: ch */
         } else if (cp == 0x0647 && i == len) {
             push(s, VA);           /* a final ه is the feminine ending */
-        } else if (cp == 0x0627 && s->n == 0) {
+        } else if (cp == 0x0627 && s->n == 0 && !strict) {
             push(s, VOWELS | SILENT); /* a first alef writes any vowel: إنفيديا, أوبر, إنتل */
         } else {
             push(s, mask);
@@ -262,7 +263,7 @@ static void read_arabic(const char *w, size_t len, int strict, sounds *s)
 /* Doubled letters count once; a run of vowel letters is one vowel that
  * may be read as any of them, except between two Arabic spellings (strict),
  * where each vowel letter is written on purpose: ويكان is not وكان. */
-static void squeeze(sounds *s, int strict)
+static void squeeze(sounds *s, int latin, int strict)
 {
     size_t k = 0;
     for (size_t i = 0; i < s->n; i++) {
@@ -270,8 +271,8 @@ static void squeeze(sounds *s, int strict)
         unsigned prev = k > 0 ? s->mask[k - 1] : 0;
         if (k > 0 && is_vowel(m) && is_vowel(prev) && (!strict || m == prev))
             s->mask[k - 1] = (prev | m) & ~(unsigned)SILENT;
-        else if (k > 0 && !is_vowel(m) && (m & prev & CLASSES))
-            s->mask[k - 1] = m & prev; /* tth, dd: one consonant */
+        else if (k > 0 && !is_vowel(m) && (latin ? (m & prev & CLASSES) != 0 : m == prev))
+            s->mask[k - 1] = m & prev; /* Latin tth, sz: one consonant */
         else
             s->mask[k++] = m;
     }
@@ -287,7 +288,7 @@ static void read_sounds(const char *w, size_t len, fh_script script, int strict,
     else if (script == FH_SCRIPT_ARABIC)
         read_arabic(w, len, strict, s);
     if (s->ok)
-        squeeze(s, strict);
+        squeeze(s, script == FH_SCRIPT_LATIN, strict);
 }
 
 /* ---- keys ---- */
@@ -454,7 +455,7 @@ static size_t consonants(const sounds *s)
 {
     size_t n = 0;
     for (size_t i = 0; i < s->n; i++)
-        n += !is_vowel(s->mask[i]) && !(s->mask[i] & OPTIONAL);
+        n += !is_vowel(s->mask[i]) && !(s->mask[i] & FREE);
     return n;
 }
 
@@ -462,11 +463,11 @@ static size_t consonants(const sounds *s)
  * ones of a foreign name.  The shorter the skeleton, the more common words
  * share it: a two-consonant name (Wang, Meta) must match vowel for vowel, a
  * three-consonant one may differ in one vowel, longer ones in a little more
- * for each further consonant; two Arabic spellings of a short name write
- * the same long vowels. */
-static double limit_for(const sounds *a, fh_script ascript, fh_script bscript)
+ * for each further consonant (of the longer skeleton of the two); two
+ * Latin spellings of a short name write the same vowels. */
+static double limit_for(const sounds *a, fh_script ascript, const sounds *b, fh_script bscript)
 {
-    size_t c = consonants(a);
+    size_t c = consonants(a) > consonants(b) ? consonants(a) : consonants(b);
     if (ascript == bscript && (c <= 2 || (c == 3 && ascript == FH_SCRIPT_LATIN)))
         return 0.1;
     return c <= 2 ? 0.1 : c == 3 ? 0.25 : 0.25 + 0.15 * (double)c;
@@ -478,8 +479,8 @@ static double limit_for(const sounds *a, fh_script ascript, fh_script bscript)
 
 /* Over every reading of a and of b (with and without proclitics): the
  * smallest distance, CLITIC_COST added for each side read without its
- * proclitics, and whether some pair is within the limit of its own reading
- * of a (the cost not added). */
+ * proclitics, and whether some pair of readings is within its limit (the
+ * cost not added). */
 static double compare(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
                       fh_script bscript, int *close)
 {
@@ -499,7 +500,7 @@ static double compare(const char *a, size_t alen, fh_script ascript, const char 
             double ranked = d + CLITIC_COST * ((i > 0) + (j > 0));
             if (ranked < best)
                 best = ranked;
-            if (d <= limit_for(&sa, ascript, bscript))
+            if (d <= limit_for(&sa, ascript, &sb, bscript))
                 *close = 1;
         }
     }

@@ -46,7 +46,7 @@ fh_status fh_lexicon_flush(fh_lexicon *lex, fh_db *db, fh_error *err);
 
 /* Other spellings of word found in db: appended to out as NUL-terminated
  * strings one after another, *count of them, the closest ones only (within
- * FH_SPELLING_MARGIN of the best).  *filed tells whether the word itself is
+ * FH_SPELLING_MARGIN of the best in their script).  *filed tells whether the word itself is
  * filed (a name as the documents write it); *strong whether the evidence
  * that the word is a name goes beyond a loose resemblance: a spelling in the
  * other script, one that differs in no vowel, or a long skeleton. */
