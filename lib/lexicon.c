@@ -9,6 +9,7 @@
 
 #include "fihris/hash.h"
 #include "fihris/namekey.h"
+#include "fihris/terms.h"
 
 /* A name may end like an Arabic suffix (بوتين, ماكرون, نابليون): the
  * stemmer may take off up to three letters and the word still be a name. */
@@ -143,6 +144,48 @@ static fh_status take_close(const char *word, size_t len, fh_script script, cons
     return FH_OK;
 }
 
+fh_status fh_lexicon_capitalized(fh_db *db, const char *word, size_t len, int *mostly,
+                                 fh_error *err)
+{
+    fh_buf term = FH_BUF_INIT;
+    uint32_t df = 0, capital_df = 0;
+    *mostly = 0;
+    fh_status st = fh_term_capital(word, len, &term) == FH_OK
+                       ? fh_db_term_freq(db, word, len, &df, err)
+                       : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    if (st == FH_OK)
+        st = fh_db_term_freq(db, term.data, term.len, &capital_df, err);
+    *mostly = st == FH_OK && df > 0 && 2 * (uint64_t)capital_df >= df;
+    fh_buf_free(&term);
+    return st;
+}
+
+/* Drop from list the Latin words the documents mostly write in lower case:
+ * ordinary words (Peace at the start of a quotation), not names. */
+static fh_status drop_lower_case(fh_db *db, fh_buf *list, size_t *count, fh_error *err)
+{
+    fh_buf kept = FH_BUF_INIT;
+    size_t nkept = 0;
+    fh_status st = FH_OK;
+    const char *c = list->data;
+    for (size_t i = 0; i < *count && st == FH_OK; i++, c += strlen(c) + 1) {
+        int name = 1;
+        if (fh_name_script(c) == FH_SCRIPT_LATIN)
+            st = fh_lexicon_capitalized(db, c, strlen(c), &name, err);
+        if (st == FH_OK && name && fh_buf_append(&kept, c, strlen(c) + 1) != FH_OK)
+            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+        nkept += name;
+    }
+    if (st == FH_OK) {
+        fh_buf_free(list);
+        *list = kept;
+        *count = nkept;
+    } else {
+        fh_buf_free(&kept);
+    }
+    return st;
+}
+
 enum { LONG_SKELETON = 5 };
 
 /* The shortest key of the word: its skeleton without proclitics. */
@@ -237,6 +280,8 @@ fh_status fh_lexicon_spellings(fh_db *db, const char *word, size_t len, fh_scrip
             take_close(word, len, script, &cands, ncands, &all, &nall, filed) != FH_OK)
             st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     }
+    if (st == FH_OK)
+        st = drop_lower_case(db, &all, &nall, err);
     if (st == FH_OK && keep_closest(word, len, script, &all, nall, out, count, strong) != FH_OK)
         st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     fh_buf_free(&all);

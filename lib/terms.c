@@ -57,6 +57,14 @@ fh_status fh_term_title(const fh_token *tok, fh_buf *out)
     return fh_buf_append(out, tok->form, tok->form_len);
 }
 
+fh_status fh_term_capital(const char *form, size_t len, fh_buf *out)
+{
+    fh_buf_reset(out);
+    if (fh_buf_append_str(out, FH_PREFIX_CAPITAL) != FH_OK)
+        return FH_ERR_NOMEM;
+    return fh_buf_append(out, form, len);
+}
+
 /* Text is analyzed in pieces of about this size, cut at white space, so
  * that analysis memory stays bounded for huge documents. */
 enum { CHUNK_BYTES = 256 * 1024 };
@@ -86,6 +94,9 @@ static fh_status add_token(index_ctx *c, const fh_token *tok)
     }
     if (st == FH_OK && fh_term_stem(tok, &c->term) == FH_OK)
         st = fh_doc_add_term(c->doc, c->term.data, c->term.len, wdf, c->err);
+    if (st == FH_OK && tok->script == FH_SCRIPT_LATIN && (tok->flags & FH_TOKEN_CAPITALIZED) &&
+        (st = fh_term_capital(tok->form, tok->form_len, &c->term)) == FH_OK)
+        st = fh_doc_add_boolean(c->doc, c->term.data, c->term.len, c->err);
     if (st == FH_OK && c->lex && fh_lexicon_note(c->lex, tok) != FH_OK)
         st = FH_ERR_NOMEM;
     if (st == FH_OK && pos + 1 > c->next_pos)

@@ -297,17 +297,20 @@ static fh_status inflected(const fh_query_word *w, fh_db *db, uint32_t df, int *
     return st;
 }
 
-/* A word the documents hold but never write as a name (a Latin word never
- * capitalized), hold too often, or inflect, is an ordinary word. */
+/* A word the documents hold but do not write as a name (an Arabic word not
+ * filed, a Latin word mostly in lower case), hold too often, or inflect, is
+ * an ordinary word. */
 static fh_status ordinary_word(const fh_query_word *w, fh_db *db, int filed, uint32_t docs,
                                int *ordinary, fh_error *err)
 {
     uint32_t df = 0;
-    int inflects = 0;
+    int inflects = 0, capitalized = 1;
     fh_status st = fh_db_term_freq(db, w->text, strlen(w->text), &df, err);
     if (st == FH_OK)
         st = inflected(w, db, df, &inflects, err);
-    *ordinary = df > common_above(docs) || (df > 0 && !filed) || inflects;
+    if (st == FH_OK && df > 0 && w->script == FH_SCRIPT_LATIN)
+        st = fh_lexicon_capitalized(db, w->text, strlen(w->text), &capitalized, err);
+    *ordinary = df > common_above(docs) || (df > 0 && (!filed || !capitalized)) || inflects;
     return st;
 }
 

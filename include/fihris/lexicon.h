@@ -8,7 +8,8 @@
  * (fh_name_close) are other spellings of the same name: Zuckerberg finds
  * زوكربيرغ and زوكربيرج, تولوش finds تولوخ.
  *
- * Name-like: a Latin word written with a capital in the text, or an Arabic
+ * Name-like: a Latin word written with a capital where no sentence begins
+ * (and, when searched, by most documents that hold it), or an Arabic
  * word of four letters or more that the stemmer leaves alone but for its
  * proclitics and at most three final letters (foreign names take no Arabic
  * suffixes, but may end like one: the ي of موراتي, the يون of نابليون).
@@ -55,6 +56,11 @@ fh_status fh_lexicon_spellings(fh_db *db, const char *word, size_t len, fh_scrip
                                fh_error *err);
 
 #define FH_SPELLING_MARGIN 0.25
+
+/* Whether most documents that hold the Latin word write it with a capital
+ * where no sentence begins (terms.h, XC): a name, not an ordinary word. */
+fh_status fh_lexicon_capitalized(fh_db *db, const char *word, size_t len, int *mostly,
+                                 fh_error *err);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,10 @@
  *   S<form>       exact form in the title, with positions (for title: searches)
  *   Q<id>         unique document id (ids too long for a term are hashed)
  *   XSRC<source>, L<lang>, Y<yyyy>, M<yyyymm>, D<yyyymmdd>: for filters, wdf 0
+ *   XC<form>      a Latin word the document writes with a capital where no
+ *                 sentence begins, wdf 0: in how many of the documents that
+ *                 hold a word it is capitalized tells a name (Zuckerberg,
+ *                 always) from an ordinary word (Peace, now and then)
  * Title words count FH_TITLE_WDF times, so a match in the title weighs more
  * than one in the body.  Body positions start FH_BODY_POS_GAP after the last
  * title position, so that no phrase spans the two.
@@ -37,6 +41,7 @@ extern "C" {
 #define FH_PREFIX_YEAR "Y"
 #define FH_PREFIX_MONTH "M"
 #define FH_PREFIX_DAY "D"
+#define FH_PREFIX_CAPITAL "XC"
 
 enum {
     FH_SLOT_DATE = 0,  /* "YYYYMMDD" (month/day 00 when unknown), for sorting and ranges */
@@ -56,6 +61,9 @@ fh_status fh_term_stem(const fh_token *tok, fh_buf *out);
 fh_status fh_term_title(const fh_token *tok, fh_buf *out);
 /* The unique id term of a document id. */
 fh_status fh_term_id(const char *id, fh_buf *out);
+
+/* The XC term of a normalized form. */
+fh_status fh_term_capital(const char *form, size_t len, fh_buf *out);
 
 /* The shard (0..n-1) that holds the document with this id: a stable hash,
  * so re-indexing or deleting a document always reaches the same shard. */
