@@ -15,22 +15,64 @@
  * stemmer may take off up to three letters and the word still be a name. */
 enum { MIN_ARABIC_BYTES = 8, MAX_SUFFIX_BYTES = 6, SEEN_SLOTS = 1 << 16 };
 
+/* The endings the stemmer takes off names (موراتي, ماكرون, بوتين, لندن,
+ * غولدمان, نيتشه, سنغافورة, نابليون, نيوتن); not the verb and pronoun
+ * suffixes of ordinary words (يتوبوا, أمهاتهم, دمرناهم). */
+static int name_ending(const char *end, size_t len)
+{
+    static const char *const endings[] = {
+        "\xD9\x8A", "\xD9\x87", "\xD8\xA9", "\xD9\x86",                     /* ي ه ة ن */
+        "\xD8\xA7\xD9\x86", "\xD9\x88\xD9\x86", "\xD9\x8A\xD9\x86",           /* ان ون ين */
+        "\xD8\xAA\xD9\x86", "\xD9\x8A\xD9\x88\xD9\x86",                     /* تن يون */
+    };
+    if (len == 0)
+        return 1;
+    for (size_t i = 0; i < sizeof endings / sizeof endings[0]; i++)
+        if (strlen(endings[i]) == len && memcmp(end, endings[i], len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether an Arabic word ends in a verb or pronoun suffix that the stemmer
+ * may leave on (ليتوبوا, أمهاتهم): وا after a consonant letter (not the
+ * اوا of أوتاوا), هم كم هن تم هما كما. */
+static int verb_or_pronoun_suffix(const char *w, size_t len)
+{
+    static const char *const suffixes[] = {
+        "\xD9\x87\xD9\x85", "\xD9\x83\xD9\x85", "\xD9\x87\xD9\x86", /* هم كم هن */
+        "\xD8\xAA\xD9\x85",                                     /* تم */
+        "\xD9\x87\xD9\x85\xD8\xA7", "\xD9\x83\xD9\x85\xD8\xA7",           /* هما كما */
+    };
+    static const char WAW_ALEF[] = "\xD9\x88\xD8\xA7";          /* وا */
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        size_t n = strlen(suffixes[i]);
+        if (len >= n + MIN_ARABIC_BYTES - 2 && memcmp(w + len - n, suffixes[i], n) == 0)
+            return 1;
+    }
+    if (len < MIN_ARABIC_BYTES || memcmp(w + len - 4, WAW_ALEF, 4) != 0)
+        return 0;
+    const char *before = w + len - 6; /* the letter before وا (two bytes) */
+    return !(memcmp(before, "\xD8\xA7", 2) == 0 || memcmp(before, "\xD9\x88", 2) == 0 ||
+             memcmp(before, "\xD9\x8A", 2) == 0);                 /* ا و ي */
+}
+
 int fh_token_is_name_like(const fh_token *tok)
 {
     if (tok->stem == NULL || (tok->flags & FH_TOKEN_COMPOUND))
         return 0;
     if (tok->script == FH_SCRIPT_LATIN)
         return (tok->flags & FH_TOKEN_CAPITALIZED) != 0;
-    if (tok->script != FH_SCRIPT_ARABIC || tok->form_len < MIN_ARABIC_BYTES)
+    if (tok->script != FH_SCRIPT_ARABIC || tok->form_len < MIN_ARABIC_BYTES ||
+        verb_or_pronoun_suffix(tok->form, tok->form_len))
         return 0;
-    /* Only proclitics, and at most three final letters (the ي of موراتي, the
-     * يون of نابليون, which the stemmer reads as suffixes), were taken off. */
+    /* Only proclitics, and a name's ending (the ي of موراتي, the يون of
+     * نابليون, which the stemmer reads as suffixes), were taken off. */
     for (size_t cut = 0; cut <= MAX_SUFFIX_BYTES; cut += 2) {
         if (tok->stem_len + cut > tok->form_len)
             break;
         const char *end = tok->form + tok->form_len - cut;
         if (memcmp(end - tok->stem_len, tok->stem, tok->stem_len) == 0)
-            return 1;
+            return name_ending(end, cut);
     }
     return 0;
 }

@@ -276,7 +276,8 @@ static fh_status add_live_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an
         if (st != FH_OK || df == 0 || df > common_above(docs) ||
             has_term(w->exact, w->nexact, s, strlen(s)))
             continue;
-        st = candidate_inflected(db, an, s, df, &inflects, err);
+        if (w->script != FH_SCRIPT_LATIN)
+            st = candidate_inflected(db, an, s, df, &inflects, err);
         if (st == FH_OK && !inflects &&
             add_term(&w->spellings, &w->nspellings, s, strlen(s)) != FH_OK)
             st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");

@@ -55,7 +55,7 @@ fh_status fh_lexicon_spellings(fh_db *db, const char *word, size_t len, fh_scrip
                                fh_buf *out, size_t *count, int *filed, int *strong,
                                fh_error *err);
 
-#define FH_SPELLING_MARGIN 0.25
+#define FH_SPELLING_MARGIN 0.1
 
 /* Whether most documents that hold the Latin word write it with a capital
  * where no sentence begins (terms.h, XC): a name, not an ordinary word. */
