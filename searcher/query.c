@@ -301,6 +301,8 @@ static fh_status inflected(const fh_query_word *w, fh_db *db, uint32_t df, int *
 /* A word the documents hold but do not write as a name (an Arabic word not
  * filed, a Latin word mostly in lower case), hold too often, or inflect, is
  * an ordinary word. */
+enum { ORDINARY_COMMON = 1, ORDINARY_LOWER = 2, ORDINARY_INFLECTED = 4 };
+
 static fh_status ordinary_word(const fh_query_word *w, fh_db *db, int filed, uint32_t docs,
                                int *ordinary, fh_error *err)
 {
@@ -311,8 +313,31 @@ static fh_status ordinary_word(const fh_query_word *w, fh_db *db, int filed, uin
         st = inflected(w, db, df, &inflects, err);
     if (st == FH_OK && df > 0 && w->script == FH_SCRIPT_LATIN)
         st = fh_lexicon_capitalized(db, w->text, strlen(w->text), &capitalized, err);
-    *ordinary = df > common_above(docs) || (df > 0 && (!filed || !capitalized)) || inflects;
+    *ordinary = (df > common_above(docs) ? ORDINARY_COMMON : 0) |
+                (df > 0 && (!filed || !capitalized) ? ORDINARY_LOWER : 0) |
+                (inflects ? ORDINARY_INFLECTED : 0);
     return st;
+}
+
+/* Keep of the n spellings in found only those of the other script that
+ * sound the same as the word (distance at most 0.1). */
+static size_t keep_same_sounding_other_script(const fh_query_word *w, fh_buf *found, size_t n)
+{
+    fh_buf kept = FH_BUF_INIT;
+    size_t nkept = 0;
+    const char *s = found->data;
+    for (size_t i = 0; i < n; i++, s += strlen(s) + 1) {
+        if (fh_name_script(s) == w->script ||
+            fh_name_distance(w->text, strlen(w->text), w->script, s, strlen(s),
+                             fh_name_script(s)) > 0.1)
+            continue;
+        if (fh_buf_append(&kept, s, strlen(s) + 1) != FH_OK)
+            break;
+        nkept++;
+    }
+    fh_buf_free(found);
+    *found = kept;
+    return nkept;
 }
 
 static fh_status add_word_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an,
@@ -324,16 +349,21 @@ static fh_status add_word_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an
     /* common words are the most frequent in queries: rule them out first,
      * before any lexicon look-up */
     fh_status st = ordinary_word(w, db, 1, docs, &ordinary, err);
-    if (st == FH_OK && !ordinary)
+    /* An Arabic name may share its stem with ordinary words (ماكرون and
+     * ماكرين): a Latin spelling that sounds the same is evidence enough. */
+    int inflected_only = ordinary == ORDINARY_INFLECTED && w->script == FH_SCRIPT_ARABIC;
+    if (st == FH_OK && (!ordinary || inflected_only))
         st = fh_lexicon_spellings(db, w->text, strlen(w->text), w->script, found, &n, &filed,
                                   &strong, err);
+    if (st == FH_OK && inflected_only)
+        n = keep_same_sounding_other_script(w, found, n);
     /* Arabic words resemble each other by the thousand: a loose likeness is
      * no evidence that an Arabic word is a name. */
     if (w->script == FH_SCRIPT_ARABIC && !strong)
         n = 0;
     if (st == FH_OK && n > 0)
         st = ordinary_word(w, db, filed, docs, &ordinary, err);
-    if (st == FH_OK && n > 0 && !ordinary)
+    if (st == FH_OK && n > 0 && (!ordinary || (inflected_only && ordinary == ORDINARY_INFLECTED)))
         st = add_live_spellings(w, db, an, found, n, docs, err);
     return st;
 }
