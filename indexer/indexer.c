@@ -57,6 +57,7 @@ void fh_index_opts_init(fh_index_opts *opts)
     opts->batch_docs = 1000;
     opts->batch_bytes = 32u * 1024u * 1024u;
     opts->jobs = 1;
+    opts->names = 1;
 }
 
 static FILE *log_of(const run *r)
@@ -250,10 +251,16 @@ static void add_counts(fh_index_stats *s, fh_writer_counts c)
     s->dropped_terms += c.dropped_terms;
 }
 
+/* What every writer of the run, single or shard, is told. */
+static fh_writer_opts writer_opts(const fh_index_opts *o)
+{
+    return (fh_writer_opts){o->batch_docs, o->batch_bytes, o->names};
+}
+
 static fh_status run_single(run *r, const fh_file_list *files, const fh_reader_sink *sink)
 {
-    const fh_index_opts *o = r->opts;
-    fh_status st = fh_writer_open(o->db_path, o->batch_docs, o->batch_bytes, &r->writer, r->err);
+    fh_writer_opts wo = writer_opts(r->opts);
+    fh_status st = fh_writer_open(r->opts->db_path, &wo, &r->writer, r->err);
     if (st != FH_OK)
         return st;
     index_files(r, files, sink);
@@ -269,9 +276,9 @@ static fh_status run_single(run *r, const fh_file_list *files, const fh_reader_s
 static fh_status run_parallel(run *r, fh_layout *layout, const fh_file_list *files,
                               const fh_reader_sink *sink)
 {
-    const fh_index_opts *o = r->opts;
-    fh_status st = fh_pool_start((const char *const *)layout->shards, layout->nshards,
-                                 o->batch_docs, o->batch_bytes, o->interrupted, &r->pool, r->err);
+    fh_writer_opts wo = writer_opts(r->opts);
+    fh_status st = fh_pool_start((const char *const *)layout->shards, layout->nshards, &wo,
+                                 r->opts->interrupted, &r->pool, r->err);
     if (st == FH_OK)
         st = fh_layout_publish(layout, r->err);
     if (st != FH_OK) {

@@ -41,6 +41,8 @@ static void usage(FILE *out)
           "      --batch N    commit every N changed documents (default 1000)\n"
           "  -j, --jobs N     writer threads when building a new database from 4 MB or\n"
           "                   more of input (default: one per CPU); updates use one\n"
+          "      --no-names   file no spellings of names: search then matches names\n"
+          "                   only as written\n"
           "      --no-progress  no live progress line\n"
           "      --delete     remove the documents with the given ids\n"
           "  -h, --help       this help\n"
@@ -54,6 +56,7 @@ typedef struct {
     unsigned batch;
     unsigned jobs;
     int progress;
+    int names;
     int delete_mode;
     const char **args;
     size_t nargs;
@@ -73,6 +76,7 @@ static unsigned positive(const char *s)
 static int parse_args(int argc, char **argv, options *o)
 {
     o->progress = isatty(STDERR_FILENO);
+    o->names = 1;
     o->args = calloc((size_t)argc, sizeof *o->args);
     if (o->args == NULL)
         return -1;
@@ -98,6 +102,8 @@ static int parse_args(int argc, char **argv, options *o)
         }
         else if (strcmp(a, "--no-progress") == 0)
             o->progress = 0;
+        else if (strcmp(a, "--no-names") == 0)
+            o->names = 0;
         else if (strcmp(a, "--delete") == 0)
             o->delete_mode = 1;
         else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
@@ -133,6 +139,7 @@ static int run_index(const char *db, const options *o)
     fh_index_opts_init(&opts);
     opts.db_path = db;
     opts.progress = o->progress;
+    opts.names = o->names;
     opts.interrupted = &interrupted;
     if (o->batch)
         opts.batch_docs = o->batch;

@@ -127,10 +127,10 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-static fh_status start_worker(worker *k, const char *path, unsigned batch_docs,
-                              size_t batch_bytes, fh_error *err)
+static fh_status start_worker(worker *k, const char *path, const fh_writer_opts *opts,
+                              fh_error *err)
 {
-    fh_status st = fh_writer_open(path, batch_docs, batch_bytes, &k->w, err);
+    fh_status st = fh_writer_open(path, opts, &k->w, err);
     if (st != FH_OK)
         return st;
     if (pthread_create(&k->thread, NULL, worker_main, k) != 0)
@@ -139,9 +139,9 @@ static fh_status start_worker(worker *k, const char *path, unsigned batch_docs,
     return FH_OK;
 }
 
-fh_status fh_pool_start(const char *const *paths, size_t n, unsigned batch_docs,
-                        size_t batch_bytes, const volatile sig_atomic_t *interrupted,
-                        fh_pool **out, fh_error *err)
+fh_status fh_pool_start(const char *const *paths, size_t n, const fh_writer_opts *opts,
+                        const volatile sig_atomic_t *interrupted, fh_pool **out,
+                        fh_error *err)
 {
     fh_pool *p = calloc(1, sizeof *p);
     if (p == NULL || (p->workers = calloc(n, sizeof *p->workers)) == NULL) {
@@ -159,7 +159,7 @@ fh_status fh_pool_start(const char *const *paths, size_t n, unsigned batch_docs,
     }
     fh_status st = FH_OK;
     for (size_t i = 0; i < n && st == FH_OK; i++)
-        st = start_worker(&p->workers[i], paths[i], batch_docs, batch_bytes, err);
+        st = start_worker(&p->workers[i], paths[i], opts, err);
     if (st != FH_OK) {
         fh_writer_counts ignored;
         fh_pool_finish(p, 1, &ignored, NULL);

@@ -19,7 +19,7 @@
 struct fh_writer {
     fh_db *db;
     fh_analyzer *an;
-    fh_lexicon *lex;
+    fh_lexicon *lex; /* NULL when names are off */
     fh_buf id_term, digest, stored, scratch, path;
     int started_empty; /* nothing to look up: every document is new */
     unsigned batch_docs, pending_docs;
@@ -27,14 +27,14 @@ struct fh_writer {
     fh_writer_counts counts;
 };
 
-fh_status fh_writer_open(const char *path, unsigned batch_docs, size_t batch_bytes,
-                         fh_writer **out, fh_error *err)
+fh_status fh_writer_open(const char *path, const fh_writer_opts *opts, fh_writer **out,
+                         fh_error *err)
 {
     fh_writer *w = calloc(1, sizeof *w);
     if (w == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    w->batch_docs = batch_docs ? batch_docs : 1;
-    w->batch_bytes = batch_bytes ? batch_bytes : 1;
+    w->batch_docs = opts->batch_docs ? opts->batch_docs : 1;
+    w->batch_bytes = opts->batch_bytes ? opts->batch_bytes : 1;
     fh_status st = fh_db_open(path, FH_DB_WRITE, &w->db, err);
     uint32_t docs = 0;
     if (st == FH_OK)
@@ -42,7 +42,7 @@ fh_status fh_writer_open(const char *path, unsigned batch_docs, size_t batch_byt
     w->started_empty = docs == 0;
     if (st == FH_OK)
         st = fh_analyzer_new(&w->an, err);
-    if (st == FH_OK)
+    if (st == FH_OK && opts->names)
         st = fh_lexicon_new(&w->lex, err);
     if (st != FH_OK) {
         fh_writer_close(w);
@@ -79,7 +79,10 @@ static uint64_t hash_field(uint64_t h, const char *s, size_t n)
     return fh_hash64(fh_hash64(h, s, n), &separator, 1);
 }
 
-static void compute_digest(const fh_document *d, fh_buf *out)
+/* Names off changes the digest (and names on leaves the digests of earlier
+ * versions as they were), so that switching names on or off indexes every
+ * document again instead of skipping it as unchanged. */
+static void compute_digest(const fh_document *d, int names, fh_buf *out)
 {
     uint64_t h = FH_HASH_SEED;
     const char *fields[] = {FH_ANALYSIS_VERSION, d->id, d->url, d->date, d->source, d->lang};
@@ -87,6 +90,8 @@ static void compute_digest(const fh_document *d, fh_buf *out)
         h = hash_field(h, fields[i] ? fields[i] : "", fields[i] ? strlen(fields[i]) : 0);
     h = hash_field(h, d->title, d->title_len);
     h = hash_field(h, d->body, d->body_len);
+    if (!names)
+        h = hash_field(h, "no-names", strlen("no-names"));
     fh_buf_reset(out);
     fh_buf_printf(out, "%016llx", (unsigned long long)h);
 }
@@ -164,7 +169,7 @@ fh_status fh_writer_commit(fh_writer *w, fh_error *err)
 {
     if (w->pending_docs == 0)
         return FH_OK;
-    fh_status st = fh_lexicon_flush(w->lex, w->db, err);
+    fh_status st = w->lex ? fh_lexicon_flush(w->lex, w->db, err) : FH_OK;
     if (st == FH_OK)
         st = fh_db_set_metadata(w->db, FH_METADATA_ANALYSIS, FH_ANALYSIS_VERSION, err);
     if (st == FH_OK)
@@ -201,7 +206,7 @@ fh_status fh_writer_put(fh_writer *w, const fh_document *d, fh_error *err)
 {
     if (fh_term_id(d->id, &w->id_term) != FH_OK)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    compute_digest(d, &w->digest);
+    compute_digest(d, w->lex != NULL, &w->digest);
     fh_buf_reset(&w->scratch);
     int exists = 0;
     /* An id seen twice in one run into an empty database is still replaced

@@ -94,7 +94,9 @@ static fh_status add_token(index_ctx *c, const fh_token *tok)
     }
     if (st == FH_OK && fh_term_stem(tok, &c->term) == FH_OK)
         st = fh_doc_add_term(c->doc, c->term.data, c->term.len, wdf, c->err);
-    if (st == FH_OK && tok->script == FH_SCRIPT_LATIN && (tok->flags & FH_TOKEN_CAPITALIZED) &&
+    /* XC terms tell names among the lexicon's spellings: no lexicon, no use. */
+    if (st == FH_OK && c->lex && tok->script == FH_SCRIPT_LATIN &&
+        (tok->flags & FH_TOKEN_CAPITALIZED) &&
         (st = fh_term_capital(tok->form, tok->form_len, &c->term)) == FH_OK)
         st = fh_doc_add_boolean(c->doc, c->term.data, c->term.len, c->err);
     if (st == FH_OK && c->lex && fh_lexicon_note(c->lex, tok) != FH_OK)

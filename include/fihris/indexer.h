@@ -35,6 +35,7 @@ typedef struct {
     unsigned batch_docs;  /* commit after this many changed documents */
     size_t batch_bytes;   /* ... or this many bytes of changed text */
     unsigned jobs;        /* writer threads for a new database (1: no parallelism) */
+    int names;            /* file name spellings (see fh_writer_opts; default 1) */
     int progress;         /* draw a live progress line on `log` */
     FILE *log;            /* notices and progress (stderr when NULL) */
     /* Set asynchronously (by a signal handler) to stop after committing. */

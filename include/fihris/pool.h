@@ -23,11 +23,11 @@ extern "C" {
 
 typedef struct fh_pool fh_pool;
 
-/* Open a writer on each of paths[0..n) and start its thread.  Once
- * *interrupted (may be NULL) is set, writers drop what is still queued. */
-fh_status fh_pool_start(const char *const *paths, size_t n, unsigned batch_docs,
-                        size_t batch_bytes, const volatile sig_atomic_t *interrupted,
-                        fh_pool **out, fh_error *err);
+/* Open a writer (with opts) on each of paths[0..n) and start its thread.
+ * Once *interrupted (may be NULL) is set, writers drop what is still queued. */
+fh_status fh_pool_start(const char *const *paths, size_t n, const fh_writer_opts *opts,
+                        const volatile sig_atomic_t *interrupted, fh_pool **out,
+                        fh_error *err);
 
 /* Queue d for its shard.  Fails (with that shard's error) once a shard failed. */
 fh_status fh_pool_put(fh_pool *p, const fh_document *d, fh_error *err);

@@ -12,7 +12,8 @@
  *   XC<form>      a Latin word the document writes with a capital where no
  *                 sentence begins, wdf 0: in how many of the documents that
  *                 hold a word it is capitalized tells a name (Zuckerberg,
- *                 always) from an ordinary word (Peace, now and then)
+ *                 always) from an ordinary word (Peace, now and then);
+ *                 only in an index that files names (see fh_index_text)
  * Title words count FH_TITLE_WDF times, so a match in the title weighs more
  * than one in the body.  Body positions start FH_BODY_POS_GAP after the last
  * title position, so that no phrase spans the two.
@@ -71,7 +72,9 @@ size_t fh_shard_of(const char *id, size_t n);
 
 /* Analyze text and add its terms to doc, starting at word position
  * first_pos; *next_pos receives the position after the last word.  Name-like
- * words are noted in lex (may be NULL) for the name lexicon. */
+ * words are noted in lex for the name lexicon.  lex may be NULL: no names
+ * are noted, and no XC terms are added either, since they serve only to
+ * tell names among the spellings the lexicon holds. */
 fh_status fh_index_text(fh_analyzer *an, fh_doc *doc, fh_field field, const char *text,
                         size_t len, uint32_t first_pos, uint32_t *next_pos, fh_lexicon *lex,
                         fh_error *err);

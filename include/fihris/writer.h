@@ -26,14 +26,21 @@ typedef struct {
     size_t dropped_terms; /* terms too long for the index */
 } fh_writer_counts;
 
-/* Open (creating if needed) the database at path for writing.  A batch is
- * committed after batch_docs changed documents or batch_bytes of their text.
+typedef struct {
+    unsigned batch_docs; /* commit after this many changed documents ... */
+    size_t batch_bytes;  /* ... or this many bytes of their text */
+    /* File name spellings (lexicon.h) and XC terms (terms.h); without them
+     * a search matches names only as the documents write them. */
+    int names;
+} fh_writer_opts;
+
+/* Open (creating if needed) the database at path for writing.
  * FH_ERR_LOCKED when another writer holds the database. */
-fh_status fh_writer_open(const char *path, unsigned batch_docs, size_t batch_bytes,
-                         fh_writer **out, fh_error *err);
+fh_status fh_writer_open(const char *path, const fh_writer_opts *opts, fh_writer **out,
+                         fh_error *err);
 
 /* Store d unless the database already holds it unchanged (same id, same
- * content and same analysis version). */
+ * content, same analysis version and names on or off alike). */
 fh_status fh_writer_put(fh_writer *w, const fh_document *d, fh_error *err);
 
 /* Commit what is pending. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Names across scripts and spellings, on the articles of corpus/: which
 # articles answer a name typed another way, and that the article's own
-# spelling ranks above other spellings and above look-alike common words.
+# spelling ranks above other spellings and above look-alike common words;
+# and that a database indexed with --no-names matches names only as written.
 # Expected sets come from the articles (grep), not from the program:
 #   زوكربيرغ 000 001 002 004, زوكربيرج 003 004; تولوش 000, تولوخ 001;
 #   غوغل 000 002 (لغوغل), جوجل 003 004, Google 001; ألتمان 001 002 003 004;
@@ -13,10 +14,13 @@ DB=$TMP/db
 cd "$SOURCE_DIR" || fail "cd $SOURCE_DIR"
 assert_exit 0 "$INDEXER" -d "$DB" --no-progress corpus
 
+# article_numbers: ids on stdin (paths) as article numbers on one line.
+article_numbers() { sed 's|.*/||; s/_.*//' | tr '\n' ' ' | sed 's/ $//'; }
+
 # numbers QUERY [options]: the article numbers answering QUERY, best first.
 numbers()
 {
-    "$SEARCH" -d "$DB" --format ids -n 10 "$@" | sed 's|.*/||; s/_.*//' | tr '\n' ' ' | sed 's/ $//'
+    "$SEARCH" -d "$DB" --format ids -n 10 "$@" | article_numbers
 }
 sorted() { tr ' ' '\n' <<<"$1" | sort | tr '\n' ' ' | sed 's/ $//'; }
 
@@ -60,6 +64,31 @@ assert_eq "003 004" "$(sorted "$top2")" "exact spelling first"
 # Switched off, names match only as written.
 assert_eq "" "$(numbers --no-names Zuckerberg)" "--no-names Zuckerberg"
 assert_eq "003 004" "$(sorted "$(numbers --no-names زوكربيرج)")" "--no-names زوكربيرج"
+
+# Indexed with --no-names, a database files no spellings: Zuckerberg finds
+# none of the articles that write him in Arabic only (grep), all of which
+# the database indexed with names finds.  A search that fails must not pass
+# for one that finds nothing, hence the exit status.
+NONAMES=$TMP/db-no-names
+assert_exit 0 "$INDEXER" -d "$NONAMES" --no-progress --no-names corpus
+arabic_only=$(grep -lE 'زوكربيرغ|زوكربيرج' corpus/* | xargs grep -Li zuckerberg | article_numbers)
+[ -n "$arabic_only" ] || fail "no article writes Zuckerberg in Arabic only: nothing to check"
+with_names=$(numbers Zuckerberg)
+run "$SEARCH" -d "$NONAMES" --format ids -n 10 Zuckerberg
+[ "$RC" -le 1 ] || fail "search -d $NONAMES Zuckerberg exited $RC: $ERR"
+without_names=$(article_numbers <<<"$OUT")
+for n in $arabic_only; do
+    assert_contains " $with_names " " $n " "Zuckerberg, names indexed: article $n"
+    assert_not_contains " $without_names " " $n " "Zuckerberg, indexed with --no-names: article $n"
+done
+run "$SEARCH" -d "$NONAMES" --format ids -n 10 زوكربيرج
+assert_eq "003 004" "$(sorted "$(article_numbers <<<"$OUT")")" "زوكربيرج as written, --no-names index"
+# Names on again: every article is indexed again, not skipped as unchanged.
+assert_exit 0 "$INDEXER" -d "$NONAMES" --no-progress corpus
+assert_eq 5 "$(summary_count "$OUT" replaced)" "articles replaced when names come back on"
+run "$SEARCH" -d "$NONAMES" --format ids -n 10 Zuckerberg
+assert_eq "000 001 002 003 004" "$(sorted "$(article_numbers <<<"$OUT")")" \
+    "Zuckerberg once names are back on"
 
 # Variants are highlighted in the snippet.
 assert_exit 0 "$SEARCH" -d "$DB" -n 1 Tulloch
