@@ -252,9 +252,9 @@ static int same_core_as_one_of(const char *c, const fh_buf *list, size_t count)
 }
 
 /* Keep the spellings in list (count of them) within the margin of the
- * closest in their script, and those that are one of them or the word itself with other
- * proclitics (غوغل kept, لغوغل too), appended to out; say whether the
- * evidence is strong. */
+ * closest in their script, and those that are one of them or the word
+ * itself with other proclitics (غوغل kept, لغوغل too), appended to out; say
+ * whether the evidence is strong. */
 static fh_status keep_closest(const char *word, size_t len, fh_script script, const fh_buf *list,
                               size_t count, fh_buf *out, size_t *kept, int *strong)
 {

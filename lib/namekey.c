@@ -215,8 +215,6 @@ static unsigned arabic_letter(unsigned cp)
     }
 }
 
-/* strict: reading one Arabic spelling against another, where ع and ء are
- * letters written on purpose (they stand for vowels only against Latin). */
 /* The letters two Arabic spellings of one name swap, beyond the classes. */
 static unsigned strict_arabic_letter(unsigned cp, unsigned mask)
 {
@@ -233,6 +231,8 @@ static unsigned strict_arabic_letter(unsigned cp, unsigned mask)
     }
 }
 
+/* strict: reading one Arabic spelling against another, where ع and ء are
+ * letters written on purpose (they stand for vowels only against Latin). */
 static void read_arabic(const char *w, size_t len, int strict, sounds *s)
 {
     size_t i = 0;

@@ -319,25 +319,29 @@ static fh_status ordinary_word(const fh_query_word *w, fh_db *db, int filed, uin
     return st;
 }
 
-/* Keep of the n spellings in found only those of the other script that
+/* Keep of the *n spellings in found only those of the other script that
  * sound the same as the word (distance at most 0.1). */
-static size_t keep_same_sounding_other_script(const fh_query_word *w, fh_buf *found, size_t n)
+static fh_status keep_same_sounding_other_script(const fh_query_word *w, fh_buf *found,
+                                                 size_t *n, fh_error *err)
 {
     fh_buf kept = FH_BUF_INIT;
     size_t nkept = 0;
     const char *s = found->data;
-    for (size_t i = 0; i < n; i++, s += strlen(s) + 1) {
+    for (size_t i = 0; i < *n; i++, s += strlen(s) + 1) {
         if (fh_name_script(s) == w->script ||
             fh_name_distance(w->text, strlen(w->text), w->script, s, strlen(s),
                              fh_name_script(s)) > 0.1)
             continue;
-        if (fh_buf_append(&kept, s, strlen(s) + 1) != FH_OK)
-            break;
+        if (fh_buf_append(&kept, s, strlen(s) + 1) != FH_OK) {
+            fh_buf_free(&kept);
+            return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+        }
         nkept++;
     }
     fh_buf_free(found);
     *found = kept;
-    return nkept;
+    *n = nkept;
+    return FH_OK;
 }
 
 static fh_status add_word_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an,
@@ -356,7 +360,7 @@ static fh_status add_word_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an
         st = fh_lexicon_spellings(db, w->text, strlen(w->text), w->script, found, &n, &filed,
                                   &strong, err);
     if (st == FH_OK && inflected_only)
-        n = keep_same_sounding_other_script(w, found, n);
+        st = keep_same_sounding_other_script(w, found, &n, err);
     /* Arabic words resemble each other by the thousand: a loose likeness is
      * no evidence that an Arabic word is a name. */
     if (w->script == FH_SCRIPT_ARABIC && !strong)

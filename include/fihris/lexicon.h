@@ -9,10 +9,11 @@
  * زوكربيرغ and زوكربيرج, تولوش finds تولوخ.
  *
  * Name-like: a Latin word written with a capital where no sentence begins
- * (and, when searched, by most documents that hold it), or an Arabic
- * word of four letters or more that the stemmer leaves alone but for its
- * proclitics and at most three final letters (foreign names take no Arabic
- * suffixes, but may end like one: the ي of موراتي, the يون of نابليون).
+ * (and, when searched, by most documents that hold it), or an Arabic word
+ * of four letters or more that the stemmer leaves alone but for its
+ * proclitics and a name's ending (foreign names take no Arabic suffixes, but
+ * may end like one: the ي of موراتي, the يون of نابليون), and that ends in no
+ * verb or pronoun suffix (يتوبوا, أمهاتهم).
  */
 #ifndef FIHRIS_LEXICON_H
 #define FIHRIS_LEXICON_H
@@ -46,9 +47,11 @@ fh_status fh_lexicon_note(fh_lexicon *lex, const fh_token *tok);
 fh_status fh_lexicon_flush(fh_lexicon *lex, fh_db *db, fh_error *err);
 
 /* Other spellings of word found in db: appended to out as NUL-terminated
- * strings one after another, *count of them, the closest ones only (within
- * FH_SPELLING_MARGIN of the best in their script).  *filed tells whether the word itself is
- * filed (a name as the documents write it); *strong whether the evidence
+ * strings one after another, *count of them: Latin words mostly written in
+ * lower case left out, the closest ones only (within FH_SPELLING_MARGIN of
+ * the best in their script), and the word itself or those with other
+ * proclitics.  *filed tells whether the word itself is filed (a name as the
+ * documents write it); *strong whether the evidence
  * that the word is a name goes beyond a loose resemblance: a spelling in the
  * other script, one that differs in no vowel, or a long skeleton. */
 fh_status fh_lexicon_spellings(fh_db *db, const char *word, size_t len, fh_script script,

@@ -106,4 +106,29 @@ check=$("$SEARCH" -d "$DB" --explain --format json زوكربيرج | json_eval 
 sorted(set(y["how"] for h in d["hits"] for y in h["why"]))')
 assert_eq '["exact", "other spelling", "stem"]' "$check" "--explain kinds for زوكربيرج"
 assert_exit 2 "$SEARCH" -d "$DB" --explain --format ids Zuckerberg
+
+# What counts as a name, on documents of our own:
+# - ماكرون shares its stem with the ordinary ماكرين/الماكرين (more documents
+#   than the name), yet is Macron: a Latin spelling that sounds the same is
+#   enough, both ways;
+# - "market" is capitalized once (Market Street) but written in lower case
+#   by most documents: an ordinary word, so it does not meet ماركت.
+cat >"$TMP/names.jsonl" <<'EOF'
+{"id":"macron-en","body":"President Macron visited the city today."}
+{"id":"macron-ar","body":"قال ماكرون إن المحادثات مستمرة"}
+{"id":"makir-1","body":"والله خير الماكرين في كل حال"}
+{"id":"makir-2","body":"إن الماكرين لا يفلحون"}
+{"id":"makir-3","body":"وكان الماكرون كثيرين"}
+{"id":"market-1","body":"the market fell sharply"}
+{"id":"market-2","body":"prices on the market rose"}
+{"id":"market-3","body":"a quiet market day"}
+{"id":"market-4","body":"they met on Market Street"}
+{"id":"market-ar","body":"افتتح ماركت جديد في المدينة"}
+EOF
+assert_exit 0 "$INDEXER" -d "$TMP/namesdb" --no-progress "$TMP/names.jsonl"
+ids() { "$SEARCH" -d "$TMP/namesdb" --format ids -n 20 "$1" | tr '\n' ' '; }
+assert_contains " $(ids Macron)" " macron-ar " "Macron finds ماكرون"
+assert_contains " $(ids ماكرون)" " macron-en " "ماكرون finds Macron"
+assert_not_contains " $(ids market)" " market-ar " "market, an ordinary word, finds ماركت"
+assert_not_contains " $(ids ماركت)" " market-4 " "ماركت finds Market Street"
 echo ok
