@@ -249,6 +249,22 @@ static int starts_upper(const emitter *e, size_t at)
     return u_isupper((UChar32)c);
 }
 
+/* Whether the word between bytes a and b writes a capital after its first
+ * letter and a lower case letter too (iPhone, YouTube, McLaren): a name
+ * wherever it stands.  All capitals (a shouted headline) are not. */
+static int mixed_case(const emitter *e, size_t a, size_t b)
+{
+    int inner_upper = 0, lower = 0;
+    for (size_t at = a; at < b && at < e->len;) {
+        uint32_t c;
+        size_t n = fh_utf8_decode((const unsigned char *)e->text + at, e->len - at, &c);
+        inner_upper |= at > a && u_isupper((UChar32)c);
+        lower |= u_islower((UChar32)c);
+        at += n ? n : 1;
+    }
+    return inner_upper && lower;
+}
+
 /* Whether the word at byte at begins a sentence or a line: nothing but
  * spaces and opening marks ("'(«*#- …) between it and the start of the
  * text, a line break or a full stop, question or exclamation mark, colon
@@ -301,7 +317,8 @@ static void emit_latin(emitter *e, const piece *p, unsigned flags, uint32_t pos)
         stem = &an->stem;
     }
     fh_token tok = make_token(e, &an->form, stem, FH_SCRIPT_LATIN, flags, pos, p->a, p->b);
-    if (starts_upper(e, tok.start) && !starts_sentence(e, tok.start))
+    if ((starts_upper(e, tok.start) && !starts_sentence(e, tok.start)) ||
+        mixed_case(e, tok.start, tok.end))
         tok.flags |= FH_TOKEN_CAPITALIZED;
     deliver(e, &tok);
 }

@@ -177,7 +177,9 @@ static fh_status take_close(const char *word, size_t len, fh_script script, cons
         }
         if (listed(out, *count, c))
             continue;
-        if (!fh_name_close(word, len, script, c, clen, fh_name_script(c)))
+        if (!fh_name_close(word, len, script, c, clen, fh_name_script(c)) &&
+            !(script == FH_SCRIPT_ARABIC && fh_name_script(c) == FH_SCRIPT_ARABIC &&
+              fh_name_vowels_reordered(word, len, c, clen)))
             continue;
         if (fh_buf_append(out, c, clen + 1) != FH_OK)
             return FH_ERR_NOMEM;
@@ -241,12 +243,20 @@ static size_t skeleton_length(const char *word, size_t len, fh_script script)
     return shortest;
 }
 
-static int same_core_as_one_of(const char *c, const fh_buf *list, size_t count)
+/* Two Arabic words that are one spelling: the same word with other
+ * proclitics, or the same consonants with long vowels written or left out
+ * (نيوتن, نيوتون). */
+static int same_arabic_spelling(const char *a, size_t alen, const char *b, size_t blen)
+{
+    return fh_name_script(a) == FH_SCRIPT_ARABIC && fh_name_script(b) == FH_SCRIPT_ARABIC &&
+           (fh_name_same_core(a, alen, b, blen) || fh_name_same_consonants(a, alen, b, blen));
+}
+
+static int same_spelling_as_one_of(const char *c, const fh_buf *list, size_t count)
 {
     const char *k = list->data;
     for (size_t i = 0; i < count; i++, k += strlen(k) + 1)
-        if (fh_name_script(c) == FH_SCRIPT_ARABIC && fh_name_script(k) == FH_SCRIPT_ARABIC &&
-            fh_name_same_core(c, strlen(c), k, strlen(k)))
+        if (same_arabic_spelling(c, strlen(c), k, strlen(k)))
             return 1;
     return 0;
 }
@@ -285,10 +295,8 @@ static fh_status keep_closest(const char *word, size_t len, fh_script script, co
     *kept = closest;
     c = list->data;
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
-        if (listed(out, *kept, c) ||
-            !(same_core_as_one_of(c, out, closest) ||
-              (script == FH_SCRIPT_ARABIC && fh_name_script(c) == FH_SCRIPT_ARABIC &&
-               fh_name_same_core(word, len, c, strlen(c)))))
+        if (listed(out, *kept, c) || !(same_spelling_as_one_of(c, out, closest) ||
+                                       same_arabic_spelling(word, len, c, strlen(c))))
             continue;
         if (fh_buf_append(out, c, strlen(c) + 1) != FH_OK)
             return FH_ERR_NOMEM;

@@ -28,11 +28,15 @@ enum { B = 1 << 0, F = 1 << 1, T = 1 << 2, D = 1 << 3, Z = 1 << 4, S = 1 << 5, X
         * تولوش meets تولوك, غوغل meets جوجل, but ش never meets ج */
        AG = 1 << 20, AQ = 1 << 21,
        CLASSES = ((1 << 13) - 1) | AIN | AG | AQ,
-       OPTIONAL = 1 << 13, /* may also be read as a vowel: Latin v (Nvidia, انفيديا) */
+       OPTIONAL = 1 << 13, /* may be left out, or read as the vowel also in the mask */
        /* vowels, by the letter Arabic writes them with: ا, ي, و */
        VA = 1 << 14, VI = 1 << 15, VU = 1 << 16, VOWELS = VA | VI | VU,
        SILENT = 1 << 17, /* a final Latin e (Google, Scale): often not heard */
-       FREE = 1 << 19 /* the t a Latin z may be read with (Mozart: موتسارت) */ };
+       FREE = 1 << 19, /* the t a Latin z may be read with (Mozart: موتسارت) */
+       /* between Latin and Arabic, a g or j is written غ or ج, a k, c or q
+        * ك or ق: the other pair is a little further (Wang is وانغ before
+        * وانك, "and that you") */
+       LG = 1 << 22, LK = 1 << 23 };
 
 static int is_vowel(unsigned m)
 {
@@ -63,8 +67,8 @@ typedef struct {
 /* Longest first: "tzsch" before "sch" before "sh" before "s". */
 static const digraph LATIN_GROUPS[] = {
     {"tzsch", X}, {"tsch", X},  {"sch", X},    {"tch", X}, {"ch", K | X}, {"sh", X},
-    {"th", T | Z}, {"ph", F},   {"pf", F},     {"wh", VU}, {"gh", K},     {"kh", K},
-    {"ck", K},    {"dh", D | Z}, {"zh", Z | X}, {"qu", K},
+    {"th", T | Z}, {"ph", F},   {"pf", F},     {"wh", VU}, {"gh", K | LG}, {"kh", K},
+    {"ck", K | LK}, {"dh", D | Z}, {"zh", Z | X}, {"qu", K | LK},
 };
 
 static unsigned latin_letter(char c, char next)
@@ -72,13 +76,14 @@ static unsigned latin_letter(char c, char next)
     switch (c) {
     case 'b': case 'p': return B;
     case 'f': return F;
-    case 'v': return F | OPTIONAL;
+    case 'v': return F | OPTIONAL | VU; /* Nvidia: انفيديا, Vodafone: ودافون */
     case 't': return T;
     case 'd': return D;
     case 'z': return Z | S;
     case 's': return S | Z; /* Disney, Reuters: ديزني, رويترز */
-    case 'c': return next == 'e' || next == 'i' || next == 'y' ? S : K;
-    case 'k': case 'q': case 'g': case 'j': return K;
+    case 'c': return next == 'e' || next == 'i' || next == 'y' ? S : K | LK;
+    case 'k': case 'q': return K | LK;
+    case 'g': case 'j': return K | LG;
     case 'h': return H;
     case 'l': return L;
     case 'm': return M;
@@ -111,6 +116,12 @@ static void push_latin_letter(const char *w, size_t i, size_t len, sounds *s)
         push(s, S);
         return;
     }
+    /* German w between a consonant and a vowel is a v (Volkswagen: فولكسفاغن) */
+    if (c == 'w' && i > 0 && !latin_is_vowel(prev) && latin_is_vowel(next))
+        m = F | OPTIONAL | VU;
+    /* German st, sp are scht, schp (Einstein: أينشتاين, Stuttgart: شتوتغارت) */
+    if (c == 's' && (next == 't' || next == 'p'))
+        m |= X;
     /* a z inside a word may be read ts (Mozart: موتسارت, Scholz: شولتس) */
     if (c == 'z' && i > 0 && prev != 't')
         push(s, T | OPTIONAL | FREE);
@@ -126,6 +137,15 @@ static void push_latin_letter(const char *w, size_t i, size_t len, sounds *s)
         m |= SILENT | VA;
     if (c == 'e' && i + 2 == len && i > 0 && !latin_is_vowel(prev) && strchr("lnr", next))
         m |= SILENT;
+    /* ... and so may the i of -in (Kevin: كيفن, Martin: مارتن) */
+    if (c == 'i' && i + 2 == len && i > 0 && !latin_is_vowel(prev) && next == 'n')
+        m |= SILENT;
+    /* French leaves a final t after a vowel unheard (Peugeot: بيجو,
+     * Chevrolet: شيفروليه), and Arabic the plural s of -es (Philippines:
+     * الفلبين, Athens: أثينا) */
+    if (next == 0 && ((c == 't' && (prev == 'o' || prev == 'e')) ||
+                      (c == 's' && prev == 'e' && len >= 6)))
+        m |= OPTIONAL;
     push(s, m);
 }
 
@@ -200,7 +220,8 @@ static unsigned arabic_letter(unsigned cp)
     case 0x0634: return X | K;                           /* ش: sh, or a Latin ch */
     case 0x0686: case 0x0698: return X;                  /* چ ژ */
     case 0x062E: return K | X;                           /* خ: kh, or a Latin ch */
-    case 0x0643: case 0x0642: case 0x063A: case 0x062C: case 0x06AF: return K; /* ك ق غ ج گ */
+    case 0x0643: case 0x0642: return K | LK;          /* ك ق */
+    case 0x063A: case 0x062C: case 0x06AF: return K | LG; /* غ ج گ */
     case 0x062D: case 0x0647: return H;                  /* ح ه */
     case 0x0644: return L;
     case 0x0645: return M;
@@ -379,6 +400,50 @@ int fh_name_same_core(const char *a, size_t alen, const char *b, size_t blen)
     return 0;
 }
 
+/* The letters of an Arabic word but its long vowels (ا و ي after the first
+ * letter) and a final ة or ه: the consonants every spelling of a name
+ * writes.  At most cap bytes; 0 when longer. */
+static size_t arabic_consonants(const char *w, size_t len, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = fh_utf8_decode((const unsigned char *)w + i, len - i, &cp);
+        int vowel = i > 0 && (cp == 0x0627 || cp == 0x0648 || cp == 0x064A || cp == 0x0649);
+        int ending = i + k == len && (cp == 0x0629 || cp == 0x0647);
+        if (!vowel && !ending) {
+            if (n + k > cap)
+                return 0;
+            memcpy(out + n, w + i, k);
+            n += k;
+        }
+        i += k ? k : 1;
+    }
+    return n;
+}
+
+int fh_name_same_consonants(const char *a, size_t alen, const char *b, size_t blen)
+{
+    const char *as[MAX_READINGS], *bs[MAX_READINGS];
+    size_t al[MAX_READINGS], bl[MAX_READINGS];
+    size_t na = arabic_readings(a, alen, as, al), nb = arabic_readings(b, blen, bs, bl);
+    char ca[FH_NAMEKEY_BYTES * 2], cb[FH_NAMEKEY_BYTES * 2];
+    for (size_t i = 0; i < na; i++) {
+        size_t la = arabic_consonants(as[i], al[i], ca, sizeof ca);
+        for (size_t j = 0; la > 0 && j < nb; j++)
+            if (arabic_consonants(bs[j], bl[j], cb, sizeof cb) == la && memcmp(ca, cb, la) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+int fh_name_vowels_reordered(const char *a, size_t alen, const char *b, size_t blen)
+{
+    char ca[FH_NAMEKEY_BYTES * 2], cb[FH_NAMEKEY_BYTES * 2];
+    size_t la = alen == blen ? arabic_consonants(a, alen, ca, sizeof ca) : 0;
+    return la > 0 && arabic_consonants(b, blen, cb, sizeof cb) == la && memcmp(ca, cb, la) == 0;
+}
+
 static size_t readings(const char *w, size_t len, fh_script script, const char *start[],
                        size_t lens[])
 {
@@ -414,12 +479,14 @@ static double drop_cost(unsigned m)
 
 static double swap_cost(unsigned a, unsigned b)
 {
+    if (a & b & VOWELS)
+        return 0.0; /* the same vowel, or a letter read as it (v as و) */
     if (is_vowel(a) && is_vowel(b))
-        return (a & b & VOWELS) ? 0.0 : 0.25; /* o for ي: another vowel */
+        return 0.25; /* o for ي: another vowel */
     if (is_vowel(a) || is_vowel(b))
         return drop_cost(a) + drop_cost(b);
     if (a & b & CLASSES)
-        return 0.0;
+        return ((a | b) & (LG | LK)) == (LG | LK) && !(a & b & (LG | LK)) ? 0.15 : 0.0;
     /* sounds spellings often swap: s for sh (Einstein: أينشتاين, Guterres:
      * غوتيريش), p for f (Singapore: سنغافورة) */
     if (((a & (S | Z)) && (b & X)) || ((a & X) && (b & (S | Z))) || ((a & B) && (b & F)) ||

@@ -166,11 +166,21 @@ fh_status fh_query_word_part(const fh_query_word *w, fh_word_part part, uint32_t
         return w->nstems ? synonym_of(w->stems, w->nstems, pos, out, err) : FH_OK;
     if (w->nspellings == 0)
         return FH_OK;
-    fh_query *group = NULL;
+    fh_query *group = NULL, *closest = NULL, *parts[2] = {NULL, NULL};
     fh_status st = synonym_of(w->spellings, w->nspellings, pos, &group, err);
     if (st == FH_OK)
-        st = fh_query_scale(group, FH_SPELLING_WEIGHT, out, err);
+        st = fh_query_scale(group, FH_SPELLING_WEIGHT, &parts[0], err);
+    if (st == FH_OK && w->nclosest > 0 && w->nclosest < w->nspellings)
+        st = synonym_of(w->spellings, w->nclosest, pos, &closest, err);
+    if (st == FH_OK && closest)
+        st = fh_query_scale(closest, FH_CLOSEST_WEIGHT, &parts[1], err);
+    if (st == FH_OK && parts[1])
+        st = fh_query_combine(FH_Q_OR, parts, 2, 0, out, err);
+    else if (st == FH_OK)
+        *out = parts[0], parts[0] = NULL;
     fh_query_free(group);
+    fh_query_free(closest);
+    free_queries(parts, 2);
     return st;
 }
 
@@ -261,9 +271,22 @@ static fh_status candidate_inflected(fh_db *db, fh_analyzer *an, const char *c, 
     return st;
 }
 
+/* Whether one of the n spellings in found is a Latin one that sounds the
+ * same as the Arabic word a (distance at most 0.1). */
+static int latin_twin(const char *a, const fh_buf *found, size_t n)
+{
+    const char *s = found->data;
+    for (size_t i = 0; i < n; i++, s += strlen(s) + 1)
+        if (fh_name_script(s) == FH_SCRIPT_LATIN &&
+            fh_name_distance(a, strlen(a), FH_SCRIPT_ARABIC, s, strlen(s), FH_SCRIPT_LATIN) <= 0.1)
+            return 1;
+    return 0;
+}
+
 /* Spellings found in the lexicon that documents still hold (the lexicon
  * keeps words of deleted documents), rare enough for names and not
- * inflected. */
+ * inflected: an Arabic spelling whose stem ordinary words share (دارون,
+ * دار) still counts when a Latin spelling found sounds the same. */
 static fh_status add_live_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an,
                                     const fh_buf *found, size_t n, uint32_t docs, fh_error *err)
 {
@@ -276,7 +299,7 @@ static fh_status add_live_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an
         if (st != FH_OK || df == 0 || df > common_above(docs) ||
             has_term(w->exact, w->nexact, s, strlen(s)))
             continue;
-        if (w->script != FH_SCRIPT_LATIN)
+        if (w->script != FH_SCRIPT_LATIN && !latin_twin(s, found, n))
             st = candidate_inflected(db, an, s, df, &inflects, err);
         if (st == FH_OK && !inflects &&
             add_term(&w->spellings, &w->nspellings, s, strlen(s)) != FH_OK)
@@ -319,18 +342,22 @@ static fh_status ordinary_word(const fh_query_word *w, fh_db *db, int filed, uin
     return st;
 }
 
-/* Keep of the *n spellings in found only those of the other script that
- * sound the same as the word (distance at most 0.1). */
-static fh_status keep_same_sounding_other_script(const fh_query_word *w, fh_buf *found,
-                                                 size_t *n, fh_error *err)
+/* Keep of the *n spellings in found only the Latin ones that sound the same
+ * as the Arabic word (distance at most 0.1) and, when there is one, the
+ * word's other Arabic spellings (same consonants, other proclitics). */
+static fh_status keep_same_sounding(const fh_query_word *w, fh_buf *found, size_t *n,
+                                    fh_error *err)
 {
     fh_buf kept = FH_BUF_INIT;
     size_t nkept = 0;
+    int twin = latin_twin(w->text, found, *n);
     const char *s = found->data;
-    for (size_t i = 0; i < *n; i++, s += strlen(s) + 1) {
-        if (fh_name_script(s) == w->script ||
-            fh_name_distance(w->text, strlen(w->text), w->script, s, strlen(s),
-                             fh_name_script(s)) > 0.1)
+    for (size_t i = 0; i < *n && twin; i++, s += strlen(s) + 1) {
+        if (fh_name_script(s) == FH_SCRIPT_LATIN
+                ? fh_name_distance(w->text, strlen(w->text), w->script, s, strlen(s),
+                                   FH_SCRIPT_LATIN) > 0.1
+                : !(fh_name_same_core(w->text, strlen(w->text), s, strlen(s)) ||
+                    fh_name_same_consonants(w->text, strlen(w->text), s, strlen(s))))
             continue;
         if (fh_buf_append(&kept, s, strlen(s) + 1) != FH_OK) {
             fh_buf_free(&kept);
@@ -360,7 +387,7 @@ static fh_status add_word_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an
         st = fh_lexicon_spellings(db, w->text, strlen(w->text), w->script, found, &n, &filed,
                                   &strong, err);
     if (st == FH_OK && inflected_only)
-        st = keep_same_sounding_other_script(w, found, &n, err);
+        st = keep_same_sounding(w, found, &n, err);
     /* Arabic words resemble each other by the thousand: a loose likeness is
      * no evidence that an Arabic word is a name. */
     if (w->script == FH_SCRIPT_ARABIC && !strong)
@@ -369,7 +396,60 @@ static fh_status add_word_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an
         st = ordinary_word(w, db, filed, docs, &ordinary, err);
     if (st == FH_OK && n > 0 && (!ordinary || (inflected_only && ordinary == ORDINARY_INFLECTED)))
         st = add_live_spellings(w, db, an, found, n, docs, err);
+    /* A name whose stem ordinary words share was cut where it has no
+     * suffix: its stem finds only those words (ماكرون, مكر). */
+    if (st == FH_OK && inflected_only && w->nspellings > 0) {
+        free_list(w->stems, w->nstems);
+        w->stems = NULL;
+        w->nstems = 0;
+    }
     return st;
+}
+
+typedef struct {
+    char *text;
+    double distance;
+    int closest;
+} ranked_spelling;
+
+static int by_closeness(const void *a, const void *b)
+{
+    const ranked_spelling *x = a, *y = b;
+    if (x->closest != y->closest)
+        return y->closest - x->closest;
+    return (x->distance > y->distance) - (x->distance < y->distance);
+}
+
+/* Order the word's spellings closest first and count the closest. */
+static fh_status rank_spellings(fh_query_word *w, fh_error *err)
+{
+    if (w->nspellings < 2) {
+        w->nclosest = w->nspellings;
+        return FH_OK;
+    }
+    ranked_spelling *r = calloc(w->nspellings, sizeof *r);
+    if (r == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    double best[2] = {1e9, 1e9};
+    for (size_t i = 0; i < w->nspellings; i++) {
+        const char *s = w->spellings[i];
+        int latin = fh_name_script(s) == FH_SCRIPT_LATIN;
+        r[i].text = w->spellings[i];
+        r[i].distance = fh_name_distance(w->text, strlen(w->text), w->script, s, strlen(s),
+                                         fh_name_script(s));
+        best[latin] = r[i].distance < best[latin] ? r[i].distance : best[latin];
+    }
+    w->nclosest = 0;
+    for (size_t i = 0; i < w->nspellings; i++) {
+        int latin = fh_name_script(r[i].text) == FH_SCRIPT_LATIN;
+        r[i].closest = r[i].distance <= best[latin] + FH_CLOSEST_MARGIN;
+        w->nclosest += (size_t)r[i].closest;
+    }
+    qsort(r, w->nspellings, sizeof *r, by_closeness);
+    for (size_t i = 0; i < w->nspellings; i++)
+        w->spellings[i] = r[i].text;
+    free(r);
+    return FH_OK;
 }
 
 fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an, fh_error *err)
@@ -378,8 +458,9 @@ fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an,
     uint32_t docs = 0;
     fh_status st = fh_db_doc_count(db, &docs, err);
     for (size_t i = 0; i < q->nwords && st == FH_OK; i++)
-        if (q->words[i].maybe_name)
-            st = add_word_spellings(&q->words[i], db, an, docs, &found, err);
+        if (q->words[i].maybe_name && (st = add_word_spellings(&q->words[i], db, an, docs,
+                                                               &found, err)) == FH_OK)
+            st = rank_spellings(&q->words[i], err);
     fh_buf_free(&found);
     return st;
 }

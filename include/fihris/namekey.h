@@ -67,6 +67,15 @@ double fh_name_distance(const char *a, size_t alen, fh_script ascript, const cha
  * لغوغل): then they are the same spelling, whatever the distance says. */
 int fh_name_same_core(const char *a, size_t alen, const char *b, size_t blen);
 
+/* Whether two Arabic words write the same consonants, with or without their
+ * proclitics, and differ only in long vowels written or left out and a
+ * final ة/ه (نيوتن, نيوتون; زيورخ, زوريخ). */
+int fh_name_same_consonants(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Whether two Arabic words, as written, are as long and write the same
+ * consonants: their long vowels stand in another order (زيورخ, زوريخ). */
+int fh_name_vowels_reordered(const char *a, size_t alen, const char *b, size_t blen);
+
 /* Whether the distance makes b a spelling of a: tighter for short names. */
 int fh_name_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
                   fh_script bscript);

@@ -35,13 +35,20 @@ typedef struct {
     size_t nexact;
     char **stems; /* with the stem prefix */
     size_t nstems;
-    char **spellings; /* other spellings of a name (exact forms), from the index */
+    char **spellings; /* other spellings of a name (exact forms), from the index,
+                       * the closest to the word first */
     size_t nspellings;
+    size_t nclosest;  /* how many of them are the closest in their script */
     fh_script script;
     int maybe_name; /* worth looking up in the name lexicon */
 } fh_query_word;
 
 #define FH_SPELLING_WEIGHT 0.5
+/* The closest spellings weigh this much more (a spelling written as the
+ * name sounds before a word that merely reads like it): FH_CLOSEST_MARGIN
+ * from the closest of their script. */
+#define FH_CLOSEST_WEIGHT 0.2
+#define FH_CLOSEST_MARGIN 0.05
 
 typedef struct {
     fh_query_word *words;
