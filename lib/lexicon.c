@@ -62,7 +62,7 @@ int fh_token_is_name_like(const fh_token *tok)
         return 0;
     if (tok->script == FH_SCRIPT_LATIN)
         return (tok->flags & FH_TOKEN_CAPITALIZED) != 0;
-    if (tok->script != FH_SCRIPT_ARABIC || tok->form_len < MIN_ARABIC_BYTES ||
+    if (tok->script != FH_SCRIPT_ARABIC || tok->form_len < 6 ||
         verb_or_pronoun_suffix(tok->form, tok->form_len))
         return 0;
     /* Only proclitics, and a name's ending (the ي of موراتي, the يون of
@@ -305,9 +305,57 @@ static fh_status keep_closest(const char *word, size_t len, fh_script script, co
     return FH_OK;
 }
 
+static fh_status spellings_of(fh_db *db, const char *word, size_t len, fh_script script,
+                              fh_buf *out, size_t *count, int *filed, int *strong,
+                              fh_error *err);
+
+/* Two Arabic spellings of a name that read differently (موزارت, موتسارت)
+ * meet through a Latin spelling that sounds the same as the word (Mozart):
+ * append the Arabic spellings kept for each such Latin one in out. */
+static fh_status add_through_latin(fh_db *db, const char *word, size_t len, fh_buf *out,
+                                   size_t *count, fh_error *err)
+{
+    fh_buf more = FH_BUF_INIT;
+    fh_status st = FH_OK;
+    const size_t n = *count;
+    size_t at = 0; /* an offset: out grows, and may move, as spellings are added */
+    for (size_t i = 0; i < n && st == FH_OK; i++) {
+        const char *latin = out->data + at;
+        size_t llen = strlen(latin), nmore = 0;
+        int filed, strong;
+        at += llen + 1;
+        if (fh_name_script(latin) != FH_SCRIPT_LATIN ||
+            !fh_name_sounds_same(word, len, FH_SCRIPT_ARABIC, latin, llen, FH_SCRIPT_LATIN))
+            continue;
+        fh_buf_reset(&more);
+        st = spellings_of(db, latin, llen, FH_SCRIPT_LATIN, &more, &nmore, &filed, &strong, err);
+        for (const char *a = more.data; st == FH_OK && nmore-- > 0; a += strlen(a) + 1) {
+            if (fh_name_script(a) != FH_SCRIPT_ARABIC || listed(out, *count, a) ||
+                (strlen(a) == len && memcmp(a, word, len) == 0))
+                continue;
+            if (fh_buf_append(out, a, strlen(a) + 1) != FH_OK)
+                st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+            else
+                (*count)++;
+        }
+    }
+    fh_buf_free(&more);
+    return st;
+}
+
 fh_status fh_lexicon_spellings(fh_db *db, const char *word, size_t len, fh_script script,
                                fh_buf *out, size_t *count, int *filed, int *strong,
                                fh_error *err)
+{
+    fh_status st = spellings_of(db, word, len, script, out, count, filed, strong, err);
+    if (st == FH_OK && script == FH_SCRIPT_ARABIC)
+        st = add_through_latin(db, word, len, out, count, err);
+    return st;
+}
+
+static fh_status spellings_of(fh_db *db, const char *word, size_t len, fh_script script,
+                              fh_buf *out, size_t *count, int *filed, int *strong,
+                              fh_error *err)
 {
     *count = 0;
     *filed = 0;

@@ -588,3 +588,14 @@ int fh_name_close(const char *a, size_t alen, fh_script ascript, const char *b, 
     compare(a, alen, ascript, b, blen, bscript, &close);
     return close;
 }
+
+int fh_name_sounds_same(const char *a, size_t alen, fh_script ascript, const char *b,
+                        size_t blen, fh_script bscript)
+{
+    int close;
+    double d = compare(a, alen, ascript, b, blen, bscript, &close);
+    sounds sa;
+    read_sounds(a, alen, ascript, 0, &sa);
+    /* a long skeleton leaves room for one short vowel written or not */
+    return d <= (sa.ok && consonants(&sa) >= 4 ? 0.25 : 0.1);
+}

@@ -272,13 +272,13 @@ static fh_status candidate_inflected(fh_db *db, fh_analyzer *an, const char *c, 
 }
 
 /* Whether one of the n spellings in found is a Latin one that sounds the
- * same as the Arabic word a (distance at most 0.1). */
+ * same as the Arabic word a (fh_name_sounds_same). */
 static int latin_twin(const char *a, const fh_buf *found, size_t n)
 {
     const char *s = found->data;
     for (size_t i = 0; i < n; i++, s += strlen(s) + 1)
         if (fh_name_script(s) == FH_SCRIPT_LATIN &&
-            fh_name_distance(a, strlen(a), FH_SCRIPT_ARABIC, s, strlen(s), FH_SCRIPT_LATIN) <= 0.1)
+            fh_name_sounds_same(a, strlen(a), FH_SCRIPT_ARABIC, s, strlen(s), FH_SCRIPT_LATIN))
             return 1;
     return 0;
 }
@@ -343,7 +343,7 @@ static fh_status ordinary_word(const fh_query_word *w, fh_db *db, int filed, uin
 }
 
 /* Keep of the *n spellings in found only the Latin ones that sound the same
- * as the Arabic word (distance at most 0.1) and, when there is one, the
+ * as the Arabic word (fh_name_sounds_same) and, when there is one, the
  * word's other Arabic spellings (same consonants, other proclitics). */
 static fh_status keep_same_sounding(const fh_query_word *w, fh_buf *found, size_t *n,
                                     fh_error *err)
@@ -354,8 +354,8 @@ static fh_status keep_same_sounding(const fh_query_word *w, fh_buf *found, size_
     const char *s = found->data;
     for (size_t i = 0; i < *n && twin; i++, s += strlen(s) + 1) {
         if (fh_name_script(s) == FH_SCRIPT_LATIN
-                ? fh_name_distance(w->text, strlen(w->text), w->script, s, strlen(s),
-                                   FH_SCRIPT_LATIN) > 0.1
+                ? !fh_name_sounds_same(w->text, strlen(w->text), w->script, s, strlen(s),
+                                       FH_SCRIPT_LATIN)
                 : !(fh_name_same_core(w->text, strlen(w->text), s, strlen(s)) ||
                     fh_name_same_consonants(w->text, strlen(w->text), s, strlen(s))))
             continue;
@@ -441,8 +441,7 @@ static fh_status rank_spellings(fh_query_word *w, fh_error *err)
     }
     w->nclosest = 0;
     for (size_t i = 0; i < w->nspellings; i++) {
-        int latin = fh_name_script(r[i].text) == FH_SCRIPT_LATIN;
-        r[i].closest = r[i].distance <= best[latin] + FH_CLOSEST_MARGIN;
+        r[i].closest = r[i].distance <= (best[0] < best[1] ? best[0] : best[1]) + FH_CLOSEST_MARGIN;
         w->nclosest += (size_t)r[i].closest;
     }
     qsort(r, w->nspellings, sizeof *r, by_closeness);

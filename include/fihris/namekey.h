@@ -76,6 +76,12 @@ int fh_name_same_consonants(const char *a, size_t alen, const char *b, size_t bl
  * consonants: their long vowels stand in another order (زيورخ, زوريخ). */
 int fh_name_vowels_reordered(const char *a, size_t alen, const char *b, size_t blen);
 
+/* Whether b sounds as a does: at most one vowel written or not (0.1), or,
+ * when a has four consonants or more, one short vowel (0.25).  The
+ * evidence that a word some ordinary words resemble is a name. */
+int fh_name_sounds_same(const char *a, size_t alen, fh_script ascript, const char *b,
+                        size_t blen, fh_script bscript);
+
 /* Whether the distance makes b a spelling of a: tighter for short names. */
 int fh_name_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
                   fh_script bscript);
