@@ -13,7 +13,8 @@
 
 /* A name may end like an Arabic suffix (بوتين, ماكرون, نابليون): the
  * stemmer may take off up to three letters and the word still be a name. */
-enum { MIN_ARABIC_BYTES = 8, MAX_SUFFIX_BYTES = 6, SEEN_SLOTS = 1 << 16 };
+enum { MIN_ARABIC_BYTES = 8, SHORT_NAME_BYTES = 6 /* three letters */, MAX_SUFFIX_BYTES = 6,
+       SEEN_SLOTS = 1 << 16 };
 
 /* The endings the stemmer takes off names (موراتي, ماكرون, بوتين, لندن,
  * غولدمان, نيتشه, سنغافورة, نابليون, نيوتن); not the verb and pronoun
@@ -56,13 +57,25 @@ static int verb_or_pronoun_suffix(const char *w, size_t len)
              memcmp(before, "\xD9\x8A", 2) == 0);                 /* ا و ي */
 }
 
+/* Whether an Arabic word writes a long vowel (ا و ي ى): a three-letter
+ * foreign name does (كوك, آبل, كيا), a bare triliteral root (كتب) does not. */
+static int has_long_vowel(const char *w, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i += 2)
+        if (memcmp(w + i, "\xD8\xA7", 2) == 0 || memcmp(w + i, "\xD9\x88", 2) == 0 ||
+            memcmp(w + i, "\xD9\x8A", 2) == 0 || memcmp(w + i, "\xD9\x89", 2) == 0)
+            return 1;
+    return 0;
+}
+
 int fh_token_is_name_like(const fh_token *tok)
 {
     if (tok->stem == NULL || (tok->flags & FH_TOKEN_COMPOUND))
         return 0;
     if (tok->script == FH_SCRIPT_LATIN)
         return (tok->flags & FH_TOKEN_CAPITALIZED) != 0;
-    if (tok->script != FH_SCRIPT_ARABIC || tok->form_len < 6 ||
+    if (tok->script != FH_SCRIPT_ARABIC || tok->form_len < SHORT_NAME_BYTES ||
+        (tok->form_len == SHORT_NAME_BYTES && !has_long_vowel(tok->form, tok->form_len)) ||
         verb_or_pronoun_suffix(tok->form, tok->form_len))
         return 0;
     /* Only proclitics, and a name's ending (the ي of موراتي, the يون of
