@@ -256,20 +256,13 @@ static size_t skeleton_length(const char *word, size_t len, fh_script script)
     return shortest;
 }
 
-/* Two Arabic words that are one spelling: the same word with other
- * proclitics, or the same consonants with long vowels written or left out
- * (نيوتن, نيوتون). */
-static int same_arabic_spelling(const char *a, size_t alen, const char *b, size_t blen)
-{
-    return fh_name_script(a) == FH_SCRIPT_ARABIC && fh_name_script(b) == FH_SCRIPT_ARABIC &&
-           (fh_name_same_core(a, alen, b, blen) || fh_name_same_consonants(a, alen, b, blen));
-}
-
+/* Whether c is one of the count Arabic spellings in list with other
+ * proclitics or long vowels (fh_name_one_arabic_spelling). */
 static int same_spelling_as_one_of(const char *c, const fh_buf *list, size_t count)
 {
     const char *k = list->data;
     for (size_t i = 0; i < count; i++, k += strlen(k) + 1)
-        if (same_arabic_spelling(c, strlen(c), k, strlen(k)))
+        if (fh_name_one_arabic_spelling(c, strlen(c), k, strlen(k)))
             return 1;
     return 0;
 }
@@ -309,7 +302,7 @@ static fh_status keep_closest(const char *word, size_t len, fh_script script, co
     c = list->data;
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
         if (listed(out, *kept, c) || !(same_spelling_as_one_of(c, out, closest) ||
-                                       same_arabic_spelling(word, len, c, strlen(c))))
+                                       fh_name_one_arabic_spelling(word, len, c, strlen(c))))
             continue;
         if (fh_buf_append(out, c, strlen(c) + 1) != FH_OK)
             return FH_ERR_NOMEM;

@@ -400,41 +400,68 @@ int fh_name_same_core(const char *a, size_t alen, const char *b, size_t blen)
     return 0;
 }
 
-/* The letters of an Arabic word but its long vowels (ا و ي after the first
- * letter) and a final ة or ه: the consonants every spelling of a name
- * writes.  At most cap bytes; 0 when longer. */
+static int long_vowel(uint32_t cp)
+{
+    return cp == 0x0627 || cp == 0x0648 || cp == 0x064A || cp == 0x0649; /* ا و ي ى */
+}
+
+/* Whether the shorter of two Arabic words is the longer with long vowels
+ * (not its first letter) or a final ة/ه left out. */
+static int shorter_leaves_out_vowels(const char *a, size_t alen, const char *b, size_t blen)
+{
+    if (alen > blen) {
+        const char *t = a;
+        size_t tl = alen;
+        a = b, alen = blen, b = t, blen = tl;
+    }
+    size_t i = 0, j = 0;
+    while (j < blen) {
+        uint32_t ca = 0, cb;
+        size_t kb = fh_utf8_decode((const unsigned char *)b + j, blen - j, &cb);
+        size_t ka = i < alen ? fh_utf8_decode((const unsigned char *)a + i, alen - i, &ca) : 0;
+        kb = kb ? kb : 1;
+        if (ka > 0 && ca == cb) {
+            i += ka;
+        } else if (!((j > 0 && long_vowel(cb)) ||
+                     (j + kb == blen && (cb == 0x0629 || cb == 0x0647)))) {
+            return 0;
+        }
+        j += kb;
+    }
+    return i == alen;
+}
+
+int fh_name_vowels_left_out(const char *a, size_t alen, const char *b, size_t blen)
+{
+    const char *as[MAX_READINGS], *bs[MAX_READINGS];
+    size_t al[MAX_READINGS], bl[MAX_READINGS];
+    size_t na = arabic_readings(a, alen, as, al), nb = arabic_readings(b, blen, bs, bl);
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            if (shorter_leaves_out_vowels(as[i], al[i], bs[j], bl[j]))
+                return 1;
+    return 0;
+}
+
+/* The letters of an Arabic word but its long vowels (not the first letter)
+ * and a final ة or ه.  At most cap bytes; 0 when longer. */
 static size_t arabic_consonants(const char *w, size_t len, char *out, size_t cap)
 {
     size_t n = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t k = fh_utf8_decode((const unsigned char *)w + i, len - i, &cp);
-        int vowel = i > 0 && (cp == 0x0627 || cp == 0x0648 || cp == 0x064A || cp == 0x0649);
+        k = k ? k : 1;
         int ending = i + k == len && (cp == 0x0629 || cp == 0x0647);
-        if (!vowel && !ending) {
+        if (!(i > 0 && long_vowel(cp)) && !ending) {
             if (n + k > cap)
                 return 0;
             memcpy(out + n, w + i, k);
             n += k;
         }
-        i += k ? k : 1;
+        i += k;
     }
     return n;
-}
-
-int fh_name_same_consonants(const char *a, size_t alen, const char *b, size_t blen)
-{
-    const char *as[MAX_READINGS], *bs[MAX_READINGS];
-    size_t al[MAX_READINGS], bl[MAX_READINGS];
-    size_t na = arabic_readings(a, alen, as, al), nb = arabic_readings(b, blen, bs, bl);
-    char ca[FH_NAMEKEY_BYTES * 2], cb[FH_NAMEKEY_BYTES * 2];
-    for (size_t i = 0; i < na; i++) {
-        size_t la = arabic_consonants(as[i], al[i], ca, sizeof ca);
-        for (size_t j = 0; la > 0 && j < nb; j++)
-            if (arabic_consonants(bs[j], bl[j], cb, sizeof cb) == la && memcmp(ca, cb, la) == 0)
-                return 1;
-    }
-    return 0;
 }
 
 int fh_name_vowels_reordered(const char *a, size_t alen, const char *b, size_t blen)
@@ -598,4 +625,11 @@ int fh_name_sounds_same(const char *a, size_t alen, fh_script ascript, const cha
     read_sounds(a, alen, ascript, 0, &sa);
     /* a long skeleton leaves room for one short vowel written or not */
     return d <= (sa.ok && consonants(&sa) >= 4 ? 0.25 : 0.1);
+}
+
+int fh_name_one_arabic_spelling(const char *a, size_t alen, const char *b, size_t blen)
+{
+    return fh_name_script(a) == FH_SCRIPT_ARABIC && fh_name_script(b) == FH_SCRIPT_ARABIC &&
+           (fh_name_same_core(a, alen, b, blen) || fh_name_vowels_left_out(a, alen, b, blen) ||
+            fh_name_vowels_reordered(a, alen, b, blen));
 }

@@ -344,7 +344,7 @@ static fh_status ordinary_word(const fh_query_word *w, fh_db *db, int filed, uin
 
 /* Keep of the *n spellings in found only the Latin ones that sound the same
  * as the Arabic word (fh_name_sounds_same) and, when there is one, the
- * word's other Arabic spellings (same consonants, other proclitics). */
+ * word's other Arabic spellings (fh_name_one_arabic_spelling). */
 static fh_status keep_same_sounding(const fh_query_word *w, fh_buf *found, size_t *n,
                                     fh_error *err)
 {
@@ -356,8 +356,7 @@ static fh_status keep_same_sounding(const fh_query_word *w, fh_buf *found, size_
         if (fh_name_script(s) == FH_SCRIPT_LATIN
                 ? !fh_name_sounds_same(w->text, strlen(w->text), w->script, s, strlen(s),
                                        FH_SCRIPT_LATIN)
-                : !(fh_name_same_core(w->text, strlen(w->text), s, strlen(s)) ||
-                    fh_name_same_consonants(w->text, strlen(w->text), s, strlen(s))))
+                : !fh_name_one_arabic_spelling(w->text, strlen(w->text), s, strlen(s)))
             continue;
         if (fh_buf_append(&kept, s, strlen(s) + 1) != FH_OK) {
             fh_buf_free(&kept);

@@ -67,14 +67,18 @@ double fh_name_distance(const char *a, size_t alen, fh_script ascript, const cha
  * لغوغل): then they are the same spelling, whatever the distance says. */
 int fh_name_same_core(const char *a, size_t alen, const char *b, size_t blen);
 
-/* Whether two Arabic words write the same consonants, with or without their
- * proclitics, and differ only in long vowels written or left out and a
- * final ة/ه (نيوتن, نيوتون; زيورخ, زوريخ). */
-int fh_name_same_consonants(const char *a, size_t alen, const char *b, size_t blen);
+/* Whether one of two Arabic words, with or without their proclitics, is the
+ * other with long vowels or a final ة/ه left out (نيوتن, نيوتون): one
+ * spelling.  A vowel written as another (ماكرون, ماكرين) is not. */
+int fh_name_vowels_left_out(const char *a, size_t alen, const char *b, size_t blen);
 
 /* Whether two Arabic words, as written, are as long and write the same
  * consonants: their long vowels stand in another order (زيورخ, زوريخ). */
 int fh_name_vowels_reordered(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Whether two words are Arabic spellings of one name by any of the three
+ * above: other proclitics, long vowels left out, or in another order. */
+int fh_name_one_arabic_spelling(const char *a, size_t alen, const char *b, size_t blen);
 
 /* Whether b sounds as a does: at most one vowel written or not (0.1), or,
  * when a has four consonants or more, one short vowel (0.25).  The

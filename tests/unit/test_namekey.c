@@ -32,6 +32,16 @@ static void apart(const char *a, const char *b)
     CHECK_MSG(!(share_key(a, b) && close_names(a, b)), "%s and %s meet", a, b);
 }
 
+static double distance(const char *a, const char *b)
+{
+    return fh_name_distance(a, strlen(a), fh_name_script(a), b, strlen(b), fh_name_script(b));
+}
+
+static int sounds_same(const char *a, const char *b)
+{
+    return fh_name_sounds_same(a, strlen(a), fh_name_script(a), b, strlen(b), fh_name_script(b));
+}
+
 int main(void)
 {
     /* The names of the articles in corpus/, Latin <-> Arabic and Arabic <-> Arabic. */
@@ -78,6 +88,15 @@ int main(void)
     meet("intel", "انتل");
     meet("biden", "بايدن");
     meet("singapore", "سنغافورة");
+    meet("stuttgart", "شتوتغارت"); /* German st as scht */
+    meet("volkswagen", "فولكسفاغن"); /* German w as v */
+    meet("vodafone", "ودافون");      /* v as و */
+    meet("kevin", "كيفن");           /* the i of -in not written */
+    meet("peugeot", "بيجو");         /* French final t not heard */
+    meet("chevrolet", "شيفروليه");
+    meet("philippines", "الفلبين");  /* the plural s of -es */
+    meet("cook", "كوك");
+    meet("apple", "ابل");
 
     /* Different names stay apart. */
     apart("zuckerberg", "زوكرمان");
@@ -94,6 +113,26 @@ int main(void)
     const char *paris = "باريس";
     CHECK(fh_name_distance(paris, strlen(paris), FH_SCRIPT_ARABIC, "paris", 5, FH_SCRIPT_LATIN) <
           fh_name_distance(paris, strlen(paris), FH_SCRIPT_ARABIC, "aris", 4, FH_SCRIPT_LATIN));
+
+    /* A g is written غ or ج before ك: Wang is وانغ before وانك ("and that you"). */
+    CHECK(distance("wang", "وانغ") < distance("wang", "وانك"));
+    CHECK(distance("cook", "كوك") < distance("cook", "غوغ"));
+
+    /* Arabic spellings of one name: long vowels written or left out, or in
+     * another order. */
+    CHECK(fh_name_vowels_left_out("نيوتن", strlen("نيوتن"), "نيوتون", strlen("نيوتون")));
+    CHECK(fh_name_vowels_left_out("ميونخ", strlen("ميونخ"), "وميونيخ", strlen("وميونيخ")));
+    CHECK(!fh_name_vowels_left_out("تمسون", strlen("تمسون"), "طومسون", strlen("طومسون")));
+    CHECK(!fh_name_vowels_left_out("ماكرون", strlen("ماكرون"), "الماكرين", strlen("الماكرين")));
+    CHECK(fh_name_vowels_reordered("زيورخ", strlen("زيورخ"), "زوريخ", strlen("زوريخ")));
+    CHECK(!fh_name_vowels_reordered("نيوتن", strlen("نيوتن"), "نيوتون", strlen("نيوتون")));
+    CHECK(!fh_name_vowels_reordered("بكين", strlen("بكين"), "فكان", strlen("فكان")));
+
+    /* Sounding the same: one vowel, or one short vowel in a long name. */
+    CHECK(sounds_same("ماكرون", "macron"));
+    CHECK(sounds_same("فالنسيا", "valencia"));
+    CHECK(!sounds_same("تسلا", "tesla")); /* three consonants: vowel for vowel */
+    CHECK(!sounds_same("كيف", "kevin"));
 
     /* What cannot be a name gets no key. */
     fh_namekeys k;
