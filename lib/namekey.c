@@ -36,7 +36,8 @@ enum { B = 1 << 0, F = 1 << 1, T = 1 << 2, D = 1 << 3, Z = 1 << 4, S = 1 << 5, X
        /* between Latin and Arabic, a g or j is written غ or ج, a k, c or q
         * ك or ق: the other pair is a little further (Wang is وانغ before
         * وانك, "and that you") */
-       LG = 1 << 22, LK = 1 << 23 };
+       LG = 1 << 22, LK = 1 << 23,
+       UNHEARD = 1 << 24 /* a final Latin e: writing it costs as much as not */ };
 
 static int is_vowel(unsigned m)
 {
@@ -134,7 +135,7 @@ static void push_latin_letter(const char *w, size_t i, size_t len, sounds *s)
      * the e of a last syllable -en -el -er is not written (Biden: بايدن,
      * Intel: إنتل, Uber: أوبر) */
     if (c == 'e' && next == 0 && s->n > 0 && !is_vowel(s->mask[s->n - 1]))
-        m |= SILENT | VA;
+        m |= SILENT | VA | UNHEARD;
     if (c == 'e' && i + 2 == len && i > 0 && !latin_is_vowel(prev) && strchr("lnr", next))
         m |= SILENT;
     /* ... and so may the i of -in (Kevin: كيفن, Martin: مارتن) */
@@ -506,8 +507,8 @@ static double drop_cost(unsigned m)
 
 static double swap_cost(unsigned a, unsigned b)
 {
-    if (a & b & VOWELS)
-        return 0.0; /* the same vowel, or a letter read as it (v as و) */
+    if (a & b & VOWELS) /* the same vowel, or a letter read as it (v as و) */
+        return (a | b) & UNHEARD ? drop_cost(SILENT) : 0.0;
     if (is_vowel(a) && is_vowel(b))
         return 0.25; /* o for ي: another vowel */
     if (is_vowel(a) || is_vowel(b))
