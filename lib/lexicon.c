@@ -262,7 +262,7 @@ static int same_spelling_as_one_of(const char *c, const fh_buf *list, size_t cou
 {
     const char *k = list->data;
     for (size_t i = 0; i < count; i++, k += strlen(k) + 1)
-        if (fh_name_one_arabic_spelling(c, strlen(c), k, strlen(k)))
+        if (fh_name_one_arabic_spelling_any_g(c, strlen(c), k, strlen(k)))
             return 1;
     return 0;
 }

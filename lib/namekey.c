@@ -37,7 +37,8 @@ enum { B = 1 << 0, F = 1 << 1, T = 1 << 2, D = 1 << 3, Z = 1 << 4, S = 1 << 5, X
         * ك or ق: the other pair is a little further (Wang is وانغ before
         * وانك, "and that you") */
        LG = 1 << 22, LK = 1 << 23,
-       UNHEARD = 1 << 24 /* a final Latin e: writing it costs as much as not */ };
+       UNHEARD = 1 << 24, /* a final Latin e: writing it costs as much as not */
+       GLOTTAL = 1 << 25  /* ع ء read as a Latin vowel (Ali: علي): not for nothing */ };
 
 static int is_vowel(unsigned m)
 {
@@ -232,7 +233,7 @@ static unsigned arabic_letter(unsigned cp)
     case 0x064A: case 0x0649: return VI;                 /* ي ى */
     case 0x0648: return VU;                              /* و */
     case 0x0621: case 0x0626: case 0x0624: case 0x0639:
-        return VOWELS;                                   /* ء ئ ؤ ع: any vowel */
+        return VOWELS | GLOTTAL;                         /* ء ئ ؤ ع: any vowel */
     default: return 0xFFFF;                              /* not a letter of names */
     }
 }
@@ -508,7 +509,7 @@ static double drop_cost(unsigned m)
 static double swap_cost(unsigned a, unsigned b)
 {
     if (a & b & VOWELS) /* the same vowel, or a letter read as it (v as و) */
-        return (a | b) & UNHEARD ? drop_cost(SILENT) : 0.0;
+        return (a | b) & (UNHEARD | GLOTTAL) ? drop_cost(SILENT) : 0.0;
     if (is_vowel(a) && is_vowel(b))
         return 0.25; /* o for ي: another vowel */
     if (is_vowel(a) || is_vowel(b))
@@ -633,4 +634,30 @@ int fh_name_one_arabic_spelling(const char *a, size_t alen, const char *b, size_
     return fh_name_script(a) == FH_SCRIPT_ARABIC && fh_name_script(b) == FH_SCRIPT_ARABIC &&
            (fh_name_same_core(a, alen, b, blen) || fh_name_vowels_left_out(a, alen, b, blen) ||
             fh_name_vowels_reordered(a, alen, b, blen));
+}
+
+/* Copy an Arabic word with each g letter (ج غ ق ك گ, two bytes each in
+ * UTF-8) written غ; 0 when it does not fit. */
+static size_t fold_g_letters(const char *w, size_t len, char *out, size_t cap)
+{
+    if (len > cap)
+        return 0;
+    memcpy(out, w, len);
+    for (size_t i = 0; i + 1 < len; i++) {
+        unsigned char a = (unsigned char)out[i], b = (unsigned char)out[i + 1];
+        if ((a == 0xD8 && (b == 0xAC || b == 0xBA)) || (a == 0xD9 && (b == 0x82 || b == 0x83)) ||
+            (a == 0xDA && b == 0xAF)) {
+            out[i] = (char)0xD8;
+            out[i + 1] = (char)0xBA;
+            i++;
+        }
+    }
+    return len;
+}
+
+int fh_name_one_arabic_spelling_any_g(const char *a, size_t alen, const char *b, size_t blen)
+{
+    char fa[FH_NAMEKEY_BYTES * 4], fb[FH_NAMEKEY_BYTES * 4];
+    size_t la = fold_g_letters(a, alen, fa, sizeof fa), lb = fold_g_letters(b, blen, fb, sizeof fb);
+    return la > 0 && lb > 0 && fh_name_one_arabic_spelling(fa, la, fb, lb);
 }

@@ -80,6 +80,10 @@ int fh_name_vowels_reordered(const char *a, size_t alen, const char *b, size_t b
  * above: other proclitics, long vowels left out, or in another order. */
 int fh_name_one_arabic_spelling(const char *a, size_t alen, const char *b, size_t blen);
 
+/* As fh_name_one_arabic_spelling, the g letters (ج غ ق ك) written one for
+ * another too (غلاسغو, غلاسكو). */
+int fh_name_one_arabic_spelling_any_g(const char *a, size_t alen, const char *b, size_t blen);
+
 /* Whether b sounds as a does: at most one vowel written or not (0.1), or,
  * when a has four consonants or more, one short vowel (0.25).  The
  * evidence that a word some ordinary words resemble is a name. */

@@ -117,6 +117,12 @@ int main(void)
     /* A g is written غ or ج before ك: Wang is وانغ before وانك ("and that you"). */
     CHECK(distance("wang", "وانغ") < distance("wang", "وانك"));
     CHECK(distance("cook", "كوك") < distance("cook", "غوغ"));
+    /* ع read as a vowel: Abbas is عباس, but a spelling without it is closer. */
+    meet("abbas", "عباس");
+    meet("saudi", "سعودي");
+    CHECK(distance("yellen", "يلين") < distance("yellen", "عليين"));
+    /* A final e costs as much written as left out. */
+    CHECK(distance("youtube", "يوتيوب") <= distance("youtube", "وتابي"));
 
     /* Arabic spellings of one name: long vowels written or left out, or in
      * another order. */
@@ -127,6 +133,10 @@ int main(void)
     CHECK(fh_name_vowels_reordered("زيورخ", strlen("زيورخ"), "زوريخ", strlen("زوريخ")));
     CHECK(!fh_name_vowels_reordered("نيوتن", strlen("نيوتن"), "نيوتون", strlen("نيوتون")));
     CHECK(!fh_name_vowels_reordered("بكين", strlen("بكين"), "فكان", strlen("فكان")));
+    CHECK(fh_name_one_arabic_spelling_any_g("غلاسغو", strlen("غلاسغو"), "غلاسكو", strlen("غلاسكو")));
+    CHECK(fh_name_one_arabic_spelling_any_g("بيجين", strlen("بيجين"), "بكين", strlen("بكين")));
+    CHECK(!fh_name_one_arabic_spelling("غلاسغو", strlen("غلاسغو"), "غلاسكو", strlen("غلاسكو")));
+    CHECK(!fh_name_one_arabic_spelling_any_g("غوغل", strlen("غوغل"), "غوتل", strlen("غوتل")));
 
     /* Sounding the same: one vowel, or one short vowel in a long name. */
     CHECK(sounds_same("ماكرون", "macron"));
