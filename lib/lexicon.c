@@ -257,7 +257,7 @@ static size_t skeleton_length(const char *word, size_t len, fh_script script)
 }
 
 /* Whether c is one of the count Arabic spellings in list with other
- * proclitics or long vowels (fh_name_one_arabic_spelling). */
+ * proclitics, long vowels or g letters. */
 static int same_spelling_as_one_of(const char *c, const fh_buf *list, size_t count)
 {
     const char *k = list->data;
@@ -268,9 +268,10 @@ static int same_spelling_as_one_of(const char *c, const fh_buf *list, size_t cou
 }
 
 /* Keep the spellings in list (count of them) within the margin of the
- * closest in their script, and those that are one of them or the word
- * itself with other proclitics (غوغل kept, لغوغل too), appended to out; say
- * whether the evidence is strong. */
+ * closest in their script, and the Arabic ones that are one of them with
+ * other proclitics, long vowels or g letters (غوغل kept, لغوغل and جوجل too)
+ * or the word itself with other proclitics or long vowels, appended to out;
+ * say whether the evidence is strong. */
 static fh_status keep_closest(const char *word, size_t len, fh_script script, const fh_buf *list,
                               size_t count, fh_buf *out, size_t *kept, int *strong)
 {

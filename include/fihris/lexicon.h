@@ -8,9 +8,10 @@
  * (fh_name_close) are other spellings of the same name: Zuckerberg finds
  * زوكربيرغ and زوكربيرج, تولوش finds تولوخ.
  *
- * Name-like: a Latin word written with a capital where no sentence begins
- * (and, when searched, by most documents that hold it), or an Arabic word
- * of four letters or more that the stemmer leaves alone but for its
+ * Name-like: a Latin word written with a capital where no sentence begins,
+ * or with a capital inside it (iPhone), and, when searched, so written by
+ * most documents that hold it; or an Arabic word of four letters or more, or
+ * of three that writes a long vowel (كوك, آبل), that the stemmer leaves alone but for its
  * proclitics and a name's ending (foreign names take no Arabic suffixes, but
  * may end like one: the ي of موراتي, the يون of نابليون), and that ends in no
  * verb or pronoun suffix (يتوبوا, أمهاتهم).
@@ -49,8 +50,12 @@ fh_status fh_lexicon_flush(fh_lexicon *lex, fh_db *db, fh_error *err);
 /* Other spellings of word found in db: appended to out as NUL-terminated
  * strings one after another, *count of them: Latin words mostly written in
  * lower case left out, the closest ones only (within FH_SPELLING_MARGIN of
- * the best in their script), and the word itself or those with other
- * proclitics.  *filed tells whether the word itself is filed (a name as the
+ * the best in their script), the Arabic spellings that are one of them
+ * (fh_name_one_arabic_spelling_any_g: other proclitics, long vowels, g
+ * letters) or the word itself (fh_name_one_arabic_spelling), and for an
+ * Arabic word the Arabic spellings kept
+ * for a Latin one that sounds the same (fh_name_sounds_same: موزارت,
+ * Mozart, موتسارت).  *filed tells whether the word itself is filed (a name as the
  * documents write it); *strong whether the evidence
  * that the word is a name goes beyond a loose resemblance: a spelling in the
  * other script, one that differs in no vowel, or a long skeleton. */

@@ -12,7 +12,10 @@
  * found in the index's name lexicon (lexicon.h): they join the word as one
  * more OP_SYNONYM group weighted FH_SPELLING_WEIGHT, so a document is not
  * rewarded for holding several spellings, a rare spelling gets no outsized
- * weight, and exact and stemmed matches rank above them.
+ * weight, and exact and stemmed matches rank above them; the closest of
+ * them form a second group of FH_CLOSEST_WEIGHT, so that a spelling written
+ * as the name sounds ranks above a word that merely reads like it.  An
+ * Arabic name whose stem ordinary words share is not searched by its stem.
  */
 #ifndef FIHRIS_QUERY_H
 #define FIHRIS_QUERY_H
