@@ -139,6 +139,9 @@ cat >"$TMP/names.jsonl" <<'EOF'
 {"id":"wang-other","body":"وانك لعلى خلق عظيم"}
 {"id":"iphone-en","body":"The iPhone sold well."}
 {"id":"iphone-ar","body":"بيع هاتف آيفون الجديد"}
+{"id":"altman-ar","body":"قال سام ألتمان إن الشركة ستطلق نموذجا جديدا"}
+{"id":"price-1","body":"ارتفع الثمن كثيرا هذا العام"}
+{"id":"price-2","body":"دفع الثمن كاملا"}
 EOF
 assert_exit 0 "$INDEXER" -d "$TMP/namesdb" --no-progress "$TMP/names.jsonl"
 ids() { "$SEARCH" -d "$TMP/namesdb" --format ids -n 20 "$1" | tr '\n' ' '; }
@@ -162,6 +165,10 @@ assert_contains " $(ids Cook)" " cook-ar " "Cook finds كوك"
 assert_contains " $(ids كوك)" " cook-en " "كوك finds Cook"
 assert_contains " $(ids iPhone)" " iphone-ar " "iPhone finds آيفون"
 assert_contains " $(ids آيفون)" " iphone-en " "آيفون finds iPhone"
+# A common word that shares consonants with a name ranks below the name, if
+# it matches at all: الثمن ("the price") and Altman.
+altman=$(ids Altman)
+assert_eq "altman-ar" "$(cut -d' ' -f1 <<<"$altman")" "Altman: ألتمان first"
 # Wang is وانغ, not وانك ("and that you"), which reads the same letter for
 # letter: the spelling written as the name sounds ranks first.
 assert_eq "wang-ar" "$(ids Wang | cut -d' ' -f1)" "Wang: وانغ first"
