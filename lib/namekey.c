@@ -390,16 +390,31 @@ fh_script fh_name_script(const char *word)
     return (unsigned char)word[0] < 0x80 ? FH_SCRIPT_LATIN : FH_SCRIPT_ARABIC;
 }
 
-int fh_name_same_core(const char *a, size_t alen, const char *b, size_t blen)
+typedef int (*spelling_test)(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Whether some reading of a and some reading of b, with or without their
+ * proclitics, pass the test. */
+static int readings_meet(const char *a, size_t alen, const char *b, size_t blen,
+                         spelling_test test)
 {
     const char *as[MAX_READINGS], *bs[MAX_READINGS];
     size_t al[MAX_READINGS], bl[MAX_READINGS];
     size_t na = arabic_readings(a, alen, as, al), nb = arabic_readings(b, blen, bs, bl);
     for (size_t i = 0; i < na; i++)
         for (size_t j = 0; j < nb; j++)
-            if (al[i] == bl[j] && memcmp(as[i], bs[j], al[i]) == 0)
+            if (test(as[i], al[i], bs[j], bl[j]))
                 return 1;
     return 0;
+}
+
+static int same_bytes(const char *a, size_t alen, const char *b, size_t blen)
+{
+    return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+int fh_name_same_core(const char *a, size_t alen, const char *b, size_t blen)
+{
+    return readings_meet(a, alen, b, blen, same_bytes);
 }
 
 static int long_vowel(uint32_t cp)
@@ -435,14 +450,7 @@ static int shorter_leaves_out_vowels(const char *a, size_t alen, const char *b, 
 
 int fh_name_vowels_left_out(const char *a, size_t alen, const char *b, size_t blen)
 {
-    const char *as[MAX_READINGS], *bs[MAX_READINGS];
-    size_t al[MAX_READINGS], bl[MAX_READINGS];
-    size_t na = arabic_readings(a, alen, as, al), nb = arabic_readings(b, blen, bs, bl);
-    for (size_t i = 0; i < na; i++)
-        for (size_t j = 0; j < nb; j++)
-            if (shorter_leaves_out_vowels(as[i], al[i], bs[j], bl[j]))
-                return 1;
-    return 0;
+    return readings_meet(a, alen, b, blen, shorter_leaves_out_vowels);
 }
 
 /* The letters of an Arabic word but its long vowels (not the first letter)
@@ -631,8 +639,9 @@ int fh_name_sounds_same(const char *a, size_t alen, fh_script ascript, const cha
 
 int fh_name_one_arabic_spelling(const char *a, size_t alen, const char *b, size_t blen)
 {
+    /* the same core is the case of no vowel left out */
     return fh_name_script(a) == FH_SCRIPT_ARABIC && fh_name_script(b) == FH_SCRIPT_ARABIC &&
-           (fh_name_same_core(a, alen, b, blen) || fh_name_vowels_left_out(a, alen, b, blen) ||
+           (fh_name_vowels_left_out(a, alen, b, blen) ||
             fh_name_vowels_reordered(a, alen, b, blen));
 }
 

@@ -82,7 +82,7 @@ static int word_is(const parser *p, size_t a, size_t b, const char *s)
     return b - a == strlen(s) && memcmp(p->q + a, s, b - a) == 0;
 }
 
-/* NEAR or NEAR/n; *distance 0 when the word is neither. */
+/* The distance of NEAR (10) or NEAR/n; 0 when the word is neither. */
 static unsigned near_distance(const parser *p, size_t a, size_t b)
 {
     if (word_is(p, a, b, "NEAR"))

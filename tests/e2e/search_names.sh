@@ -139,6 +139,8 @@ cat >"$TMP/names.jsonl" <<'EOF'
 {"id":"wang-other","body":"وانك لعلى خلق عظيم"}
 {"id":"iphone-en","body":"The iPhone sold well."}
 {"id":"iphone-ar","body":"بيع هاتف آيفون الجديد"}
+{"id":"martin-short","body":"قال مارتن إن الخطة جاهزة"}
+{"id":"martin-full","body":"قال مارتين إن الخطة جاهزة"}
 {"id":"altman-ar","body":"قال سام ألتمان إن الشركة ستطلق نموذجا جديدا"}
 {"id":"price-1","body":"ارتفع الثمن كثيرا هذا العام"}
 {"id":"price-2","body":"دفع الثمن كاملا"}
@@ -165,6 +167,9 @@ assert_contains " $(ids Cook)" " cook-ar " "Cook finds كوك"
 assert_contains " $(ids كوك)" " cook-en " "كوك finds Cook"
 assert_contains " $(ids iPhone)" " iphone-ar " "iPhone finds آيفون"
 assert_contains " $(ids آيفون)" " iphone-en " "آيفون finds iPhone"
+# Of two spellings of Martin in documents otherwise alike, the one written
+# as the name sounds (مارتين) ranks first, though the other came first.
+assert_eq "martin-full" "$(ids Martin | cut -d' ' -f1)" "Martin: the closest spelling first"
 # A common word that shares consonants with a name ranks below the name, if
 # it matches at all: الثمن ("the price") and Altman.
 altman=$(ids Altman)
