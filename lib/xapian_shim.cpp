@@ -561,6 +561,44 @@ fh_status fh_db_synonyms(fh_db *db, const char *key, fh_buf *out, size_t *count,
     });
 }
 
+fh_status fh_db_terms_with_prefix(fh_db *db, const char *prefix, size_t len, size_t max,
+                                  fh_buf *out, size_t *count, int *more, fh_error *err)
+{
+    if (db == nullptr || (prefix == nullptr && len > 0) || out == nullptr || count == nullptr ||
+        more == nullptr)
+        return invalid(err, "fh_db_terms_with_prefix: NULL argument");
+    *count = 0;
+    *more = 0;
+    const char *where = db->path.c_str();
+    return guard(err, "listing terms in", where, [&] {
+        std::string p(prefix ? prefix : "", len);
+        std::vector<std::string> terms;
+        bool left = false;
+        with_retry(db, [&] {
+            terms.clear();
+            left = false;
+            Xapian::Database &r = db->reader();
+            Xapian::TermIterator t = r.allterms_begin(p);
+            for (; t != r.allterms_end(p) && terms.size() < max; ++t)
+                terms.push_back(*t);
+            left = t != r.allterms_end(p);
+        });
+        const size_t start = out->len;
+        for (const std::string &t : terms) {
+            if (fh_buf_append(out, t.c_str(), t.size() + 1) != FH_OK) {
+                /* All or nothing: a caller must not read half a list. */
+                out->len = start;
+                if (out->data != nullptr)
+                    out->data[start] = '\0';
+                return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+            }
+        }
+        *count = terms.size();
+        *more = left;
+        return FH_OK;
+    });
+}
+
 fh_status fh_db_set_metadata(fh_db *db, const char *key, const char *value, fh_error *err)
 {
     if (db == nullptr || key == nullptr || *key == '\0' || value == nullptr)
