@@ -96,28 +96,30 @@ static void compute_digest(const fh_document *d, int names, fh_buf *out)
     fh_buf_printf(out, "%016llx", (unsigned long long)h);
 }
 
+/* A filter term, and with slot >= 0 the value as filed too, to count
+ * matches by it. */
 static fh_status add_filter(fh_doc *doc, fh_buf *term, const char *prefix, const char *value,
-                            size_t len, fh_error *err)
+                            size_t len, int slot, fh_error *err)
 {
-    fh_buf_reset(term);
-    if (fh_buf_append_str(term, prefix) != FH_OK)
+    if (fh_term_filter(prefix, value, len, term) != FH_OK)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < len; i++) {
-        char c = value[i];
-        if (fh_buf_append_char(term, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c) != FH_OK)
-            return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    }
-    return fh_doc_add_boolean(doc, term->data, term->len, err);
+    fh_status st = fh_doc_add_boolean(doc, term->data, term->len, err);
+    size_t skip = strlen(prefix);
+    if (st == FH_OK && slot >= 0)
+        st = fh_doc_set_value(doc, (unsigned)slot, term->data + skip, term->len - skip, err);
+    return st;
 }
 
 /* Filters and the sortable date value ("YYYYMMDD", unknown parts 00). */
-static fh_status add_metadata(fh_doc *doc, const fh_document *d, fh_buf *term, fh_error *err)
+static fh_status add_metadata(fh_doc *doc, const fh_document *d, const char *lang, fh_buf *term,
+                              fh_error *err)
 {
     fh_status st = FH_OK;
     if (d->source)
-        st = add_filter(doc, term, FH_PREFIX_SOURCE, d->source, strlen(d->source), err);
-    if (st == FH_OK && d->lang)
-        st = add_filter(doc, term, FH_PREFIX_LANG, d->lang, strlen(d->lang), err);
+        st = add_filter(doc, term, FH_PREFIX_SOURCE, d->source, strlen(d->source),
+                        FH_SLOT_SOURCE, err);
+    if (st == FH_OK && lang)
+        st = add_filter(doc, term, FH_PREFIX_LANG, lang, strlen(lang), FH_SLOT_LANG, err);
     if (st != FH_OK || d->date == NULL || strlen(d->date) < 4)
         return st;
     char digits[9] = "00000000";
@@ -125,11 +127,11 @@ static fh_status add_metadata(fh_doc *doc, const fh_document *d, fh_buf *term, f
     for (const char *p = d->date; *p && k < 8; p++)
         if (*p >= '0' && *p <= '9')
             digits[k++] = *p;
-    st = add_filter(doc, term, FH_PREFIX_YEAR, digits, 4, err);
+    st = add_filter(doc, term, FH_PREFIX_YEAR, digits, 4, FH_SLOT_YEAR, err);
     if (st == FH_OK && k >= 6)
-        st = add_filter(doc, term, FH_PREFIX_MONTH, digits, 6, err);
+        st = add_filter(doc, term, FH_PREFIX_MONTH, digits, 6, -1, err);
     if (st == FH_OK && k >= 8)
-        st = add_filter(doc, term, FH_PREFIX_DAY, digits, 8, err);
+        st = add_filter(doc, term, FH_PREFIX_DAY, digits, 8, -1, err);
     if (st == FH_OK)
         st = fh_doc_set_value(doc, FH_SLOT_DATE, digits, 8, err);
     return st;
@@ -138,15 +140,17 @@ static fh_status add_metadata(fh_doc *doc, const fh_document *d, fh_buf *term, f
 static fh_status fill_doc(fh_writer *w, fh_doc *doc, const fh_document *d, fh_error *err)
 {
     uint32_t next = 0;
-    fh_status st = fh_index_text(w->an, doc, FH_FIELD_TITLE, d->title, d->title_len, 0, &next,
+    fh_status st = fh_index_text(w->an, doc, FH_ZONE_TITLE, d->title, d->title_len, 0, &next,
                                  w->lex, err);
     if (st == FH_OK)
-        st = fh_index_text(w->an, doc, FH_FIELD_BODY, d->body, d->body_len,
+        st = fh_index_text(w->an, doc, FH_ZONE_BODY, d->body, d->body_len,
                            next + FH_BODY_POS_GAP, NULL, w->lex, err);
     if (st == FH_OK)
         st = fh_doc_add_boolean(doc, w->id_term.data, w->id_term.len, err);
+    /* a document that does not give its language gets the one it is written in */
+    const char *lang = d->lang ? d->lang : fh_guess_lang(d->body, d->body_len);
     if (st == FH_OK)
-        st = add_metadata(doc, d, &w->scratch, err);
+        st = add_metadata(doc, d, lang, &w->scratch, err);
     if (st == FH_OK)
         st = fh_doc_set_value(doc, FH_SLOT_DIGEST, w->digest.data, w->digest.len, err);
     if (st == FH_OK)
@@ -156,7 +160,7 @@ static fh_status fill_doc(fh_writer *w, fh_doc *doc, const fh_document *d, fh_er
     if (st == FH_OK && d->path && fh_utf8_repair(d->path, strlen(d->path), &w->path, NULL) != FH_OK)
         st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     fh_docdata data = {d->id, d->title, d->title_len, d->body, d->body_len,
-                       d->url, d->date, d->source, d->lang, d->path ? w->path.data : NULL};
+                       d->url, d->date, d->source, lang, d->path ? w->path.data : NULL};
     fh_buf_reset(&w->stored);
     if (st == FH_OK)
         st = fh_docdata_encode(&data, &w->stored, err);

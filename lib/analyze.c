@@ -19,6 +19,7 @@
 #include "fihris/normalize.h"
 #include "fihris/stem.h"
 #include "fihris/utf8.h"
+#include "fihris/utf8.h"
 
 typedef enum { CLASS_NONE, CLASS_LATIN, CLASS_ARABIC, CLASS_DIGIT, CLASS_OTHER } char_class;
 
@@ -516,4 +517,20 @@ fh_status fh_analyze(fh_analyzer *an, const char *text, size_t len, fh_token_fn 
     if (e.status != FH_OK)
         return fh_error_set(err, e.status, "out of memory analyzing text");
     return FH_OK;
+}
+
+const char *fh_guess_lang(const char *text, size_t len)
+{
+    size_t arabic = 0, latin = 0, at = 0, end = len < 65536 ? len : 65536;
+    while (at < end) {
+        uint32_t c;
+        size_t n = fh_utf8_decode((const unsigned char *)text + at, end - at, &c);
+        at += n ? n : 1;
+        if (n == 0)
+            continue;
+        arabic += (c >= 0x0620 && c <= 0x064A) || (c >= 0x0671 && c <= 0x06D3) ||
+                  (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFC);
+        latin += (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0x24F);
+    }
+    return arabic == 0 && latin == 0 ? NULL : arabic >= latin ? "ar" : "en";
 }

@@ -57,6 +57,17 @@ fh_status fh_term_title(const fh_token *tok, fh_buf *out)
     return fh_buf_append(out, tok->form, tok->form_len);
 }
 
+fh_status fh_term_filter(const char *prefix, const char *value, size_t len, fh_buf *out)
+{
+    fh_buf_reset(out);
+    fh_status st = fh_buf_append_str(out, prefix);
+    for (size_t i = 0; i < len && st == FH_OK; i++) {
+        char c = value[i];
+        st = fh_buf_append_char(out, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+    }
+    return st;
+}
+
 fh_status fh_term_capital(const char *form, size_t len, fh_buf *out)
 {
     fh_buf_reset(out);
@@ -71,7 +82,7 @@ enum { CHUNK_BYTES = 256 * 1024 };
 
 typedef struct {
     fh_doc *doc;
-    fh_field field;
+    fh_zone zone;
     uint32_t base;     /* position of the chunk's first word */
     uint32_t next_pos; /* position after the last word so far */
     fh_lexicon *lex;
@@ -83,11 +94,11 @@ typedef struct {
 static fh_status add_token(index_ctx *c, const fh_token *tok)
 {
     uint32_t pos = c->base + tok->pos;
-    unsigned wdf = c->field == FH_FIELD_TITLE ? FH_TITLE_WDF : 1;
+    unsigned wdf = c->zone == FH_ZONE_TITLE ? FH_TITLE_WDF : 1;
     fh_status st = fh_term_exact(tok, &c->term);
     if (st == FH_OK)
         st = fh_doc_add_posting(c->doc, c->term.data, c->term.len, pos + 1, wdf, c->err);
-    if (st == FH_OK && c->field == FH_FIELD_TITLE) {
+    if (st == FH_OK && c->zone == FH_ZONE_TITLE) {
         st = fh_term_title(tok, &c->term);
         if (st == FH_OK)
             st = fh_doc_add_posting(c->doc, c->term.data, c->term.len, pos + 1, 1, c->err);
@@ -129,11 +140,11 @@ static size_t chunk_end(const char *text, size_t len, size_t from)
     return limit > from ? limit : len;
 }
 
-fh_status fh_index_text(fh_analyzer *an, fh_doc *doc, fh_field field, const char *text,
+fh_status fh_index_text(fh_analyzer *an, fh_doc *doc, fh_zone zone, const char *text,
                         size_t len, uint32_t first_pos, uint32_t *next_pos, fh_lexicon *lex,
                         fh_error *err)
 {
-    index_ctx c = {doc, field, first_pos, first_pos, lex, FH_BUF_INIT, err, FH_OK};
+    index_ctx c = {doc, zone, first_pos, first_pos, lex, FH_BUF_INIT, err, FH_OK};
     fh_status st = FH_OK;
     for (size_t at = 0; at < len && st == FH_OK && c.status == FH_OK;) {
         size_t end = chunk_end(text, len, at);

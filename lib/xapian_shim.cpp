@@ -9,6 +9,7 @@
  */
 #include "fihris/db.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cerrno>
 #include <cstring>
@@ -65,6 +66,8 @@ struct fh_mset {
     uint32_t estimated = 0;
     uint32_t lower = 0;
     uint32_t upper = 0;
+    /* per counted slot: (value, matches), most frequent first */
+    std::vector<std::vector<std::pair<std::string, uint32_t>>> counts;
 };
 
 namespace {
@@ -310,13 +313,33 @@ void fill_mset(const Xapian::Enquire &enq, const Xapian::MSet &ms, const fh_sear
     }
 }
 
+/* Xapian's own ValueCountMatchSpy (not a subclass): a remote server can
+ * run it, since xapian-tcpsrv knows it by name. */
+void copy_counts(const Xapian::ValueCountMatchSpy &spy,
+                 std::vector<std::pair<std::string, uint32_t>> &out)
+{
+    for (Xapian::TermIterator v = spy.values_begin(); v != spy.values_end(); ++v)
+        out.emplace_back(*v, v.get_termfreq());
+    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+}
+
 void run_search(Xapian::Database &db, const Xapian::Query &q, const fh_search_opts &o,
                 fh_mset &m)
 {
     Xapian::Enquire enq(db);
     configure(enq, q, o);
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+    for (size_t i = 0; i < o.ncount_slots; i++) {
+        spies.emplace_back(new Xapian::ValueCountMatchSpy(o.count_slots[i]));
+        enq.add_matchspy(spies.back().get());
+    }
     Xapian::MSet ms = enq.get_mset(o.offset, o.count, o.check_at_least);
     fill_mset(enq, ms, o, m);
+    m.counts.resize(spies.size());
+    for (size_t i = 0; i < spies.size(); i++)
+        copy_counts(*spies[i], m.counts[i]);
 }
 
 const Hit *hit_at(const fh_mset *m, size_t i)
@@ -808,6 +831,8 @@ void fh_search_opts_init(fh_search_opts *opts)
     opts->fetch_data = 1;
     opts->fetch_terms = 1;
     opts->fetch_value_slot = -1;
+    opts->count_slots = nullptr;
+    opts->ncount_slots = 0;
 }
 
 fh_status fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts,
@@ -908,6 +933,23 @@ const char *fh_mset_term(const fh_mset *m, size_t i, size_t k, size_t *len)
     if (len != nullptr)
         *len = t ? t->size() : 0;
     return t ? t->c_str() : nullptr;
+}
+
+size_t fh_mset_count_size(const fh_mset *m, size_t slot_index)
+{
+    return m && slot_index < m->counts.size() ? m->counts[slot_index].size() : 0;
+}
+
+const char *fh_mset_count_value(const fh_mset *m, size_t slot_index, size_t k, size_t *len,
+                                uint32_t *count)
+{
+    const std::pair<std::string, uint32_t> *c =
+        k < fh_mset_count_size(m, slot_index) ? &m->counts[slot_index][k] : nullptr;
+    if (len != nullptr)
+        *len = c ? c->first.size() : 0;
+    if (count != nullptr)
+        *count = c ? c->second : 0;
+    return c ? c->first.c_str() : nullptr;
 }
 
 void fh_mset_free(fh_mset *m)

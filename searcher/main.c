@@ -35,6 +35,14 @@ static void usage(FILE *out)
           "Search a Fihris database. Every word must appear in a document (in any of\n"
           "its forms); when no document has them all, documents with any are shown.\n"
           "\n"
+          "  a b, a AND b    both          a OR b         either\n"
+          "  -a, NOT a       without a     +a             a, even when falling back\n"
+          "  \"a b\"           phrase        a NEAR/5 b     within 5 words\n"
+          "  zucker*         prefix        =word          this form only\n"
+          "  ( )             grouping\n"
+          "  title:word  source:NAME  lang:ar|en  id:ID\n"
+          "  date:2025  date:2025-06..2025-08  date:>=2025-01-01  date:<2024-12\n"
+          "\n"
           "  -d, --db DB        database (default: $FIHRIS_DB, else ~/.local/share/fihris/db)\n"
           "  -n, --count N      number of results, 1 to 1000 (default 10)\n"
           "      --offset K     skip the first K results\n"
@@ -42,6 +50,8 @@ static void usage(FILE *out)
           "      --k1 X, --b X  BM25 parameters (default 1.2 and 0.75)\n"
           "      --explain      show each query word's forms and, for every hit, which\n"
           "                     index words it matched, how, and what each added\n"
+          "      --sort S       relevance (default) or date (newest first)\n"
+          "      --facets       count the matches by source, language and year\n"
           "      --no-names     match names only as written, not in other spellings\n"
           "                     or scripts (Zuckerberg finds زوكربيرغ unless given)\n"
           "      --batch FILE   one query per line (- for standard input); ids output\n"
@@ -85,6 +95,14 @@ static int parse_format(const char *s, out_format *f)
     return 1;
 }
 
+static int parse_sort(const char *s, int *by_date)
+{
+    if (strcmp(s, "relevance") != 0 && strcmp(s, "date") != 0)
+        return 0;
+    *by_date = strcmp(s, "date") == 0;
+    return 1;
+}
+
 /* Returns 0 to go on, 1 after --help, -1 on a usage error. */
 static int parse_option(int argc, char **argv, int *i, options *o)
 {
@@ -99,6 +117,10 @@ static int parse_option(int argc, char **argv, int *i, options *o)
     }
     if (strcmp(a, "--explain") == 0) {
         o->req.explain = 1;
+        return 0;
+    }
+    if (strcmp(a, "--facets") == 0) {
+        o->req.facets = 1;
         return 0;
     }
     if (v == NULL)
@@ -117,6 +139,8 @@ static int parse_option(int argc, char **argv, int *i, options *o)
         ok = parse_number(v, &o->req.b);
     else if (strcmp(a, "--batch") == 0)
         o->batch = v;
+    else if (strcmp(a, "--sort") == 0)
+        ok = parse_sort(v, &o->req.sort_by_date);
     else {
         fprintf(stderr, "search: unknown option %s (see search --help)\n", a);
         return -1;
@@ -129,6 +153,14 @@ static int parse_option(int argc, char **argv, int *i, options *o)
     return 0;
 }
 
+/* --long options and the short ones; anything else is query text, so that
+ * `search ماسك -Tesla` excludes Tesla. */
+static int is_option(const char *a)
+{
+    return (a[0] == '-' && a[1] == '-' && a[2] != '\0') ||
+           (a[0] == '-' && strchr("dnh", a[1]) && a[1] != '\0' && a[2] == '\0');
+}
+
 static int parse_args(int argc, char **argv, options *o)
 {
     int only_words = 0;
@@ -136,7 +168,7 @@ static int parse_args(int argc, char **argv, options *o)
         const char *a = argv[i];
         if (!only_words && strcmp(a, "--") == 0) {
             only_words = 1;
-        } else if (!only_words && a[0] == '-' && a[1] != '\0' && !(a[1] >= '0' && a[1] <= '9')) {
+        } else if (!only_words && is_option(a)) {
             int r = parse_option(argc, argv, &i, o);
             if (r != 0)
                 return r;
@@ -220,6 +252,8 @@ static int run_batch(fh_searcher *s, options *o)
         for (ssize_t i = 0; i < n; i++)
             if (line[i] == '\0')
                 line[i] = ' '; /* a query is text: a NUL would cut it short */
+        if (strspn(line, " \t\v\f") == (size_t)n)
+            continue; /* a blank line asks nothing */
         int rc = run_one(s, o, line, (size_t)n, line_no);
         any |= rc > 0;
         failed |= rc < 0;

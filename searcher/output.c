@@ -19,19 +19,50 @@ static void print_list(FILE *out, const char *label, char *const *terms, size_t 
     fputc('\n', out);
 }
 
-/* The query words and every form each one searches for. */
+/* How a word is searched: "word", "excluded", "prefix", "title" or "exact". */
+static const char *word_role(const fh_query_word *w)
+{
+    if (w->flags & FH_WORD_EXCLUDED)
+        return "excluded";
+    if (w->flags & FH_WORD_PREFIX)
+        return "prefix";
+    if (w->flags & FH_WORD_TITLE)
+        return "title";
+    return w->flags & FH_WORD_EXACT_ONLY ? "exact" : "word";
+}
+
+/* The query as read, its words and every form each one searches for. */
 static void print_words(FILE *out, const fh_search_result *r)
 {
     if (r->query_tree == NULL)
         return;
+    if (r->parsed)
+        fprintf(out, "read as: %s\n", r->parsed);
     for (size_t i = 0; i < r->words.nwords; i++) {
         const fh_query_word *w = &r->words.words[i];
-        fprintf(out, "word %zu: %s\n", i + 1, w->text);
-        print_list(out, "exact", w->exact, w->nexact, 0);
+        const char *role = word_role(w);
+        fprintf(out, "word %zu: %s%s%s%s\n", i + 1, w->text, strcmp(role, "word") ? " (" : "",
+                strcmp(role, "word") ? role : "", strcmp(role, "word") ? ")" : "");
+        print_list(out, (w->flags & FH_WORD_PREFIX) ? "begins" : "exact", w->exact, w->nexact, 0);
         print_list(out, "stem", w->stems, w->nstems, strlen(FH_PREFIX_STEM));
         print_list(out, "other spellings", w->spellings, w->nspellings, 0);
     }
     fprintf(out, "query: %s\n\n", r->query_tree);
+}
+
+static void print_facets(FILE *out, const fh_search_result *r)
+{
+    if (!r->counted)
+        return;
+    for (int f = 0; f < FH_FACETS; f++) {
+        const fh_facet *facet = &r->facets[f];
+        fprintf(out, "%-7s", fh_facet_name((fh_facet_kind)f));
+        for (size_t k = 0; k < facet->n; k++)
+            fprintf(out, "%s %s (%u)", k ? "," : "", facet->values[k].value,
+                    facet->values[k].count);
+        fputs(facet->n ? "\n" : " -\n", out);
+    }
+    fputc('\n', out);
 }
 
 static void print_why(FILE *out, const fh_search_result *r, const fh_hit *h)
@@ -48,6 +79,10 @@ static void print_why(FILE *out, const fh_search_result *r, const fh_hit *h)
 void fh_print_text(FILE *out, const char *query, const fh_search_result *r)
 {
     print_words(out, r);
+    if (r->notes)
+        fprintf(out, "Note: %s.\n", r->notes);
+    if (r->suggestion)
+        fprintf(out, "Did you mean: %s\n", r->suggestion);
     if (r->nhits == 0) {
         fprintf(out, "No results for \"%s\".\n", query);
         return;
@@ -56,6 +91,7 @@ void fh_print_text(FILE *out, const char *query, const fh_search_result *r)
         fputs("No document contains every word; showing documents with any of them.\n", out);
     fprintf(out, "%s%u result%s (%.1f ms)\n\n", r->exact_total ? "" : "about ", r->estimated,
             r->estimated == 1 ? "" : "s", r->elapsed_ms);
+    print_facets(out, r);
     for (size_t i = 0; i < r->nhits; i++) {
         const fh_hit *h = &r->hits[i];
         fprintf(out, "%u. %s  [%.3f]\n", h->rank, *h->title_marked ? h->title_marked : h->id,
@@ -94,7 +130,8 @@ static json_t *words_json(const fh_search_result *r)
     json_t *a = json_array();
     for (size_t i = 0; a && i < r->words.nwords; i++) {
         const fh_query_word *w = &r->words.words[i];
-        json_t *o = json_pack("{s:s, s:o*, s:o*, s:o*}", "word", w->text,
+        json_t *o = json_pack("{s:s, s:s, s:o*, s:o*, s:o*}", "word", w->text,
+                              "role", word_role(w),
                               "exact", string_array(w->exact, w->nexact, 0),
                               "stems", string_array(w->stems, w->nstems, strlen(FH_PREFIX_STEM)),
                               "spellings", string_array(w->spellings, w->nspellings, 0));
@@ -141,6 +178,28 @@ static json_t *hit_json(const fh_search_result *r, const fh_hit *h)
     return o;
 }
 
+/* {"source": [{"value", "count"}...], "lang": [...], "year": [...]}, most frequent first. */
+static json_t *facets_json(const fh_search_result *r)
+{
+    json_t *o = json_object();
+    for (int f = 0; o && f < FH_FACETS; f++) {
+        json_t *a = json_array();
+        for (size_t k = 0; a && k < r->facets[f].n; k++) {
+            const fh_facet_value *v = &r->facets[f].values[k];
+            if (json_array_append_new(a, json_pack("{s:s, s:I}", "value", v->value, "count",
+                                                   (json_int_t)v->count)) != 0) {
+                json_decref(a);
+                a = NULL;
+            }
+        }
+        if (a == NULL || json_object_set_new(o, fh_facet_name((fh_facet_kind)f), a) != 0) {
+            json_decref(o);
+            o = NULL;
+        }
+    }
+    return o;
+}
+
 static json_t *result_json(const char *query, const fh_search_result *r)
 {
     json_t *o = json_object(), *hits = json_array();
@@ -154,7 +213,11 @@ static json_t *result_json(const char *query, const fh_search_result *r)
               json_object_set_new(o, "elapsed_ms", json_real(r->elapsed_ms)) ||
               json_object_set_new(o, "fallback",
                                   r->matched_any ? json_string("any-word") : json_null()) ||
+              set_optional(o, "notes", r->notes) ||
+              set_optional(o, "suggestion", r->suggestion) ||
+              (r->counted && json_object_set_new(o, "facets", facets_json(r))) ||
               json_object_set(o, "hits", hits) ||
+              (r->parsed && json_object_set_new(o, "parsed", json_string(r->parsed))) ||
               (r->query_tree && (json_object_set_new(o, "query_tree", json_string(r->query_tree)) ||
                                  json_object_set_new(o, "words", words_json(r))));
     json_decref(hits);

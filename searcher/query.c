@@ -1,6 +1,7 @@
 /*
- * query.c - query words from analyzed text, and the Xapian query over them
- * (see query.h).
+ * query.c - reading a query: the syntax tree's words and phrases analyzed
+ * into query words, its fields into filters, its prefixes expanded over the
+ * index (see query.h; query_build.c makes the Xapian query).
  */
 #include "fihris/query.h"
 
@@ -9,16 +10,9 @@
 
 #include "fihris/buf.h"
 #include "fihris/lexicon.h"
-#include "fihris/namekey.h"
 #include "fihris/terms.h"
 
-typedef struct {
-    fh_parsed_query *q;
-    fh_buf term;
-    fh_status status;
-} parse_ctx;
-
-static int has_term(char *const *list, size_t n, const char *s, size_t len)
+int fh_term_list_has(char *const *list, size_t n, const char *s, size_t len)
 {
     for (size_t i = 0; i < n; i++)
         if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
@@ -26,9 +20,9 @@ static int has_term(char *const *list, size_t n, const char *s, size_t len)
     return 0;
 }
 
-static fh_status add_term(char ***list, size_t *n, const char *s, size_t len)
+fh_status fh_term_list_add(char ***list, size_t *n, const char *s, size_t len)
 {
-    if (has_term(*list, *n, s, len))
+    if (fh_term_list_has(*list, *n, s, len))
         return FH_OK;
     char **grown = realloc(*list, (*n + 1) * sizeof *grown);
     if (grown == NULL)
@@ -43,8 +37,28 @@ static fh_status add_term(char ***list, size_t *n, const char *s, size_t len)
     return FH_OK;
 }
 
-static fh_status start_word(fh_parsed_query *q, const fh_token *tok)
+void fh_term_list_free(char **list, size_t n)
 {
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
+/* ---- words ---- */
+
+/* Reading one word or phrase of the query into query words. */
+typedef struct {
+    fh_parsed_query *q;
+    unsigned flags; /* FH_WORD_* for every word made */
+    size_t a, b;
+    size_t first; /* the first word of the span */
+    fh_buf term;
+    fh_status status;
+} span_ctx;
+
+static fh_status start_word(span_ctx *c, const fh_token *tok)
+{
+    fh_parsed_query *q = c->q;
     fh_query_word *grown = realloc(q->words, (q->nwords + 1) * sizeof *grown);
     if (grown == NULL)
         return FH_ERR_NOMEM;
@@ -56,425 +70,504 @@ static fh_status start_word(fh_parsed_query *q, const fh_token *tok)
         return FH_ERR_NOMEM;
     memcpy(w->text, tok->form, tok->form_len);
     w->text[tok->form_len] = '\0';
+    w->script = tok->script;
+    w->flags = c->flags;
+    w->a = c->a + tok->start;
+    w->b = c->a + tok->end;
+    /* users type names in lower case: any Latin word may be one */
+    w->maybe_name = !(c->flags & (FH_WORD_EXACT_ONLY | FH_WORD_PREFIX)) &&
+                    (tok->script == FH_SCRIPT_LATIN ? tok->stem != NULL
+                                                    : fh_token_is_name_like(tok));
     return FH_OK;
 }
 
-static fh_status add_token_terms(parse_ctx *c, const fh_token *tok)
+/* Exact forms always; stems unless the word is matched as written (title
+ * words too: the index keeps no title stems). */
+static fh_status add_token_terms(span_ctx *c, const fh_token *tok)
 {
     fh_query_word *w = &c->q->words[c->q->nwords - 1];
     fh_status st = fh_term_exact(tok, &c->term);
     if (st == FH_OK)
-        st = add_term(&w->exact, &w->nexact, c->term.data, c->term.len);
-    if (st == FH_OK && fh_term_stem(tok, &c->term) == FH_OK)
-        st = add_term(&w->stems, &w->nstems, c->term.data, c->term.len);
+        st = fh_term_list_add(&w->exact, &w->nexact, c->term.data, c->term.len);
+    int stems = !(c->flags & (FH_WORD_EXACT_ONLY | FH_WORD_PREFIX | FH_WORD_TITLE));
+    if (st == FH_OK && stems && fh_term_stem(tok, &c->term) == FH_OK)
+        st = fh_term_list_add(&w->stems, &w->nstems, c->term.data, c->term.len);
     return st;
 }
 
 static int on_query_token(const fh_token *tok, void *ctx)
 {
-    parse_ctx *c = ctx;
+    span_ctx *c = ctx;
     /* A compound is searched whole; its parts would only dilute it. */
     if (tok->flags & FH_TOKEN_PART)
         return 0;
-    int new_word = !(tok->flags & FH_TOKEN_VARIANT) || c->q->nwords == 0;
+    int new_word = !(tok->flags & FH_TOKEN_VARIANT) || c->q->nwords == c->first;
     if (new_word && c->q->nwords == FH_QUERY_MAX_WORDS) {
         c->status = FH_ERR_INVALID;
         return 1;
     }
     if (new_word)
-        c->status = start_word(c->q, tok);
-    if (new_word && c->status == FH_OK) {
-        fh_query_word *w = &c->q->words[c->q->nwords - 1];
-        w->script = tok->script;
-        /* users type names in lower case: any Latin word may be one */
-        w->maybe_name = tok->script == FH_SCRIPT_LATIN ? tok->stem != NULL
-                                                       : fh_token_is_name_like(tok);
-    }
+        c->status = start_word(c, tok);
     if (c->status == FH_OK)
         c->status = add_token_terms(c, tok);
     return c->status != FH_OK;
 }
 
-fh_status fh_query_parse(fh_analyzer *an, const char *text, size_t len, fh_parsed_query *out,
-                         fh_error *err)
+/* Analyze bytes [a, b) of the query into words; *first and *n receive
+ * which.  A prefix word* makes its last word the prefix. */
+static fh_status read_words(fh_parsed_query *q, fh_analyzer *an, const char *text, size_t a,
+                            size_t b, unsigned flags, size_t *first, size_t *n, fh_error *err)
 {
-    memset(out, 0, sizeof *out);
-    parse_ctx c = {out, FH_BUF_INIT, FH_OK};
-    fh_status st = fh_analyze(an, text, len, on_query_token, &c, err);
+    *first = q->nwords;
+    span_ctx c = {q, flags & ~(unsigned)FH_WORD_PREFIX, a, b, q->nwords, FH_BUF_INIT, FH_OK};
+    fh_status st = fh_analyze(an, text + a, b - a, on_query_token, &c, err);
     fh_buf_free(&c.term);
     if (st == FH_OK && c.status == FH_ERR_INVALID)
-        st = fh_error_set(err, FH_ERR_INVALID, "the query has more than %d words",
-                          FH_QUERY_MAX_WORDS);
-    else if (st == FH_OK && c.status != FH_OK)
-        st = fh_error_set(err, c.status, "out of memory parsing the query");
-    if (st != FH_OK)
-        fh_parsed_query_free(out);
-    return st;
-}
-
-static void free_list(char **list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(list[i]);
-    free(list);
-}
-
-void fh_parsed_query_free(fh_parsed_query *q)
-{
-    for (size_t i = 0; i < q->nwords; i++) {
-        free(q->words[i].text);
-        free_list(q->words[i].exact, q->words[i].nexact);
-        free_list(q->words[i].stems, q->words[i].nstems);
-        free_list(q->words[i].spellings, q->words[i].nspellings);
-    }
-    free(q->words);
-    memset(q, 0, sizeof *q);
-}
-
-static void free_queries(fh_query **qs, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        fh_query_free(qs[i]);
-}
-
-/* SYNONYM over terms (a single term stays a plain term). */
-static fh_status synonym_of(char *const *terms, size_t n, uint32_t pos, fh_query **out,
-                            fh_error *err)
-{
-    if (n == 1)
-        return fh_query_term(terms[0], strlen(terms[0]), 1, pos, out, err);
-    fh_query **subs = calloc(n, sizeof *subs);
-    if (subs == NULL)
-        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    fh_status st = FH_OK;
-    for (size_t i = 0; i < n && st == FH_OK; i++)
-        st = fh_query_term(terms[i], strlen(terms[i]), 1, pos, &subs[i], err);
-    if (st == FH_OK)
-        st = fh_query_combine(FH_Q_SYNONYM, subs, n, 0, out, err);
-    free_queries(subs, n);
-    free(subs);
-    return st;
-}
-
-fh_status fh_query_word_part(const fh_query_word *w, fh_word_part part, uint32_t pos,
-                             fh_query **out, fh_error *err)
-{
-    *out = NULL;
-    if (part == FH_PART_EXACT)
-        return synonym_of(w->exact, w->nexact, pos, out, err);
-    if (part == FH_PART_STEM)
-        return w->nstems ? synonym_of(w->stems, w->nstems, pos, out, err) : FH_OK;
-    if (w->nspellings == 0)
-        return FH_OK;
-    fh_query *group = NULL, *closest = NULL, *parts[2] = {NULL, NULL};
-    fh_status st = synonym_of(w->spellings, w->nspellings, pos, &group, err);
-    if (st == FH_OK)
-        st = fh_query_scale(group, FH_SPELLING_WEIGHT, &parts[0], err);
-    if (st == FH_OK && w->nclosest > 0 && w->nclosest < w->nspellings)
-        st = synonym_of(w->spellings, w->nclosest, pos, &closest, err);
-    if (st == FH_OK && closest)
-        st = fh_query_scale(closest, FH_CLOSEST_WEIGHT, &parts[1], err);
-    if (st == FH_OK && parts[1])
-        st = fh_query_combine(FH_Q_OR, parts, 2, 0, out, err);
-    else if (st == FH_OK)
-        *out = parts[0], parts[0] = NULL;
-    fh_query_free(group);
-    fh_query_free(closest);
-    free_queries(parts, 2);
-    return st;
-}
-
-/* OR(exact forms, stems, other spellings): each part present scores. */
-static fh_status word_query(const fh_query_word *w, uint32_t pos, fh_query **out, fh_error *err)
-{
-    fh_query *parts[3] = {NULL, NULL, NULL};
-    size_t n = 0;
-    fh_status st = FH_OK;
-    for (int part = FH_PART_EXACT; part <= FH_PART_SPELLINGS && st == FH_OK; part++) {
-        st = fh_query_word_part(w, (fh_word_part)part, pos, &parts[n], err);
-        if (parts[n])
-            n++;
-    }
-    if (st == FH_OK && n == 1) {
-        *out = parts[0];
-        return FH_OK;
-    }
-    if (st == FH_OK)
-        st = fh_query_combine(FH_Q_OR, parts, n, 0, out, err);
-    free_queries(parts, n);
-    return st;
-}
-
-fh_status fh_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_query **out,
-                         fh_error *err)
-{
-    if (q->nwords == 0)
-        return fh_query_combine(FH_Q_OR, NULL, 0, 0, out, err);
-    fh_query **subs = calloc(q->nwords, sizeof *subs);
-    if (subs == NULL)
-        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    fh_status st = FH_OK;
-    for (size_t i = 0; i < q->nwords && st == FH_OK; i++)
-        st = word_query(&q->words[i], (uint32_t)i + 1, &subs[i], err);
-    if (st == FH_OK)
-        st = fh_query_combine(mode == FH_MATCH_ALL ? FH_Q_AND : FH_Q_OR, subs, q->nwords, 0, out,
-                              err);
-    free_queries(subs, q->nwords);
-    free(subs);
-    return st;
-}
-
-/* A word in more documents than this is a common word, not a name. */
-static uint32_t common_above(uint32_t docs)
-{
-    return docs / 20 > 10 ? docs / 20 : 10;
-}
-
-/* Names take no Arabic inflections: a word whose stem is found in many
- * more documents than the word itself has other forms in use, and is an
- * ordinary word. */
-static int inflected_df(uint32_t df, uint32_t stem_df)
-{
-    return stem_df > df + df / 2 + 1;
-}
-
-typedef struct {
-    fh_buf stem;
-} first_stem;
-
-static int take_first_stem(const fh_token *tok, void *ctx)
-{
-    first_stem *f = ctx;
-    if (tok->stem) {
-        fh_buf_reset(&f->stem);
-        if (fh_buf_append_str(&f->stem, FH_PREFIX_STEM) != FH_OK ||
-            fh_buf_append(&f->stem, tok->stem, tok->stem_len) != FH_OK)
-            fh_buf_reset(&f->stem);
-    }
-    return 1;
-}
-
-/* Is the Arabic candidate (df documents) an inflected ordinary word? */
-static fh_status candidate_inflected(fh_db *db, fh_analyzer *an, const char *c, uint32_t df,
-                                     int *yes, fh_error *err)
-{
-    *yes = 0;
-    if (an == NULL || fh_name_script(c) != FH_SCRIPT_ARABIC)
-        return FH_OK;
-    first_stem f = {FH_BUF_INIT};
-    uint32_t stem_df = 0;
-    fh_status st = fh_analyze(an, c, strlen(c), take_first_stem, &f, err);
-    if (st == FH_OK && f.stem.len > 0)
-        st = fh_db_term_freq(db, f.stem.data, f.stem.len, &stem_df, err);
-    *yes = st == FH_OK && f.stem.len > 0 && inflected_df(df, stem_df);
-    fh_buf_free(&f.stem);
-    return st;
-}
-
-/* Whether one of the n spellings in found is a Latin one that sounds the
- * same as the Arabic word a (fh_name_sounds_same). */
-static int latin_twin(const char *a, const fh_buf *found, size_t n)
-{
-    const char *s = found->data;
-    for (size_t i = 0; i < n; i++, s += strlen(s) + 1)
-        if (fh_name_script(s) == FH_SCRIPT_LATIN &&
-            fh_name_sounds_same(a, strlen(a), FH_SCRIPT_ARABIC, s, strlen(s), FH_SCRIPT_LATIN))
-            return 1;
-    return 0;
-}
-
-/* Spellings found in the lexicon that documents still hold (the lexicon
- * keeps words of deleted documents), rare enough for names and not
- * inflected: an Arabic spelling whose stem ordinary words share (دارون,
- * دار) still counts when a Latin spelling found sounds the same. */
-static fh_status add_live_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an,
-                                    const fh_buf *found, size_t n, uint32_t docs, fh_error *err)
-{
-    const char *s = found->data;
-    fh_status st = FH_OK;
-    for (size_t i = 0; i < n && st == FH_OK; i++, s += strlen(s) + 1) {
-        uint32_t df = 0;
-        int inflects = 0;
-        st = fh_db_term_freq(db, s, strlen(s), &df, err);
-        if (st != FH_OK || df == 0 || df > common_above(docs) ||
-            has_term(w->exact, w->nexact, s, strlen(s)))
-            continue;
-        if (w->script != FH_SCRIPT_LATIN && !latin_twin(s, found, n))
-            st = candidate_inflected(db, an, s, df, &inflects, err);
-        if (st == FH_OK && !inflects &&
-            add_term(&w->spellings, &w->nspellings, s, strlen(s)) != FH_OK)
-            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    }
-    return st;
-}
-
-/* Is the Arabic query word an inflected ordinary word (see inflected_df)? */
-static fh_status inflected(const fh_query_word *w, fh_db *db, uint32_t df, int *yes,
-                           fh_error *err)
-{
-    uint32_t stem_df = 0;
-    *yes = 0;
-    if (w->script != FH_SCRIPT_ARABIC || w->nstems == 0 || df == 0)
-        return FH_OK;
-    fh_status st = fh_db_term_freq(db, w->stems[0], strlen(w->stems[0]), &stem_df, err);
-    *yes = inflected_df(df, stem_df);
-    return st;
-}
-
-/* A word the documents hold but do not write as a name (an Arabic word not
- * filed, a Latin word mostly in lower case), hold too often, or inflect, is
- * an ordinary word. */
-enum { ORDINARY_COMMON = 1, ORDINARY_LOWER = 2, ORDINARY_INFLECTED = 4 };
-
-static fh_status ordinary_word(const fh_query_word *w, fh_db *db, int filed, uint32_t docs,
-                               int *ordinary, fh_error *err)
-{
-    uint32_t df = 0;
-    int inflects = 0, capitalized = 1;
-    fh_status st = fh_db_term_freq(db, w->text, strlen(w->text), &df, err);
-    if (st == FH_OK)
-        st = inflected(w, db, df, &inflects, err);
-    if (st == FH_OK && df > 0 && w->script == FH_SCRIPT_LATIN)
-        st = fh_lexicon_capitalized(db, w->text, strlen(w->text), &capitalized, err);
-    *ordinary = (df > common_above(docs) ? ORDINARY_COMMON : 0) |
-                (df > 0 && (!filed || !capitalized) ? ORDINARY_LOWER : 0) |
-                (inflects ? ORDINARY_INFLECTED : 0);
-    return st;
-}
-
-/* Keep of the *n spellings in found only the Latin ones that sound the same
- * as the Arabic word (fh_name_sounds_same) and, when there is one, the
- * word's other Arabic spellings (fh_name_one_arabic_spelling). */
-static fh_status keep_same_sounding(const fh_query_word *w, fh_buf *found, size_t *n,
-                                    fh_error *err)
-{
-    fh_buf kept = FH_BUF_INIT;
-    size_t nkept = 0;
-    int twin = latin_twin(w->text, found, *n);
-    const char *s = found->data;
-    for (size_t i = 0; i < *n && twin; i++, s += strlen(s) + 1) {
-        if (fh_name_script(s) == FH_SCRIPT_LATIN
-                ? !fh_name_sounds_same(w->text, strlen(w->text), w->script, s, strlen(s),
-                                       FH_SCRIPT_LATIN)
-                : !fh_name_one_arabic_spelling(w->text, strlen(w->text), s, strlen(s)))
-            continue;
-        if (fh_buf_append(&kept, s, strlen(s) + 1) != FH_OK) {
-            fh_buf_free(&kept);
-            return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-        }
-        nkept++;
-    }
-    fh_buf_free(found);
-    *found = kept;
-    *n = nkept;
-    return FH_OK;
-}
-
-static fh_status add_word_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an,
-                                    uint32_t docs, fh_buf *found, fh_error *err)
-{
-    size_t n = 0;
-    int filed = 0, ordinary = 0, strong = 0;
-    fh_buf_reset(found);
-    /* common words are the most frequent in queries: rule them out first,
-     * before any lexicon look-up */
-    fh_status st = ordinary_word(w, db, 1, docs, &ordinary, err);
-    /* An Arabic name may share its stem with ordinary words (ماكرون and
-     * ماكرين): a Latin spelling that sounds the same is evidence enough. */
-    int inflected_only = ordinary == ORDINARY_INFLECTED && w->script == FH_SCRIPT_ARABIC;
-    if (st == FH_OK && (!ordinary || inflected_only))
-        st = fh_lexicon_spellings(db, w->text, strlen(w->text), w->script, found, &n, &filed,
-                                  &strong, err);
-    if (st == FH_OK && inflected_only)
-        st = keep_same_sounding(w, found, &n, err);
-    /* Arabic words resemble each other by the thousand: a loose likeness is
-     * no evidence that an Arabic word is a name. */
-    if (w->script == FH_SCRIPT_ARABIC && !strong)
-        n = 0;
-    if (st == FH_OK && n > 0)
-        st = ordinary_word(w, db, filed, docs, &ordinary, err);
-    if (st == FH_OK && n > 0 && (!ordinary || (inflected_only && ordinary == ORDINARY_INFLECTED)))
-        st = add_live_spellings(w, db, an, found, n, docs, err);
-    /* A name whose stem ordinary words share was cut where it has no
-     * suffix: its stem finds only those words (ماكرون, مكر). */
-    if (st == FH_OK && inflected_only && w->nspellings > 0) {
-        free_list(w->stems, w->nstems);
+        return fh_error_set(err, FH_ERR_INVALID, "the query has more than %d words",
+                            FH_QUERY_MAX_WORDS);
+    if (st == FH_OK && c.status != FH_OK)
+        return fh_error_set(err, c.status, "out of memory reading the query");
+    *n = q->nwords - *first;
+    if (st == FH_OK && (flags & FH_WORD_PREFIX) && *n > 0) {
+        fh_query_word *w = &q->words[q->nwords - 1];
+        w->flags |= FH_WORD_PREFIX;
+        w->maybe_name = 0;
+        fh_term_list_free(w->stems, w->nstems);
         w->stems = NULL;
         w->nstems = 0;
     }
     return st;
 }
 
-typedef struct {
-    char *text;
-    double distance;
-    int closest;
-} ranked_spelling;
+/* ---- nodes ---- */
 
-static int by_closeness(const void *a, const void *b)
+static void free_node(fh_qnode *n)
 {
-    const ranked_spelling *x = a, *y = b;
-    if (x->closest != y->closest)
-        return y->closest - x->closest;
-    return (x->distance > y->distance) - (x->distance < y->distance);
+    if (n == NULL)
+        return;
+    for (size_t i = 0; i < n->nkids; i++)
+        free_node(n->kids[i]);
+    free(n->kids);
+    free(n->term);
+    free(n);
 }
 
-/* Order the word's spellings closest first and count the closest. */
-static fh_status rank_spellings(fh_query_word *w, fh_error *err)
+static fh_qnode *new_node(fh_qnode_kind kind, unsigned flags)
 {
-    if (w->nspellings < 2) {
-        w->nclosest = w->nspellings;
-        return FH_OK;
+    fh_qnode *n = calloc(1, sizeof *n);
+    if (n) {
+        n->kind = kind;
+        n->flags = flags & (FH_SYN_REQUIRED | FH_SYN_STRICT);
     }
-    ranked_spelling *r = calloc(w->nspellings, sizeof *r);
-    if (r == NULL)
-        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    double best[2] = {1e9, 1e9};
-    for (size_t i = 0; i < w->nspellings; i++) {
-        const char *s = w->spellings[i];
-        int latin = fh_name_script(s) == FH_SCRIPT_LATIN;
-        r[i].text = w->spellings[i];
-        r[i].distance = fh_name_distance(w->text, strlen(w->text), w->script, s, strlen(s),
-                                         fh_name_script(s));
-        best[latin] = r[i].distance < best[latin] ? r[i].distance : best[latin];
+    return n;
+}
+
+static fh_status add_kid(fh_qnode *parent, fh_qnode *kid)
+{
+    fh_qnode **grown = realloc(parent->kids, (parent->nkids + 1) * sizeof *grown);
+    if (grown == NULL) {
+        free_node(kid);
+        return FH_ERR_NOMEM;
     }
-    w->nclosest = 0;
-    for (size_t i = 0; i < w->nspellings; i++) {
-        r[i].closest = r[i].distance <= (best[0] < best[1] ? best[0] : best[1]) + FH_CLOSEST_MARGIN;
-        w->nclosest += (size_t)r[i].closest;
-    }
-    qsort(r, w->nspellings, sizeof *r, by_closeness);
-    for (size_t i = 0; i < w->nspellings; i++)
-        w->spellings[i] = r[i].text;
-    free(r);
+    parent->kids = grown;
+    parent->kids[parent->nkids++] = kid;
     return FH_OK;
 }
 
-fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an, fh_error *err)
+/* Words [first, first + n) as one node: a word, a phrase, or (for a word
+ * the analyzer cut in several, such as AI/ML) an AND of them. */
+static fh_status words_node(size_t first, size_t n, int phrase, unsigned flags, fh_qnode **out)
 {
-    fh_buf found = FH_BUF_INIT;
-    uint32_t docs = 0;
-    fh_status st = fh_db_doc_count(db, &docs, err);
-    for (size_t i = 0; i < q->nwords && st == FH_OK; i++)
-        if (q->words[i].maybe_name && (st = add_word_spellings(&q->words[i], db, an, docs,
-                                                               &found, err)) == FH_OK)
-            st = rank_spellings(&q->words[i], err);
+    *out = NULL;
+    if (n == 0)
+        return FH_OK;
+    fh_qnode *node = new_node(n > 1 && !phrase ? FH_QN_AND : FH_QN_WORDS, flags);
+    if (node == NULL)
+        return FH_ERR_NOMEM;
+    node->first = first;
+    node->nwords = n;
+    node->phrase = phrase && n > 1;
+    fh_status st = FH_OK;
+    for (size_t i = 0; node->kind == FH_QN_AND && i < n && st == FH_OK; i++) {
+        fh_qnode *kid = new_node(FH_QN_WORDS, 0);
+        if (kid == NULL) {
+            st = FH_ERR_NOMEM;
+            break;
+        }
+        kid->first = first + i;
+        kid->nwords = 1;
+        st = add_kid(node, kid);
+    }
+    if (st != FH_OK) {
+        free_node(node);
+        return st;
+    }
+    *out = node;
+    return FH_OK;
+}
+
+/* ---- fields ---- */
+
+/* "YYYY", "YYYY-MM" or "YYYY-MM-DD" as 8 digits (unknown parts 0) and the
+ * count of digits given (4, 6 or 8); 0 when it is none of these. */
+static size_t read_date(const char *s, size_t len, char digits[9])
+{
+    static const size_t shapes[] = {4, 7, 10};
+    size_t given = 0;
+    memcpy(digits, "00000000", 9);
+    for (size_t k = 0; k < 3 && given == 0; k++)
+        if (len == shapes[k])
+            given = 4 + 2 * k;
+    for (size_t i = 0, d = 0; given && i < len; i++) {
+        int dash = i == 4 || i == 7;
+        if (dash != (s[i] == '-') || (!dash && (s[i] < '0' || s[i] > '9')))
+            return 0;
+        if (!dash)
+            digits[d++] = s[i];
+    }
+    int month = (digits[4] - '0') * 10 + digits[5] - '0';
+    int day = (digits[6] - '0') * 10 + digits[7] - '0';
+    if ((given >= 6 && (month < 1 || month > 12)) || (given == 8 && (day < 1 || day > 31)))
+        return 0;
+    return given;
+}
+
+/* The last 8-digit date of a date given to `given` digits (2025 -> 20259999). */
+static void date_end(char digits[9], size_t given)
+{
+    for (size_t i = given; i < 8; i++)
+        digits[i] = '9';
+}
+
+/* digits +- 1, as a number (20259999 + 1 = 20260000). */
+static void date_step(char digits[9], int up)
+{
+    for (int i = 7; i >= 0; i--) {
+        if (up ? digits[i] != '9' : digits[i] != '0') {
+            digits[i] = (char)(digits[i] + (up ? 1 : -1));
+            return;
+        }
+        digits[i] = up ? '0' : '9';
+    }
+}
+
+/* date:V into [lo, hi] ("" for an open end): V, A..B, A.., ..B, >A, >=A, <A, <=A. */
+static int read_date_range(const char *v, size_t len, char lo[9], char hi[9])
+{
+    const char *dots = NULL;
+    for (size_t i = 0; i + 1 < len && dots == NULL; i++)
+        if (v[i] == '.' && v[i + 1] == '.')
+            dots = v + i;
+    lo[0] = hi[0] = '\0';
+    size_t n = 0;
+    if (dots) {
+        size_t a = (size_t)(dots - v), b = len - a - 2;
+        if ((a == 0 && b == 0) || (a && !read_date(v, a, lo)) ||
+            (b && (n = read_date(dots + 2, b, hi)) == 0))
+            return 0;
+        if (b)
+            date_end(hi, n);
+        return !(a && b && strcmp(lo, hi) > 0);
+    }
+    int gt = len > 0 && v[0] == '>', lt = len > 0 && v[0] == '<';
+    int eq = (gt || lt) && len > 1 && v[1] == '=';
+    size_t skip = (size_t)(gt || lt) + (size_t)eq;
+    char d[9];
+    if ((n = read_date(v + skip, len - skip, d)) == 0)
+        return 0;
+    if (gt || !lt)
+        memcpy(lo, d, 9);
+    if (lt || !gt)
+        memcpy(hi, d, 9);
+    if (gt && !eq) {
+        date_end(lo, n);
+        date_step(lo, 1);
+    }
+    if ((lt && eq) || (!gt && !lt))
+        date_end(hi, n);
+    if (lt && !eq)
+        date_step(hi, 0);
+    return 1;
+}
+
+/* A language as users name it, as the index files it. */
+static const char *lang_code(const char *v, size_t len)
+{
+    static const char *const names[][2] = {
+        {"arabic", "ar"}, {"english", "en"}, {"العربية", "ar"}, {"عربي", "ar"},
+        {"الإنجليزية", "en"}, {"الانجليزية", "en"}, {"انجليزي", "en"}, {"الإنكليزية", "en"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i][0]) == len && memcmp(names[i][0], v, len) == 0)
+            return names[i][1];
+    return NULL;
+}
+
+/* The filter term of source:, lang: or id:, as the indexer files it. */
+static fh_status filter_term(fh_field f, const char *v, size_t len, fh_buf *term)
+{
+    if (f == FH_FIELD_ID) {
+        char *id = strndup(v, len);
+        fh_status st = id ? fh_term_id(id, term) : FH_ERR_NOMEM;
+        free(id);
+        return st;
+    }
+    const char *prefix = f == FH_FIELD_SOURCE ? FH_PREFIX_SOURCE : FH_PREFIX_LANG;
+    fh_status st = fh_term_filter(prefix, v, len, term);
+    const char *code = f == FH_FIELD_LANG ? lang_code(term->data + strlen(prefix),
+                                                       term->len - strlen(prefix)) : NULL;
+    return st == FH_OK && code ? fh_term_filter(prefix, code, strlen(code), term) : st;
+}
+
+static fh_status filter_node(fh_field f, const char *v, size_t len, unsigned flags,
+                             fh_qnode **out, fh_error *err)
+{
+    fh_qnode *n = new_node(FH_QN_FILTER, flags);
+    fh_buf term = FH_BUF_INIT;
+    if (n == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory reading the query");
+    if (f == FH_FIELD_DATE && !read_date_range(v, len, n->date_lo, n->date_hi)) {
+        free_node(n);
+        return fh_error_set(err, FH_ERR_INVALID,
+                            "date:%.*s is not a date: give YYYY, YYYY-MM or YYYY-MM-DD, a "
+                            "range A..B, or >A, >=A, <A, <=A",
+                            (int)(len > 40 ? 40 : len), v);
+    }
+    if (f != FH_FIELD_DATE && (filter_term(f, v, len, &term) != FH_OK ||
+                               (n->term = fh_buf_steal(&term)) == NULL)) {
+        fh_buf_free(&term);
+        free_node(n);
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory reading the query");
+    }
+    *out = n;
+    return FH_OK;
+}
+
+/* ---- the tree ---- */
+
+typedef struct {
+    fh_parsed_query *q;
+    fh_analyzer *an;
+    const char *text;
+    fh_error *err;
+} reader;
+
+static fh_status read_node(reader *r, const fh_syn_node *s, unsigned excluded, fh_qnode **out);
+
+/* The words of a phrase, a word ending in * a prefix: "مختبر* الذكاء" is
+ * how a phrase asks for other forms of a word. */
+static fh_status read_phrase(reader *r, size_t a, size_t b, unsigned flags, size_t *first,
+                             size_t *n)
+{
+    fh_status st = FH_OK;
+    *first = r->q->nwords;
+    for (size_t at = a; at < b && st == FH_OK;) {
+        size_t end = at, got_first, got;
+        while (end < b && r->text[end] != ' ' && r->text[end] != '\t')
+            end++;
+        int prefix = end - at > 1 && r->text[end - 1] == '*';
+        st = read_words(r->q, r->an, r->text, at, end - (size_t)prefix,
+                        flags | (prefix ? FH_WORD_PREFIX : 0), &got_first, &got, r->err);
+        at = end + 1;
+    }
+    *n = r->q->nwords - *first;
+    return st;
+}
+
+static fh_status read_leaf(reader *r, const fh_syn_node *s, unsigned excluded, fh_qnode **out)
+{
+    if (s->kind == FH_SYN_FIELD && s->field != FH_FIELD_TITLE)
+        return filter_node(s->field, r->text + s->a, s->b - s->a, s->flags, out, r->err);
+    unsigned flags = excluded;
+    if (s->kind == FH_SYN_PHRASE || (s->flags & FH_SYN_EXACT))
+        flags |= FH_WORD_EXACT_ONLY;
+    if (s->flags & FH_SYN_PREFIX)
+        flags |= FH_WORD_PREFIX;
+    if (s->kind == FH_SYN_FIELD)
+        flags |= FH_WORD_TITLE;
+    size_t first, n;
+    fh_status st = s->kind == FH_SYN_PHRASE
+                       ? read_phrase(r, s->a, s->b, flags, &first, &n)
+                       : read_words(r->q, r->an, r->text, s->a, s->b, flags, &first, &n, r->err);
+    if (st == FH_OK && words_node(first, n, s->kind != FH_SYN_WORD, s->flags, out) != FH_OK)
+        st = fh_error_set(r->err, FH_ERR_NOMEM, "out of memory reading the query");
+    return st;
+}
+
+/* An AND the user did not write, without flags, is one with its parent. */
+static int merges_into(const fh_qnode *parent, const fh_qnode *kid)
+{
+    return parent->kind == FH_QN_AND && kid->kind == FH_QN_AND && kid->flags == 0;
+}
+
+static fh_status adopt(fh_qnode *parent, fh_qnode *kid)
+{
+    if (!merges_into(parent, kid))
+        return add_kid(parent, kid);
+    fh_status st = FH_OK;
+    for (size_t i = 0; i < kid->nkids; i++)
+        if (st == FH_OK)
+            st = add_kid(parent, kid->kids[i]);
+        else
+            free_node(kid->kids[i]);
+    kid->nkids = 0;
+    free_node(kid);
+    return st;
+}
+
+static const fh_qnode_kind KIND_OF[] = {
+    [FH_SYN_AND] = FH_QN_AND, [FH_SYN_OR] = FH_QN_OR, [FH_SYN_NEAR] = FH_QN_NEAR,
+    [FH_SYN_AND_NOT] = FH_QN_AND_NOT};
+
+/* A node of parts: parts that read as nothing (only punctuation) drop out,
+ * and one part left stands for the node. */
+static fh_status read_inner(reader *r, const fh_syn_node *s, unsigned excluded, fh_qnode **out)
+{
+    *out = NULL;
+    fh_qnode *n = new_node(KIND_OF[s->kind], s->flags);
+    if (n == NULL)
+        return fh_error_set(r->err, FH_ERR_NOMEM, "out of memory reading the query");
+    n->distance = s->distance;
+    fh_status st = FH_OK;
+    for (size_t i = 0; i < s->nkids && st == FH_OK; i++) {
+        fh_qnode *kid = NULL;
+        int without = s->kind == FH_SYN_AND_NOT && i > 0;
+        st = read_node(r, s->kids[i], without ? FH_WORD_EXCLUDED : excluded, &kid);
+        if (st == FH_OK && s->kind == FH_SYN_AND_NOT && i == 0 && kid == NULL)
+            st = fh_error_set(r->err, FH_ERR_INVALID,
+                              "the query only excludes: say what to look for too");
+        if (st == FH_OK && kid && adopt(n, kid) != FH_OK)
+            st = fh_error_set(r->err, FH_ERR_NOMEM, "out of memory reading the query");
+    }
+    if (st != FH_OK || n->nkids <= 1) {
+        fh_qnode *only = st == FH_OK && n->nkids == 1 ? n->kids[0] : NULL;
+        if (only) {
+            only->flags |= n->flags & FH_SYN_REQUIRED;
+            n->nkids = 0;
+        }
+        free_node(n);
+        *out = only;
+        return st;
+    }
+    *out = n;
+    return FH_OK;
+}
+
+static fh_status read_node(reader *r, const fh_syn_node *s, unsigned excluded, fh_qnode **out)
+{
+    if (s->kind == FH_SYN_WORD || s->kind == FH_SYN_PHRASE || s->kind == FH_SYN_FIELD)
+        return read_leaf(r, s, excluded, out);
+    return read_inner(r, s, excluded, out);
+}
+
+fh_status fh_query_parse(fh_analyzer *an, const char *text, size_t len, fh_parsed_query *out,
+                         fh_error *err)
+{
+    memset(out, 0, sizeof *out);
+    fh_status st = fh_syntax_read(text, len, &out->syntax, err);
+    if (st != FH_OK)
+        return st;
+    reader r = {out, an, text, err};
+    st = read_node(&r, out->syntax.root, 0, &out->root);
+    /* only punctuation: no words, no error; it matches nothing */
+    if (st == FH_OK && out->root == NULL &&
+        ((out->syntax.notes.len && fh_buf_append_str(&out->syntax.notes, "; ") != FH_OK) ||
+         fh_buf_append_str(&out->syntax.notes, "no word to search for") != FH_OK))
+        st = fh_error_set(err, FH_ERR_NOMEM, "out of memory reading the query");
+    if (st != FH_OK)
+        fh_parsed_query_free(out);
+    return st;
+}
+
+void fh_parsed_query_free(fh_parsed_query *q)
+{
+    for (size_t i = 0; i < q->nwords; i++) {
+        free(q->words[i].text);
+        fh_term_list_free(q->words[i].exact, q->words[i].nexact);
+        fh_term_list_free(q->words[i].stems, q->words[i].nstems);
+        fh_term_list_free(q->words[i].spellings, q->words[i].nspellings);
+    }
+    free(q->words);
+    free_node(q->root);
+    fh_syntax_free(&q->syntax);
+    memset(q, 0, sizeof *q);
+}
+
+/* ---- prefixes ---- */
+
+/* What Arabic writes before a word: a prefix of a bare word may begin
+ * any of these, one already with the article only the article's. */
+static const char *const PROCLITICS[] = {"", "و", "ف", "ب", "ك", "ل", "وب", "ول", "فب", "فل"};
+static const char *const ARTICLES[] = {"ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل"};
+#define ARTICLE "ال"
+
+static fh_status expand_one(fh_db *db, const char *lead, const char *bare, char ***terms,
+                            size_t *n, fh_buf *prefix, fh_buf *found, fh_error *err)
+{
+    size_t count = 0;
+    int more = 0;
+    if (*n > FH_PREFIX_MAX_WORDS)
+        return FH_OK; /* already too many: the caller says so */
+    fh_buf_reset(prefix);
+    fh_buf_reset(found);
+    if (fh_buf_append_str(prefix, lead) != FH_OK || fh_buf_append_str(prefix, bare) != FH_OK)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    fh_status st = fh_db_terms_with_prefix(db, prefix->data, prefix->len,
+                                           FH_PREFIX_MAX_WORDS + 1 - *n, found, &count, &more,
+                                           err);
+    const char *t = found->data;
+    for (size_t i = 0; i < count && st == FH_OK; i++, t += strlen(t) + 1)
+        if (fh_term_list_add(terms, n, t, strlen(t)) != FH_OK)
+            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    return st;
+}
+
+/* The index words beginning with form: for an Arabic form, after a
+ * proclitic or the article too. */
+static fh_status expand_form(fh_db *db, const char *form, fh_script script, char ***terms,
+                             size_t *n, fh_error *err)
+{
+    fh_buf prefix = FH_BUF_INIT, found = FH_BUF_INIT;
+    size_t article = strlen(ARTICLE);
+    int has_article = strncmp(form, ARTICLE, article) == 0 && strlen(form) > article;
+    const char *bare = has_article ? form + article : form;
+    fh_status st = expand_one(db, has_article ? ARTICLE : "", bare, terms, n, &prefix, &found, err);
+    for (size_t i = 1; script == FH_SCRIPT_ARABIC && !has_article &&
+                       i < sizeof PROCLITICS / sizeof *PROCLITICS && st == FH_OK; i++)
+        st = expand_one(db, PROCLITICS[i], bare, terms, n, &prefix, &found, err);
+    for (size_t i = has_article; script == FH_SCRIPT_ARABIC &&
+                                 i < sizeof ARTICLES / sizeof *ARTICLES && st == FH_OK; i++)
+        st = expand_one(db, ARTICLES[i], bare, terms, n, &prefix, &found, err);
+    fh_buf_free(&prefix);
     fh_buf_free(&found);
     return st;
 }
 
-int fh_query_match_token(const fh_parsed_query *q, const fh_token *tok)
+static fh_status expand_word(fh_query_word *w, fh_db *db, fh_error *err)
 {
-    for (size_t i = 0; i < q->nwords; i++) {
-        const fh_query_word *w = &q->words[i];
-        if (has_term(w->exact, w->nexact, tok->form, tok->form_len) ||
-            has_term(w->spellings, w->nspellings, tok->form, tok->form_len))
-            return (int)i;
-        for (size_t k = 0; tok->stem && k < w->nstems; k++) {
-            const char *s = w->stems[k] + strlen(FH_PREFIX_STEM);
-            if (strlen(s) == tok->stem_len && memcmp(s, tok->stem, tok->stem_len) == 0)
-                return (int)i;
-        }
+    char **terms = NULL;
+    size_t n = 0;
+    fh_status st = FH_OK;
+    for (size_t i = 0; i < w->nexact && st == FH_OK && n <= FH_PREFIX_MAX_WORDS; i++)
+        st = expand_form(db, w->exact[i], w->script, &terms, &n, err);
+    if (st == FH_OK && n > FH_PREFIX_MAX_WORDS)
+        st = fh_error_set(err, FH_ERR_INVALID,
+                          "more than %d index words begin with \"%s\": type more letters before *",
+                          FH_PREFIX_MAX_WORDS, w->text);
+    if (st != FH_OK) {
+        fh_term_list_free(terms, n);
+        return st;
     }
-    return -1;
+    fh_term_list_free(w->exact, w->nexact);
+    w->exact = terms;
+    w->nexact = n;
+    return FH_OK;
+}
+
+fh_status fh_query_expand_prefixes(fh_parsed_query *q, fh_db *db, fh_error *err)
+{
+    fh_status st = FH_OK;
+    for (size_t i = 0; i < q->nwords && st == FH_OK; i++)
+        if (q->words[i].flags & FH_WORD_PREFIX)
+            st = expand_word(&q->words[i], db, err);
+    return st;
 }

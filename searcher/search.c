@@ -14,6 +14,8 @@
 #include "fihris/docdata.h"
 #include "fihris/namekey.h"
 #include "fihris/query.h"
+#include "fihris/spellings.h"
+#include "fihris/suggest.h"
 #include "fihris/terms.h"
 
 struct fh_searcher {
@@ -72,6 +74,15 @@ void fh_search_request_init(fh_search_request *req)
     req->snippet_words = 30;
     req->snippets = 1;
     req->names = 1;
+    req->suggest = 1;
+}
+
+static const unsigned FACET_SLOTS[FH_FACETS] = {FH_SLOT_SOURCE, FH_SLOT_LANG, FH_SLOT_YEAR};
+
+const char *fh_facet_name(fh_facet_kind f)
+{
+    static const char *const names[FH_FACETS] = {"source", "lang", "year"};
+    return (unsigned)f < FH_FACETS ? names[f] : "?";
 }
 
 static double now_ms(void)
@@ -88,35 +99,53 @@ static void ranking_opts(const fh_search_request *req, fh_search_opts *opts)
     opts->bm25_b = req->b;
 }
 
+static fh_status describe(const fh_query *q, char **tree, fh_error *err)
+{
+    fh_buf desc = FH_BUF_INIT;
+    fh_status st = fh_query_describe(q, &desc, err);
+    free(*tree);
+    *tree = st == FH_OK ? fh_buf_steal(&desc) : NULL;
+    fh_buf_free(&desc);
+    return st;
+}
+
+static fh_status search_opts(fh_searcher *s, const fh_search_request *req, fh_search_opts *opts,
+                             fh_error *err)
+{
+    ranking_opts(req, opts);
+    opts->offset = req->offset;
+    opts->count = req->count;
+    if (!req->snippets) {
+        /* ids only: the id value is enough, no data blob to read and decode */
+        opts->fetch_data = 0;
+        opts->fetch_terms = 0;
+        opts->fetch_value_slot = FH_SLOT_ID;
+    }
+    opts->sort_value_slot = req->sort_by_date ? FH_SLOT_DATE : -1;
+    opts->check_at_least = req->offset + req->count > EXACT_COUNT_UPTO ? req->offset + req->count
+                                                                        : EXACT_COUNT_UPTO;
+    if (!req->facets)
+        return FH_OK;
+    /* exact counts: every match is looked at */
+    opts->count_slots = FACET_SLOTS;
+    opts->ncount_slots = FH_FACETS;
+    return fh_db_doc_count(s->db, &opts->check_at_least, err);
+}
+
 /* Run pq; with tree, also describe the query (for explanations). */
 static fh_status run_query(fh_searcher *s, const fh_parsed_query *pq, fh_match_mode mode,
                            const fh_search_request *req, fh_mset **out, char **tree,
                            fh_error *err)
 {
     fh_query *q = NULL;
-    fh_status st = fh_query_build(pq, mode, &q, err);
-    if (st != FH_OK)
-        return st;
-    if (tree) {
-        fh_buf desc = FH_BUF_INIT;
-        st = fh_query_describe(q, &desc, err);
-        free(*tree);
-        *tree = st == FH_OK ? fh_buf_steal(&desc) : NULL;
-        fh_buf_free(&desc);
-    }
     fh_search_opts opts;
-    ranking_opts(req, &opts);
-    opts.offset = req->offset;
-    opts.count = req->count;
-    if (!req->snippets) {
-        /* ids only: the id value is enough, no data blob to read and decode */
-        opts.fetch_data = 0;
-        opts.fetch_terms = 0;
-        opts.fetch_value_slot = FH_SLOT_ID;
-    }
-    opts.check_at_least = req->offset + req->count > EXACT_COUNT_UPTO ? req->offset + req->count
-                                                                        : EXACT_COUNT_UPTO;
-    st = fh_db_search(s->db, q, &opts, out, err);
+    fh_status st = search_opts(s, req, &opts, err);
+    if (st == FH_OK)
+        st = fh_query_build(pq, mode, &q, err);
+    if (st == FH_OK && tree)
+        st = describe(q, tree, err);
+    if (st == FH_OK)
+        st = fh_db_search(s->db, q, &opts, out, err);
     fh_query_free(q);
     return st;
 }
@@ -132,6 +161,7 @@ static fh_status matches_nothing(fh_searcher *s, const fh_parsed_query *pq,
     fh_search_request first = *req;
     first.offset = 0;
     first.count = 1;
+    first.facets = 0;
     fh_mset *m = NULL;
     fh_status st = run_query(s, pq, FH_MATCH_ALL, &first, &m, NULL, err);
     if (st == FH_OK)
@@ -243,6 +273,8 @@ static fh_status explain_hit(fh_searcher *s, const fh_parsed_query *pq,
     fh_status st = fh_term_id(hit->id, &id_term) == FH_OK
                        ? FH_OK : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     for (size_t k = 0; k < pq->nwords && st == FH_OK; k++) {
+        if (pq->words[k].flags & FH_WORD_EXCLUDED)
+            continue;
         for (int part = FH_PART_EXACT; part <= FH_PART_SPELLINGS && st == FH_OK; part++) {
             fh_query *q = NULL;
             double weight = 0;
@@ -298,38 +330,236 @@ static fh_status check_request(const fh_search_request *req, fh_error *err)
     return FH_OK;
 }
 
+/* Read a query and find what its words stand for in the index. */
+static fh_status prepare(fh_searcher *s, const fh_search_request *req, const char *text,
+                         size_t len, fh_parsed_query *pq, fh_error *err)
+{
+    fh_status st = fh_query_parse(s->an, text, len, pq, err);
+    if (st != FH_OK)
+        return st;
+    st = fh_query_expand_prefixes(pq, s->db, err);
+    if (st == FH_OK && req->names)
+        st = fh_query_add_spellings(pq, s->db, s->an, err);
+    if (st != FH_OK)
+        fh_parsed_query_free(pq);
+    return st;
+}
+
+static fh_status collect_facets(const fh_mset *m, fh_search_result *out, fh_error *err)
+{
+    out->counted = 1;
+    for (int f = 0; f < FH_FACETS; f++) {
+        size_t n = fh_mset_count_size(m, (size_t)f);
+        fh_facet *facet = &out->facets[f];
+        facet->values = n ? calloc(n, sizeof *facet->values) : NULL;
+        if (n && facet->values == NULL)
+            return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+        for (size_t k = 0; k < n; k++) {
+            size_t len;
+            const char *v = fh_mset_count_value(m, (size_t)f, k, &len, &facet->values[k].count);
+            if ((facet->values[k].value = strndup(v, len)) == NULL)
+                return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+            facet->n = k + 1;
+        }
+    }
+    return FH_OK;
+}
+
+/* How the query was read: notes always, the tree with explain. */
+static fh_status reading(const fh_search_request *req, const fh_parsed_query *pq,
+                         fh_search_result *out, fh_error *err)
+{
+    const fh_buf *notes = &pq->syntax.notes;
+    if (notes->len && (out->notes = strndup(notes->data, notes->len)) == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    if (!req->explain)
+        return FH_OK;
+    fh_buf tree = FH_BUF_INIT;
+    if (fh_syntax_describe(&pq->syntax, req->query, &tree) != FH_OK ||
+        (out->parsed = fh_buf_steal(&tree)) == NULL) {
+        fh_buf_free(&tree);
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    }
+    return FH_OK;
+}
+
+/* Every document when all words must match, else the any-word fallback. */
+static fh_status match(fh_searcher *s, const fh_parsed_query *pq, const fh_search_request *req,
+                       fh_search_result *out, fh_mset **m, fh_error *err)
+{
+    char **tree = req->explain ? &out->query_tree : NULL;
+    fh_status st = run_query(s, pq, FH_MATCH_ALL, req, m, tree, err);
+    int none = 0;
+    if (st == FH_OK && fh_mset_size(*m) == 0 && fh_query_can_fall_back(pq))
+        st = matches_nothing(s, pq, req, *m, &none, err);
+    if (st == FH_OK && none) {
+        fh_mset_free(*m);
+        *m = NULL;
+        out->matched_any = 1;
+        st = run_query(s, pq, FH_MATCH_ANY, req, m, tree, err);
+    }
+    return st;
+}
+
+/* ---- did you mean ---- */
+
+typedef struct {
+    size_t a, b; /* the bytes of the query to replace */
+    char *with;
+} correction;
+
+/* In how many documents a word is as written (by its exact forms: a stem
+ * shared with the word meant, as open with OpenAI, is no evidence that the
+ * word is spelled right; the corrected query must then find more anyway). */
+static fh_status word_docs(fh_db *db, const fh_query_word *w, uint32_t *docs, fh_error *err)
+{
+    fh_status st = FH_OK;
+    *docs = 0;
+    for (size_t i = 0; i < w->nexact && st == FH_OK; i++) {
+        uint32_t n = 0;
+        st = fh_db_term_freq(db, w->exact[i], strlen(w->exact[i]), &n, err);
+        *docs = n > *docs ? n : *docs;
+    }
+    return st;
+}
+
+static int later_first(const void *x, const void *y)
+{
+    const correction *a = x, *b = y;
+    return (a->a < b->a) - (a->a > b->a);
+}
+
+/* How many documents text matches with every word (0 when it cannot be read). */
+static fh_status count_all(fh_searcher *s, const fh_search_request *req, const char *text,
+                           size_t len, uint32_t *n, fh_error *err)
+{
+    fh_search_request one = *req;
+    one.offset = 0;
+    one.count = 1;
+    one.snippets = 0;
+    one.facets = 0;
+    fh_parsed_query pq;
+    fh_mset *m = NULL;
+    *n = 0;
+    fh_status st = prepare(s, &one, text, len, &pq, err);
+    if (st == FH_ERR_INVALID)
+        return FH_OK;
+    if (st != FH_OK)
+        return st;
+    st = run_query(s, &pq, FH_MATCH_ALL, &one, &m, NULL, err);
+    *n = fh_mset_estimated(m);
+    fh_mset_free(m);
+    fh_parsed_query_free(&pq);
+    return st;
+}
+
+/* The query with fix[0, n) made, later bytes first so earlier ones stay put. */
+static char *corrected(const fh_search_request *req, correction *fix, size_t n)
+{
+    fh_buf text = FH_BUF_INIT;
+    qsort(fix, n, sizeof *fix, later_first);
+    if (fh_buf_append(&text, req->query, req->query_len) != FH_OK)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t tail = text.len - fix[i].b, with = strlen(fix[i].with);
+        fh_buf rest = FH_BUF_INIT;
+        if (fh_buf_append(&rest, text.data + fix[i].b, tail) != FH_OK) {
+            fh_buf_free(&text);
+            return NULL;
+        }
+        text.len = fix[i].a;
+        fh_status st = fh_buf_append(&text, fix[i].with, with);
+        if (st == FH_OK)
+            st = fh_buf_append(&text, rest.data, rest.len);
+        fh_buf_free(&rest);
+        if (st != FH_OK) {
+            fh_buf_free(&text);
+            return NULL;
+        }
+    }
+    return fh_buf_steal(&text);
+}
+
+/* A correction for each word that the index holds in few documents or none
+ * (and that does not match as a name in another spelling). */
+static fh_status find_corrections(fh_searcher *s, const fh_parsed_query *pq, correction *fix,
+                                  size_t *n, fh_error *err)
+{
+    fh_buf cand = FH_BUF_INIT;
+    fh_status st = FH_OK;
+    *n = 0;
+    for (size_t i = 0; i < pq->nwords && st == FH_OK; i++) {
+        const fh_query_word *w = &pq->words[i];
+        uint32_t docs = 0, cand_docs = 0;
+        int same_span = *n > 0 && fix[*n - 1].a == w->a;
+        if ((w->flags & (FH_WORD_EXCLUDED | FH_WORD_PREFIX)) || w->nspellings || same_span)
+            continue;
+        st = word_docs(s->db, w, &docs, err);
+        if (st != FH_OK || docs >= FH_SUGGEST_BELOW)
+            continue;
+        st = fh_suggest_word(s->db, w->text, strlen(w->text), docs ? FH_SUGGEST_BELOW : 1, &cand,
+                             &cand_docs, err);
+        if (st != FH_OK || cand.len == 0)
+            continue;
+        if ((fix[*n].with = strndup(cand.data, cand.len)) == NULL)
+            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+        else
+            fix[*n].a = w->a, fix[*n].b = w->b, (*n)++;
+    }
+    fh_buf_free(&cand);
+    return st;
+}
+
+/* "Did you mean": the query with its rare words corrected, when it then
+ * finds more documents with every word. */
+static fh_status suggest(fh_searcher *s, const fh_search_request *req, const fh_parsed_query *pq,
+                         fh_search_result *out, fh_error *err)
+{
+    correction *fix = calloc(pq->nwords ? pq->nwords : 1, sizeof *fix);
+    size_t n = 0;
+    if (fix == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    fh_status st = find_corrections(s, pq, fix, &n, err);
+    char *text = st == FH_OK && n > 0 ? corrected(req, fix, n) : NULL;
+    uint32_t found = 0;
+    if (st == FH_OK && n > 0 && text == NULL)
+        st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    if (text)
+        st = count_all(s, req, text, strlen(text), &found, err);
+    if (st == FH_OK && found > (out->matched_any ? 0 : out->estimated)) {
+        out->suggestion = text;
+        text = NULL;
+    }
+    free(text);
+    for (size_t i = 0; i < n; i++)
+        free(fix[i].with);
+    free(fix);
+    return st;
+}
+
 fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_result *out,
                     fh_error *err)
 {
     memset(out, 0, sizeof *out);
     double t0 = now_ms();
     fh_status st = check_request(req, err);
-    if (st != FH_OK)
-        return st;
     fh_parsed_query pq;
-    st = fh_query_parse(s->an, req->query, req->query_len, &pq, err);
+    if (st == FH_OK)
+        st = prepare(s, req, req->query, req->query_len, &pq, err);
     if (st != FH_OK)
         return st;
-    if (req->names && (st = fh_query_add_spellings(&pq, s->db, s->an, err)) != FH_OK) {
-        fh_parsed_query_free(&pq);
-        return st;
-    }
     out->nwords = pq.nwords;
     fh_mset *m = NULL;
-    char **tree = req->explain ? &out->query_tree : NULL;
-    st = run_query(s, &pq, FH_MATCH_ALL, req, &m, tree, err);
-    int none = 0;
-    if (st == FH_OK && fh_mset_size(m) == 0 && pq.nwords > 1)
-        st = matches_nothing(s, &pq, req, m, &none, err);
-    if (st == FH_OK && none) {
-        fh_mset_free(m);
-        m = NULL;
-        out->matched_any = 1;
-        st = run_query(s, &pq, FH_MATCH_ANY, req, &m, tree, err);
-    }
+    st = reading(req, &pq, out, err);
+    if (st == FH_OK)
+        st = match(s, &pq, req, out, &m, err);
     if (st == FH_OK)
         st = collect_hits(s, &pq, req, m, out, err);
+    if (st == FH_OK && req->facets)
+        st = collect_facets(m, out, err);
     fh_mset_free(m);
+    if (st == FH_OK && req->suggest && (out->matched_any || out->estimated < FH_SUGGEST_BELOW))
+        st = suggest(s, req, &pq, out, err);
     if (req->explain)
         out->words = pq; /* the result keeps the words it explains */
     else
@@ -357,5 +587,13 @@ void fh_search_result_free(fh_search_result *r)
     free(r->hits);
     fh_parsed_query_free(&r->words);
     free(r->query_tree);
+    free(r->parsed);
+    free(r->notes);
+    free(r->suggestion);
+    for (int f = 0; f < FH_FACETS; f++) {
+        for (size_t k = 0; k < r->facets[f].n; k++)
+            free(r->facets[f].values[k].value);
+        free(r->facets[f].values);
+    }
     memset(r, 0, sizeof *r);
 }

@@ -152,8 +152,8 @@ static void next(parser *p)
         p->tok.kind = c == '(' ? T_LPAREN : T_RPAREN;
     } else if (is_quote(c)) {
         read_phrase(p, p->at);
-    } else if ((c == '-' || c == '+') && p->at < p->len &&
-               !is_space(char_at(p, p->at, &n))) {
+    } else if ((c == '-' || c == '+') && p->at < p->len && !is_space(char_at(p, p->at, &n)) &&
+               !(c == '-' && p->q[p->at] >= '0' && p->q[p->at] <= '9')) {
         p->tok.kind = c == '-' ? T_MINUS : T_PLUS; /* -word, -"a b", -(...) */
     } else {
         read_word(p, start);
@@ -370,18 +370,25 @@ static fh_syn_node *parse_or(parser *p, unsigned depth)
     return left;
 }
 
-/* The parts of an AND, each wanted or excluded. */
+/* The parts of an AND, each wanted or excluded, collected in an AND and an
+ * OR node of their own (not flattened into a part: a part may be a
+ * parenthesized AND that carries flags of its own). */
 typedef struct {
-    fh_syn_node *want, *without; /* AND and OR nodes collecting them, or NULL */
+    fh_syn_node *want, *without;
+    int strict; /* an AND was written between parts */
 } parts;
 
-static void collect(parser *p, parts *ps, fh_syn_node *n, int excluded)
+static void collect(parser *p, fh_syn_node **group, fh_syn_kind kind, fh_syn_node *n)
 {
-    fh_syn_node **slot = excluded ? &ps->without : &ps->want;
-    if (*slot == NULL)
-        *slot = n;
-    else
-        *slot = join(p, excluded ? FH_SYN_OR : FH_SYN_AND, 0, *slot, n);
+    if (*group == NULL)
+        *group = new_node(p, kind);
+    if (*group)
+        add_kid(p, *group, n);
+}
+
+static fh_syn_node *only_kid(fh_syn_node *group)
+{
+    return group && group->nkids == 1 ? group->kids[0] : group;
 }
 
 /* A token an AND cannot begin with: skipped, with a note, so that the
@@ -389,7 +396,7 @@ static void collect(parser *p, parts *ps, fh_syn_node *n, int excluded)
 static void skip_stray(parser *p, unsigned depth)
 {
     switch (p->tok.kind) {
-    case T_AND: break; /* AND between parts is what they already are */
+    case T_AND: break; /* AND between parts is what they already are (see parse_and) */
     case T_OR: note(p, "ignored an OR with nothing before it"); break;
     case T_NEAR: note(p, "ignored a NEAR with nothing before it"); break;
     case T_RPAREN:
@@ -403,21 +410,24 @@ static void skip_stray(parser *p, unsigned depth)
 
 static fh_syn_node *parse_and(parser *p, unsigned depth)
 {
-    parts ps = {NULL, NULL};
+    parts ps = {NULL, NULL, 0};
     while (p->st == FH_OK && p->tok.kind != T_END && !(p->tok.kind == T_RPAREN && depth > 0)) {
-        int excluded = 0;
+        int excluded = 0, required = 0;
         while (p->tok.kind == T_NOT || p->tok.kind == T_MINUS || p->tok.kind == T_PLUS) {
             excluded ^= p->tok.kind != T_PLUS;
+            required |= p->tok.kind == T_PLUS;
             next(p);
         }
         size_t before = p->at;
         fh_syn_node *n = parse_or(p, depth);
         if (n) {
-            collect(p, &ps, n, excluded);
+            n->flags |= required && !excluded ? FH_SYN_REQUIRED : 0;
+            collect(p, excluded ? &ps.without : &ps.want, excluded ? FH_SYN_OR : FH_SYN_AND, n);
             continue;
         }
         if (excluded)
             note(p, "ignored a NOT or - with nothing after it");
+        ps.strict |= p->tok.kind == T_AND;
         if (p->at == before && p->tok.kind != T_END && !(p->tok.kind == T_RPAREN && depth > 0))
             skip_stray(p, depth);
     }
@@ -427,15 +437,21 @@ static fh_syn_node *parse_and(parser *p, unsigned depth)
                                  "the query only excludes: say what to look for too");
         return NULL;
     }
+    fh_syn_node *want = only_kid(ps.want);
+    if (ps.strict && want == ps.want)
+        want->flags |= FH_SYN_STRICT;
     if (ps.without == NULL)
-        return ps.want;
+        return want;
     fh_syn_node *n = new_node(p, FH_SYN_AND_NOT);
-    add_kid(p, n, ps.want);
-    if (ps.without->kind == FH_SYN_OR && ps.without->distance == 0)
-        for (size_t i = 0; i < ps.without->nkids; i++)
-            add_kid(p, n, ps.without->kids[i]);
-    else
-        add_kid(p, n, ps.without);
+    add_kid(p, n, want);
+    for (size_t i = 0; i < ps.without->nkids; i++) {
+        fh_syn_node *k = ps.without->kids[i];
+        if (k->kind == FH_SYN_OR && k->flags == 0) /* -(b OR c) is -b -c */
+            for (size_t j = 0; j < k->nkids; j++)
+                add_kid(p, n, k->kids[j]);
+        else
+            add_kid(p, n, k);
+    }
     return p->st == FH_OK ? n : NULL;
 }
 
@@ -477,7 +493,9 @@ const char *fh_field_name(fh_field f)
 static fh_status describe(const fh_syn_node *n, const char *q, fh_buf *out)
 {
     static const char *const names[] = {"word", "phrase", "field", "AND", "OR", "NEAR", "AND_NOT"};
-    fh_status st = FH_OK;
+    fh_status st = n->flags & FH_SYN_REQUIRED ? fh_buf_append_char(out, '+') : FH_OK;
+    if (st != FH_OK)
+        return st;
     if (n->kind == FH_SYN_WORD || n->kind == FH_SYN_PHRASE || n->kind == FH_SYN_FIELD) {
         const char *label = n->kind == FH_SYN_FIELD ? fh_field_name(n->field) : names[n->kind];
         st = fh_buf_printf(out, "%s%s\"%.*s\"%s", n->flags & FH_SYN_EXACT ? "=" : "", label,

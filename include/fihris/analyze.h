@@ -39,7 +39,7 @@ extern "C" {
 /* Changes whenever analysis output (or what is stored with it) changes:
  * documents indexed by another version are re-indexed instead of being
  * skipped as unchanged. */
-#define FH_ANALYSIS_VERSION "8"
+#define FH_ANALYSIS_VERSION "9"
 /* The database metadata key that records the version an index was made with. */
 #define FH_METADATA_ANALYSIS "fihris:analysis"
 
@@ -77,6 +77,11 @@ typedef struct fh_analyzer fh_analyzer;
 
 fh_status fh_analyzer_new(fh_analyzer **out, fh_error *err);
 void fh_analyzer_free(fh_analyzer *an);
+
+/* The language of a text that does not say: "ar" when it writes more Arabic
+ * letters than Latin ones, "en" when more Latin ones (the Latin stemmer is
+ * English), NULL when it writes neither.  Reads at most the first 64 KB. */
+const char *fh_guess_lang(const char *text, size_t len);
 
 /* Analyze text (UTF-8; ill-formed bytes are read as U+FFFD). */
 fh_status fh_analyze(fh_analyzer *an, const char *text, size_t len, fh_token_fn fn, void *ctx,

@@ -149,6 +149,8 @@ typedef struct {
     int fetch_data;          /* copy each hit's data blob (default 1) */
     int fetch_terms;         /* copy each hit's matching terms (default 1) */
     int fetch_value_slot;    /* >= 0: copy this value of each hit (default -1) */
+    const unsigned *count_slots; /* count the values of these slots among the matches */
+    size_t ncount_slots;         /* (exact when check_at_least reaches every match) */
 } fh_search_opts;
 
 void fh_search_opts_init(fh_search_opts *opts);
@@ -179,6 +181,12 @@ const char *fh_mset_data(const fh_mset *m, size_t i, size_t *len);
  * then bytewise); valid until fh_mset_free. */
 size_t fh_mset_term_count(const fh_mset *m, size_t i);
 const char *fh_mset_term(const fh_mset *m, size_t i, size_t k, size_t *len);
+/* The values of opts.count_slots[slot_index] among the matches, each with
+ * the number of matches holding it, most frequent first (then bytewise):
+ * how many there are, and the k-th; valid until fh_mset_free. */
+size_t fh_mset_count_size(const fh_mset *m, size_t slot_index);
+const char *fh_mset_count_value(const fh_mset *m, size_t slot_index, size_t k, size_t *len,
+                                uint32_t *count);
 void fh_mset_free(fh_mset *m);
 
 #ifdef __cplusplus

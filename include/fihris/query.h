@@ -1,21 +1,25 @@
 /*
  * query.h - from what a user typed to a Xapian query.
  *
- * The query text goes through the same analyzer as documents (analyze.h),
- * and the resulting tokens are named with the same term scheme (terms.h).
- * Each query word becomes OR(exact form, stem): a document with the exact
- * form collects both weights, so exact matches rank above stem-only ones.
- * A word spelled two ways (dagger alef) counts its spellings as one term
- * (OP_SYNONYM).  A compound such as GPT-4 is searched as a whole.
+ * The query language (syntax.h) is read into a tree; the text of each of its
+ * words and phrases then goes through the same analyzer as documents
+ * (analyze.h), and the tokens are named with the same term scheme (terms.h).
+ * The result is a tree of fh_qnode over a flat list of query words.
  *
- * A word that may be a name also matches its other spellings and scripts
- * found in the index's name lexicon (lexicon.h): they join the word as one
- * more OP_SYNONYM group weighted FH_SPELLING_WEIGHT, so a document is not
- * rewarded for holding several spellings, a rare spelling gets no outsized
- * weight, and exact and stemmed matches rank above them; the closest of
- * them form a second group of FH_CLOSEST_WEIGHT, so that a spelling written
- * as the name sounds ranks above a word that merely reads like it.  An
- * Arabic name whose stem ordinary words share is not searched by its stem.
+ * A plain word becomes OR(exact form, stem): a document with the exact form
+ * collects both weights, so exact matches rank above stem-only ones.  A word
+ * spelled two ways (dagger alef) counts its spellings as one term
+ * (OP_SYNONYM).  A compound such as GPT-4 is searched as a whole.  A word
+ * that may be a name also matches its other spellings and scripts
+ * (spellings.h), weighted below exact and stemmed matches.
+ *
+ *   =word      the exact forms only: no stem, no other spellings
+ *   "a b c"    a phrase over exact forms (stems carry no positions)
+ *   a NEAR/n b exact forms and other spellings within n words, in any order
+ *   word*      the index words that begin so (with an Arabic proclitic or
+ *              article too: ذكا* finds الذكاء), at most FH_PREFIX_MAX_WORDS
+ *   title:w    w in the title, as written or in another spelling
+ *   source: lang: id: date:   filters: they select documents, never score
  */
 #ifndef FIHRIS_QUERY_H
 #define FIHRIS_QUERY_H
@@ -25,10 +29,19 @@
 #include "fihris/analyze.h"
 #include "fihris/db.h"
 #include "fihris/error.h"
+#include "fihris/syntax.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Word flags. */
+enum {
+    FH_WORD_EXACT_ONLY = 1, /* =word, or a word of a phrase: exact forms only */
+    FH_WORD_PREFIX = 2,     /* word*: exact holds the index words that begin so */
+    FH_WORD_TITLE = 4,      /* title:word: matched among title terms */
+    FH_WORD_EXCLUDED = 8    /* under NOT: neither highlighted nor explained */
+};
 
 /* One query word: its exact-form terms and stem terms (NUL-terminated,
  * owned by the parsed query). */
@@ -44,6 +57,8 @@ typedef struct {
     size_t nclosest;  /* how many of them are the closest in their script */
     fh_script script;
     int maybe_name; /* worth looking up in the name lexicon */
+    unsigned flags; /* FH_WORD_* */
+    size_t a, b;    /* the bytes of the query it was read from */
 } fh_query_word;
 
 #define FH_SPELLING_WEIGHT 0.5
@@ -53,27 +68,60 @@ typedef struct {
 #define FH_CLOSEST_WEIGHT 0.2
 #define FH_CLOSEST_MARGIN 0.05
 
+typedef enum {
+    FH_QN_WORDS,   /* words[first, first + nwords): one word, or a phrase */
+    FH_QN_AND,
+    FH_QN_OR,
+    FH_QN_NEAR,    /* every kid, within `distance` words of each other */
+    FH_QN_AND_NOT, /* kids[0] and none of the others */
+    FH_QN_FILTER   /* the documents carrying `term`, or dated in [date_lo, date_hi] */
+} fh_qnode_kind;
+
+typedef struct fh_qnode {
+    fh_qnode_kind kind;
+    unsigned flags;        /* FH_SYN_REQUIRED, FH_SYN_STRICT as read */
+    size_t first, nwords;  /* FH_QN_WORDS */
+    int phrase;            /* FH_QN_WORDS: the words in this order, adjacent */
+    unsigned distance;     /* FH_QN_NEAR */
+    struct fh_qnode **kids;
+    size_t nkids;
+    char *term;            /* FH_QN_FILTER by term (else by date) */
+    char date_lo[9], date_hi[9]; /* "YYYYMMDD", "" for an open end */
+} fh_qnode;
+
 typedef struct {
     fh_query_word *words;
     size_t nwords;
+    fh_qnode *root;        /* NULL when no word is left (only punctuation) */
+    fh_syntax_tree syntax; /* the query as read (notes: what was read otherwise) */
 } fh_parsed_query;
 
 /* A query of more words is refused (FH_ERR_INVALID): matching and
  * snippets cost grows with the number of words. */
 #define FH_QUERY_MAX_WORDS 64
+/* A prefix that begins more index words than this is refused: type more letters. */
+#define FH_PREFIX_MAX_WORDS 500
 
+/* Read and analyze a query.  FH_ERR_INVALID, with a one-line message, when
+ * the query is empty, only excludes, nests too deep, has too many words or
+ * an invalid date.  A query of punctuation only reads as matching nothing. */
 fh_status fh_query_parse(fh_analyzer *an, const char *text, size_t len, fh_parsed_query *out,
                          fh_error *err);
 void fh_parsed_query_free(fh_parsed_query *q);
 
-/* Find the other spellings of the words that may be names (an analyzes the
- * candidates, to rule out inflected Arabic words). */
-fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an, fh_error *err);
+/* Find the index words that the prefix words begin (FH_ERR_INVALID above
+ * FH_PREFIX_MAX_WORDS). */
+fh_status fh_query_expand_prefixes(fh_parsed_query *q, fh_db *db, fh_error *err);
 
 typedef enum { FH_MATCH_ALL, FH_MATCH_ANY } fh_match_mode;
 
-/* The Xapian query: every word (FH_MATCH_ALL) or any word (FH_MATCH_ANY).
- * An empty parsed query yields a query matching nothing. */
+/* Whether the query may fall back to any-word matching: its top level is an
+ * AND the user did not write, of two parts or more that are not required
+ * (+part) or filters. */
+int fh_query_can_fall_back(const fh_parsed_query *q);
+
+/* The Xapian query.  FH_MATCH_ANY (see fh_query_can_fall_back): any of the
+ * top-level parts, with the required ones, filters and exclusions kept. */
 fh_status fh_query_build(const fh_parsed_query *q, fh_match_mode mode, fh_query **out,
                          fh_error *err);
 
@@ -86,8 +134,14 @@ fh_status fh_query_word_part(const fh_query_word *w, fh_word_part part, uint32_t
                              fh_query **out, fh_error *err);
 
 /* Which word of q a document token matches, or -1: the token's exact form
- * or its stem is one of the word's terms. */
+ * or its stem is one of the word's terms.  Excluded words match nothing. */
 int fh_query_match_token(const fh_parsed_query *q, const fh_token *tok);
+
+/* For the other modules that fill words: whether list[0, n) holds s, and
+ * adding s to it unless it does (FH_ERR_NOMEM). */
+int fh_term_list_has(char *const *list, size_t n, const char *s, size_t len);
+fh_status fh_term_list_add(char ***list, size_t *n, const char *s, size_t len);
+void fh_term_list_free(char **list, size_t n);
 
 #ifdef __cplusplus
 }

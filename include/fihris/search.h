@@ -2,9 +2,12 @@
  * search.h - one search, from query text to ranked hits with snippets: the
  * code path that the `search` command (and any server) shares.
  *
- * Plain words must all appear in a document (each word by any of its forms);
- * when no document holds them all, the search falls back to ranked matching
- * of any word and says so (matched_any).  Ranking is Xapian's BM25.
+ * The query is read in the query language (syntax.h, query.h).  Plain words
+ * must all appear in a document (each word by any of its forms); when no
+ * document holds them all, the search falls back to ranked matching of any
+ * of them and says so (matched_any).  Ranking is Xapian's BM25, or the date.
+ * A query that finds few documents because of a word the index does not
+ * hold gets a spelling suggestion.
  */
 #ifndef FIHRIS_SEARCH_H
 #define FIHRIS_SEARCH_H
@@ -42,6 +45,9 @@ typedef struct {
     int snippets;         /* 0: hits carry only rank, score and id (fast: for ids output) */
     int names;            /* 1: words that may be names also match their other spellings */
     int explain;          /* 1: say why each hit matched (fh_hit.why, result words) */
+    int sort_by_date;     /* 1: newest first (undated last), relevance between equals */
+    int facets;           /* 1: count the matches by source, language and year */
+    int suggest;          /* 1: a spelling suggestion when few documents match */
 } fh_search_request;
 
 void fh_search_request_init(fh_search_request *req);
@@ -75,6 +81,24 @@ typedef struct {
     size_t nwhy;
 } fh_hit;
 
+/* The matches counted by one of their values, most frequent first. */
+typedef struct {
+    char *value;
+    uint32_t count;
+} fh_facet_value;
+
+typedef enum { FH_FACET_SOURCE, FH_FACET_LANG, FH_FACET_YEAR, FH_FACETS } fh_facet_kind;
+
+typedef struct {
+    fh_facet_value *values;
+    size_t n;
+} fh_facet;
+
+const char *fh_facet_name(fh_facet_kind f); /* "source", "lang", "year" */
+
+/* Fewer matches than this (or none with every word) ask for a spelling suggestion. */
+#define FH_SUGGEST_BELOW 3
+
 typedef struct {
     fh_hit *hits;
     size_t nhits;
@@ -85,6 +109,12 @@ typedef struct {
     size_t nwords;        /* query words after analysis (0: nothing searchable) */
     fh_parsed_query words; /* with explain: the query words and their forms */
     char *query_tree;      /* with explain: Xapian's description of the query */
+    char *parsed;          /* with explain: the query as read (syntax.h) */
+    char *notes;           /* what was read otherwise than typed, or NULL */
+    char *suggestion;      /* the query with unknown words corrected, when that finds
+                            * more, or NULL */
+    int counted;           /* facets were counted (over every match: exact) */
+    fh_facet facets[FH_FACETS];
 } fh_search_result;
 
 fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_result *out,

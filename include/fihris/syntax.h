@@ -8,7 +8,9 @@
  *   ميتا OpenAI             both words (plain words are joined by AND)
  *   Meta OR ميتا            either; OR binds tighter than AND
  *   ميتا AND OpenAI         AND may also be written
- *   ماسك -Tesla, NOT Tesla  without; +word is a plain word that must match
+ *   ماسك -Tesla, NOT Tesla  without (a minus before a digit is a sign: -5;
+ *                           NOT 2024 excludes a number)
+ *   +word                   must match, even when a search falls back to any word
  *   ( ... )                 grouping
  *   "مختبرات الذكاء"         a phrase: these words in this order
  *   a NEAR/5 b              within 5 words of each other, in any order
@@ -49,10 +51,12 @@ typedef enum {
 
 typedef enum { FH_FIELD_TITLE, FH_FIELD_SOURCE, FH_FIELD_LANG, FH_FIELD_ID, FH_FIELD_DATE } fh_field;
 
-/* Word flags. */
+/* Node flags. */
 enum {
-    FH_SYN_EXACT = 1,  /* =word: the form as written only */
-    FH_SYN_PREFIX = 2  /* word*: words that begin so (the * is not in [a, b)) */
+    FH_SYN_EXACT = 1,    /* =word: the form as written only */
+    FH_SYN_PREFIX = 2,   /* word*: words that begin so (the * is not in [a, b)) */
+    FH_SYN_REQUIRED = 4, /* +part: must match even when a search falls back to any word */
+    FH_SYN_STRICT = 8    /* an AND the user wrote: every part must match, no fallback */
 };
 
 typedef struct fh_syn_node {

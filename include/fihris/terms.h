@@ -47,12 +47,15 @@ extern "C" {
 enum {
     FH_SLOT_DATE = 0,  /* "YYYYMMDD" (month/day 00 when unknown), for sorting and ranges */
     FH_SLOT_DIGEST = 1, /* content digest, to skip unchanged documents */
-    FH_SLOT_ID = 2      /* the document id, for results that need nothing else */
+    FH_SLOT_ID = 2,     /* the document id, for results that need nothing else */
+    FH_SLOT_SOURCE = 3, /* source, language and year as filed (lower-case ASCII), */
+    FH_SLOT_LANG = 4,   /* to count matches by them */
+    FH_SLOT_YEAR = 5
 };
 
 enum { FH_TITLE_WDF = 3, FH_BODY_POS_GAP = 100 };
 
-typedef enum { FH_FIELD_TITLE, FH_FIELD_BODY } fh_field;
+typedef enum { FH_ZONE_TITLE, FH_ZONE_BODY } fh_zone;
 
 /* Exact-form term of a token (replaces out's content). */
 fh_status fh_term_exact(const fh_token *tok, fh_buf *out);
@@ -62,6 +65,10 @@ fh_status fh_term_stem(const fh_token *tok, fh_buf *out);
 fh_status fh_term_title(const fh_token *tok, fh_buf *out);
 /* The unique id term of a document id. */
 fh_status fh_term_id(const char *id, fh_buf *out);
+
+/* A filter term (source, language, date): prefix and value, ASCII letters
+ * in lower case, so that source:Reuters finds "reuters" (replaces out's content). */
+fh_status fh_term_filter(const char *prefix, const char *value, size_t len, fh_buf *out);
 
 /* The XC term of a normalized form. */
 fh_status fh_term_capital(const char *form, size_t len, fh_buf *out);
@@ -75,7 +82,7 @@ size_t fh_shard_of(const char *id, size_t n);
  * words are noted in lex for the name lexicon.  lex may be NULL: no names
  * are noted, and no XC terms are added either, since they serve only to
  * tell names among the spellings the lexicon holds. */
-fh_status fh_index_text(fh_analyzer *an, fh_doc *doc, fh_field field, const char *text,
+fh_status fh_index_text(fh_analyzer *an, fh_doc *doc, fh_zone zone, const char *text,
                         size_t len, uint32_t first_pos, uint32_t *next_pos, fh_lexicon *lex,
                         fh_error *err);
 

@@ -56,7 +56,9 @@ static void operators(void)
     reads("ماسك -Tesla", "AND_NOT(word\"ماسك\", word\"Tesla\")", NULL);
     reads("ماسك NOT Tesla NOT SpaceX",
           "AND_NOT(word\"ماسك\", word\"Tesla\", word\"SpaceX\")", NULL);
-    reads("+ميتا OpenAI", "AND(word\"ميتا\", word\"OpenAI\")", NULL);
+    reads("+ميتا OpenAI", "AND(+word\"ميتا\", word\"OpenAI\")", NULL);
+    reads("(a AND b) c", "AND(AND(word\"a\", word\"b\"), word\"c\")", NULL);
+    reads("+(a b) c", "AND(+AND(word\"a\", word\"b\"), word\"c\")", NULL);
     reads("(Meta OR ميتا) AND (OpenAI OR \"أوبن إيه آي\")",
           "AND(OR(word\"Meta\", word\"ميتا\"), OR(word\"OpenAI\", phrase\"أوبن إيه آي\"))", NULL);
     reads("a -(b OR c)", "AND_NOT(word\"a\", word\"b\", word\"c\")", NULL);
@@ -158,9 +160,35 @@ static void robustness(void)
     fh_syntax_free(&t);
 }
 
+/* The root's flags after reading query. */
+static unsigned root_flags(const char *query)
+{
+    fh_syntax_tree t;
+    fh_error err;
+    if (fh_syntax_read(query, strlen(query), &t, &err) != FH_OK)
+        return ~0u;
+    unsigned flags = t.root->flags;
+    fh_syntax_free(&t);
+    return flags;
+}
+
+/* An AND the user wrote is strict (no any-word fallback); one between
+ * plain words is not; +part is required. */
+static void strict_and_required(void)
+{
+    CHECK(root_flags("ميتا AND OpenAI") & FH_SYN_STRICT);
+    CHECK(!(root_flags("ميتا OpenAI") & FH_SYN_STRICT));
+    CHECK(root_flags("+ميتا") & FH_SYN_REQUIRED);
+    CHECK(!(root_flags("ميتا") & FH_SYN_REQUIRED));
+    /* a minus before a digit is a sign, not NOT */
+    reads("-2025", "word\"-2025\"", NULL);
+    reads("Meta NOT 2025", "AND_NOT(word\"Meta\", word\"2025\")", NULL);
+}
+
 int main(void)
 {
     operators();
+    strict_and_required();
     phrases_and_near();
     fields_and_words();
     best_effort();

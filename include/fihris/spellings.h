@@ -1,0 +1,38 @@
+/*
+ * spellings.h - the other spellings and scripts of names in a query.
+ *
+ * A query word that may be a name (fh_query_word.maybe_name) also matches
+ * its other spellings and scripts found in the index's name lexicon
+ * (lexicon.h): Zuckerberg, زوكربيرغ and زوكربيرج.  They join the word as an
+ * OP_SYNONYM group weighted FH_SPELLING_WEIGHT (query.h), so a document is
+ * not rewarded for holding several spellings, a rare spelling gets no
+ * outsized weight, and exact and stemmed matches rank above them; the
+ * closest of them form a second group of FH_CLOSEST_WEIGHT, so that a
+ * spelling written as the name sounds ranks above a word that merely reads
+ * like it.
+ *
+ * A word is left as it is when the documents show it to be an ordinary
+ * word: held by many of them, written in lower case, or inflected.  An
+ * Arabic name whose stem ordinary words share is not searched by its stem.
+ */
+#ifndef FIHRIS_SPELLINGS_H
+#define FIHRIS_SPELLINGS_H
+
+#include "fihris/analyze.h"
+#include "fihris/db.h"
+#include "fihris/error.h"
+#include "fihris/query.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Fill the spellings of the words of q that may be names (an analyzes the
+ * candidates, to rule out inflected Arabic words), closest first. */
+fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an, fh_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
