@@ -96,17 +96,16 @@ static void compute_digest(const fh_document *d, int names, fh_buf *out)
     fh_buf_printf(out, "%016llx", (unsigned long long)h);
 }
 
-/* A filter term, and with slot >= 0 the value as filed too, to count
- * matches by it. */
+/* A filter term, and with slot >= 0 the value as given too, to count
+ * matches by it and show them as the documents name them ("BBC Arabic"). */
 static fh_status add_filter(fh_doc *doc, fh_buf *term, const char *prefix, const char *value,
                             size_t len, int slot, fh_error *err)
 {
     if (fh_term_filter(prefix, value, len, term) != FH_OK)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     fh_status st = fh_doc_add_boolean(doc, term->data, term->len, err);
-    size_t skip = strlen(prefix);
     if (st == FH_OK && slot >= 0)
-        st = fh_doc_set_value(doc, (unsigned)slot, term->data + skip, term->len - skip, err);
+        st = fh_doc_set_value(doc, (unsigned)slot, value, len, err);
     return st;
 }
 

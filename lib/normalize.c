@@ -28,6 +28,15 @@ static int is_default_ignorable(uint32_t c)
            (c >= 0x1D173 && c <= 0x1D17A) || (c >= 0xE0000 && c <= 0xE0FFF);
 }
 
+/* Direction marks, embeddings and isolates stand between words (or between
+ * a word and a number or a sign), never inside one: a space, not nothing,
+ * so that مختبرات<RLM>الذكاء stays two words. */
+static int is_direction_control(uint32_t c)
+{
+    return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+           (c >= 0x2066 && c <= 0x2069);
+}
+
 static int is_arabic_mark(uint32_t c)
 {
     /* harakat, shadda, sukun and the extended vowel signs (U+0656, U+0657,
@@ -144,6 +153,8 @@ static fh_status decode(const char *s, size_t len, fh_normalized *out, uint32_t 
     while (i < len) {
         uint32_t c;
         size_t step = u[i] < 0x80 ? (c = u[i], 1) : fh_utf8_decode(u + i, len - i, &c);
+        if (is_direction_control(c))
+            c = ' '; /* before NFKC_Casefold, which would delete it */
         if (c <= 0xFFFF) {
             out->scratch[k] = (uint16_t)c;
             o[k++] = (uint32_t)i;

@@ -8,7 +8,9 @@
  *     presentation forms and lam-alef ligatures;
  *   - removal of Arabic harakat (U+064B..U+065F), Quranic annotation marks
  *     (U+06D6..U+06ED), tatweel (U+0640) and default-ignorable characters
- *     (bidi marks and isolates, ZWJ, ZWNJ, BOM, soft hyphen, variation selectors);
+ *     (ZWJ, ZWNJ, BOM, soft hyphen, variation selectors);
+ *   - direction marks, embeddings and isolates (U+200E, U+200F, U+061C,
+ *     U+202A..U+202E, U+2066..U+2069) become spaces: they separate words;
  *   - folding: alef forms أ إ آ ٱ ٲ ٳ to ا; ى and Persian ی to ي; Persian ک to ك;
  *     Arabic-Indic and Persian digits to ASCII; Arabic decimal and thousands
  *     separators to '.' and ','.

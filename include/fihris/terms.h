@@ -48,7 +48,7 @@ enum {
     FH_SLOT_DATE = 0,  /* "YYYYMMDD" (month/day 00 when unknown), for sorting and ranges */
     FH_SLOT_DIGEST = 1, /* content digest, to skip unchanged documents */
     FH_SLOT_ID = 2,     /* the document id, for results that need nothing else */
-    FH_SLOT_SOURCE = 3, /* source, language and year as filed (lower-case ASCII), */
+    FH_SLOT_SOURCE = 3, /* source, language and year as the document gives them, */
     FH_SLOT_LANG = 4,   /* to count matches by them */
     FH_SLOT_YEAR = 5
 };
