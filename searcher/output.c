@@ -228,17 +228,28 @@ static json_t *result_json(const char *query, const fh_search_result *r)
     return o;
 }
 
-fh_status fh_print_json(FILE *out, const char *query, const fh_search_result *r, int pretty,
-                        fh_error *err)
+fh_status fh_result_json(const char *query, const fh_search_result *r, int pretty, char **out,
+                         fh_error *err)
 {
     json_t *o = result_json(query, r);
+    *out = NULL;
     if (o == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "cannot build the JSON result");
     size_t flags = pretty ? JSON_INDENT(2) : JSON_COMPACT;
-    int rc = json_dumpf(o, out, flags | JSON_REAL_PRECISION(6));
+    *out = json_dumps(o, flags | JSON_REAL_PRECISION(6));
     json_decref(o);
-    fputc('\n', out);
-    return rc == 0 ? FH_OK : fh_error_set(err, FH_ERR_IO, "cannot write the JSON result");
+    return *out ? FH_OK : fh_error_set(err, FH_ERR_NOMEM, "cannot write the JSON result");
+}
+
+fh_status fh_print_json(FILE *out, const char *query, const fh_search_result *r, int pretty,
+                        fh_error *err)
+{
+    char *text = NULL;
+    fh_status st = fh_result_json(query, r, pretty, &text, err);
+    if (st == FH_OK && (fputs(text, out) == EOF || fputc('\n', out) == EOF))
+        st = fh_error_set(err, FH_ERR_IO, "cannot write the JSON result");
+    free(text);
+    return st;
 }
 
 void fh_print_ids(FILE *out, const fh_search_result *r, long line_no)

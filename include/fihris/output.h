@@ -19,11 +19,19 @@ extern "C" {
 void fh_print_text(FILE *out, const char *query, const fh_search_result *r);
 
 /* One JSON object: query, total (Xapian's estimate; total_exact says whether
- * it is exact), elapsed_ms, fallback, hits
- * [{rank, id, title, score, snippet, url, date, source, lang}].  pretty:
+ * it is exact), elapsed_ms, fallback ("any-word" or null), notes (how the
+ * query was read otherwise than typed, or null), suggestion (or null),
+ * facets {source, lang, year: [{value, count}]} when counted, hits
+ * [{rank, id, title, score, snippet, url, date, source, lang}]; with
+ * explain also parsed, query_tree, words and each hit's why.  pretty:
  * indented; otherwise a single line (for --batch). */
 fh_status fh_print_json(FILE *out, const char *query, const fh_search_result *r, int pretty,
                         fh_error *err);
+
+/* The same JSON object as a string (the caller frees it): what a server
+ * answers is what `search --format json` prints. */
+fh_status fh_result_json(const char *query, const fh_search_result *r, int pretty, char **out,
+                         fh_error *err);
 
 /* One id a line, best first; with line_no > 0, "line_no<TAB>id". */
 void fh_print_ids(FILE *out, const fh_search_result *r, long line_no);
