@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fihris/docdata.h"
 #include "fihris/error.h"
 #include "fihris/query.h"
 #include "fihris/snippet.h"
@@ -28,6 +29,26 @@ typedef struct fh_searcher fh_searcher;
 /* Open db_path read-only.  FH_ERR_NOT_FOUND when there is no database. */
 fh_status fh_searcher_open(const char *db_path, fh_searcher **out, fh_error *err);
 void fh_searcher_close(fh_searcher *s);
+
+/* Catch up with what the indexer committed since the database was opened
+ * (a long-running server calls it before each request; cheap when nothing
+ * changed). */
+fh_status fh_searcher_refresh(fh_searcher *s, fh_error *err);
+
+fh_status fh_searcher_doc_count(fh_searcher *s, uint32_t *out, fh_error *err);
+
+/* The stored fields of the document with this id; FH_ERR_NOT_FOUND when
+ * there is none.  Free *out with fh_stored_free. */
+fh_status fh_searcher_document(fh_searcher *s, const char *id, fh_stored *out, fh_error *err);
+
+/* Index words that complete the last word of text (as the analyzer reads
+ * it), the most frequent first, at most max: appended to out as
+ * NUL-terminated strings, *count of them.  Only the first
+ * FH_COMPLETE_SCAN words in byte order are weighed, so that a one-letter
+ * prefix costs no more than a longer one. */
+#define FH_COMPLETE_SCAN 400u
+fh_status fh_searcher_complete(fh_searcher *s, const char *text, size_t len, size_t max,
+                               fh_buf *out, size_t *count, fh_error *err);
 
 /* Whether the index was written by another version of the analysis (terms
  * and name keys made differently): its documents are then found less well

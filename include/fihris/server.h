@@ -1,0 +1,70 @@
+/*
+ * server.h - Fihris over HTTP: the JSON API and the search page that
+ * `searchd` serves, on libmicrohttpd.
+ *
+ *   GET /                       the search page (the only file served)
+ *   GET /api/search?q=&page=&size=&sort=relevance|date&facets=1
+ *                               what `search --format json` prints (one code
+ *                               path), plus page and size
+ *   GET /api/suggest?q=         index words completing the last word typed
+ *   GET /api/doc/{id}           one document's stored fields
+ *   GET /healthz                status and document count
+ *
+ * Errors are JSON {"error": message} with the status that says what went
+ * wrong: 400 bad parameters, 404 unknown document or path, 405 another
+ * method, 413 a request body, 414 a long URL, 503 no database; never a
+ * path, a stack or a library message.
+ *
+ * Requests run on a pool of worker threads, each with its own reader of the
+ * database (Xapian objects are not shared between threads), which catches
+ * up with the indexer's commits before each request: the server keeps
+ * answering while the database is written, and picks the changes up without
+ * a restart.
+ */
+#ifndef FIHRIS_SERVER_H
+#define FIHRIS_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fihris/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    const char *db_path;
+    const char *address;        /* an IPv4 or IPv6 address to listen on */
+    uint16_t port;              /* 0: any free port (see fh_server_port) */
+    unsigned threads;           /* worker threads */
+    unsigned max_connections;
+    unsigned idle_timeout_s;    /* a connection idle this long is closed */
+    const char *const *cors_origins; /* origins allowed to call the API, or none */
+    size_t ncors_origins;
+    int quiet;                  /* no request log on stderr */
+} fh_server_opts;
+
+void fh_server_opts_init(fh_server_opts *o);
+
+/* Limits on a request. */
+#define FH_SERVER_MAX_URL 4096u
+#define FH_SERVER_MAX_PAGE_SIZE 100u
+#define FH_SERVER_MAX_PAGE 1000u
+#define FH_SERVER_MAX_SUGGESTIONS 10u
+
+typedef struct fh_server fh_server;
+
+/* Listen and serve until fh_server_stop.  FH_ERR_INVALID for a bad address,
+ * FH_ERR_IO when the port cannot be bound.  A missing database is no error:
+ * requests get 503 until it appears. */
+fh_status fh_server_start(const fh_server_opts *o, fh_server **out, fh_error *err);
+uint16_t fh_server_port(const fh_server *s);
+/* Stop listening, finish the requests under way, free everything. */
+void fh_server_stop(fh_server *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,162 @@
+/*
+ * searchd.c - the `searchd` command: serve a Fihris database over HTTP (the
+ * JSON API and the search page of server.h) until SIGTERM or SIGINT.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fihris/buf.h"
+#include "fihris/paths.h"
+#include "fihris/server.h"
+
+enum { MAX_ORIGINS = 16 };
+
+typedef struct {
+    const char *db;
+    fh_server_opts server;
+    const char *origins[MAX_ORIGINS];
+    fh_buf address; /* --listen's address part */
+} options;
+
+static void usage(FILE *out)
+{
+    fputs("usage: searchd [-d DB] [--listen ADDRESS:PORT] [options]\n"
+          "\n"
+          "Serve a Fihris database over HTTP: a search page at / and a JSON API\n"
+          "(/api/search, /api/suggest, /api/doc/ID, /healthz). Stops on Ctrl-C or SIGTERM.\n"
+          "\n"
+          "  -d, --db DB          database (default: $FIHRIS_DB, else ~/.local/share/fihris/db)\n"
+          "      --listen A:P     address and port (default 127.0.0.1:8080; port 0: any free\n"
+          "                       one; [::1]:8080 for IPv6); only loopback unless given\n"
+          "      --threads N      worker threads, each with its own reader (default 4)\n"
+          "      --max-connections N   (default 256)\n"
+          "      --cors-origin O  let the web origin O (https://example.org) call the API;\n"
+          "                       may be given several times\n"
+          "      --quiet          no request log on standard error\n"
+          "  -h, --help           this help\n",
+          out);
+}
+
+static int parse_unsigned(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || *s == '-' || v < lo || v > hi)
+        return 0;
+    *out = (unsigned)v;
+    return 1;
+}
+
+/* ADDRESS:PORT, [IPV6]:PORT or :PORT (loopback). */
+static int parse_listen(const char *v, options *o)
+{
+    const char *colon = strrchr(v, ':');
+    unsigned port;
+    if (colon == NULL || !parse_unsigned(colon + 1, 0, 65535, &port))
+        return 0;
+    const char *a = v, *b = colon;
+    if (*a == '[' && b > a && b[-1] == ']')
+        a++, b--;
+    fh_buf_reset(&o->address);
+    if (b > a && (fh_buf_append(&o->address, a, (size_t)(b - a)) != FH_OK ||
+                  fh_buf_append_char(&o->address, '\0') != FH_OK))
+        return 0;
+    o->server.address = b > a ? o->address.data : "127.0.0.1";
+    o->server.port = (uint16_t)port;
+    return 1;
+}
+
+static int parse_option(const char *a, const char *v, options *o)
+{
+    if (v == NULL)
+        return 0;
+    if (strcmp(a, "-d") == 0 || strcmp(a, "--db") == 0)
+        o->db = v;
+    else if (strcmp(a, "--listen") == 0)
+        return parse_listen(v, o);
+    else if (strcmp(a, "--threads") == 0)
+        return parse_unsigned(v, 1, 256, &o->server.threads);
+    else if (strcmp(a, "--max-connections") == 0)
+        return parse_unsigned(v, 1, 100000, &o->server.max_connections);
+    else if (strcmp(a, "--cors-origin") == 0 && o->server.ncors_origins < MAX_ORIGINS)
+        o->origins[o->server.ncors_origins++] = v;
+    else
+        return 0;
+    return 1;
+}
+
+/* 0 to go on, 1 after --help, -1 on a usage error. */
+static int parse_args(int argc, char **argv, options *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+            return 1;
+        if (strcmp(a, "--quiet") == 0) {
+            o->server.quiet = 1;
+            continue;
+        }
+        if (!parse_option(a, i + 1 < argc ? argv[i + 1] : NULL, o)) {
+            fprintf(stderr, "searchd: %s: unknown option or bad value (see searchd --help)\n", a);
+            return -1;
+        }
+        i++;
+    }
+    o->server.cors_origins = o->origins;
+    return 0;
+}
+
+/* Block SIGINT and SIGTERM in every thread, then wait for one here: the
+ * server's threads are never interrupted, and stopping happens in order. */
+static int serve_until_signal(const options *o, const char *db_path)
+{
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    fh_server_opts so = o->server;
+    so.db_path = db_path;
+    fh_server *srv = NULL;
+    fh_error err;
+    if (fh_server_start(&so, &srv, &err) != FH_OK) {
+        fprintf(stderr, "searchd: %s\n", err.message);
+        return 2;
+    }
+    fprintf(stderr, "searchd: serving %s at http://%s%s%s:%u/\n", db_path,
+            strchr(so.address, ':') ? "[" : "", so.address, strchr(so.address, ':') ? "]" : "",
+            (unsigned)fh_server_port(srv));
+    int sig = 0;
+    sigwait(&stop, &sig);
+    fprintf(stderr, "searchd: stopping (%s)\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    fh_server_stop(srv);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    options o = {0};
+    fh_server_opts_init(&o.server);
+    int r = parse_args(argc, argv, &o);
+    if (r != 0) {
+        if (r > 0)
+            usage(stdout);
+        fh_buf_free(&o.address);
+        return r > 0 ? 0 : 2;
+    }
+    fh_buf path = FH_BUF_INIT;
+    fh_error err;
+    int code = 2;
+    if (fh_db_path(o.db, &path, &err) != FH_OK)
+        fprintf(stderr, "searchd: %s\n", err.message);
+    else
+        code = serve_until_signal(&o, path.data);
+    fh_buf_free(&path);
+    fh_buf_free(&o.address);
+    return code;
+}

@@ -1,0 +1,462 @@
+/*
+ * server.c - the HTTP API and page on libmicrohttpd (see server.h).
+ *
+ * libmicrohttpd runs a pool of threads, each polling its share of the
+ * connections and calling on_request; each thread opens its own reader the
+ * first time it needs one (a thread-specific fh_searcher, closed when the
+ * thread ends), so no Xapian object is ever shared.
+ */
+#include "fihris/server.h"
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fihris/output.h"
+#include "fihris/search.h"
+#include "fihris/utf8.h"
+
+extern const char fh_web_page[];
+extern const size_t fh_web_page_len;
+
+struct fh_server {
+    fh_server_opts opts;
+    struct MHD_Daemon *daemon;
+    pthread_key_t reader; /* this thread's fh_searcher */
+    uint16_t port;
+};
+
+void fh_server_opts_init(fh_server_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->address = "127.0.0.1";
+    o->port = 8080;
+    o->threads = 4;
+    o->max_connections = 256;
+    o->idle_timeout_s = 30;
+}
+
+/* ---- responses ---- */
+
+typedef struct {
+    unsigned status;
+    char *body;          /* owned */
+    const char *type;    /* content type */
+    const char *allow;   /* Allow header for 405, or NULL */
+} reply;
+
+static reply json_reply(unsigned status, char *body)
+{
+    return (reply){status, body, "application/json; charset=utf-8", NULL};
+}
+
+/* {"error": message}: messages here are for users, never internal ones. */
+static reply error_reply(unsigned status, const char *message)
+{
+    json_t *o = json_pack("{s:s}", "error", message);
+    char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return json_reply(status, body);
+}
+
+static const char *origin_allowed(const fh_server *srv, struct MHD_Connection *c)
+{
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    for (size_t i = 0; origin && i < srv->opts.ncors_origins; i++)
+        if (strcmp(origin, srv->opts.cors_origins[i]) == 0)
+            return origin;
+    return NULL;
+}
+
+static enum MHD_Result send_reply(const fh_server *srv, struct MHD_Connection *c, reply r)
+{
+    if (r.body == NULL) /* out of memory building the reply */
+        r = (reply){500, NULL, "application/json; charset=utf-8", NULL};
+    static const char failed[] = "{\"error\":\"internal error\"}";
+    struct MHD_Response *resp =
+        r.body ? MHD_create_response_from_buffer(strlen(r.body), r.body, MHD_RESPMEM_MUST_FREE)
+               : MHD_create_response_from_buffer(sizeof failed - 1, (void *)failed,
+                                                 MHD_RESPMEM_PERSISTENT);
+    if (resp == NULL) {
+        free(r.body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type", r.type);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (r.allow)
+        MHD_add_response_header(resp, "Allow", r.allow);
+    const char *origin = origin_allowed(srv, c);
+    if (origin) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
+        MHD_add_response_header(resp, "Vary", "Origin");
+    }
+    enum MHD_Result ok = MHD_queue_response(c, r.status, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+/* ---- the reader of this thread ---- */
+
+static void close_reader(void *s)
+{
+    fh_searcher_close(s);
+}
+
+/* This thread's reader, up to date; NULL when the database cannot be read. */
+static fh_searcher *reader_of_thread(fh_server *srv)
+{
+    fh_error err;
+    fh_searcher *s = pthread_getspecific(srv->reader);
+    if (s && fh_searcher_refresh(s, &err) == FH_OK)
+        return s;
+    fh_searcher_close(s);
+    s = NULL;
+    if (fh_searcher_open(srv->opts.db_path, &s, &err) != FH_OK)
+        s = NULL;
+    pthread_setspecific(srv->reader, s);
+    return s;
+}
+
+/* ---- parameters ---- */
+
+static const char *arg(struct MHD_Connection *c, const char *name)
+{
+    return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* An optional whole number in [lo, hi]; *out keeps its default when absent. */
+static int number_arg(struct MHD_Connection *c, const char *name, unsigned lo, unsigned hi,
+                      unsigned *out)
+{
+    const char *v = arg(c, name);
+    if (v == NULL)
+        return 1;
+    char *end;
+    unsigned long n = strtoul(v, &end, 10);
+    if (*v < '0' || *v > '9' || *end || n < lo || n > hi)
+        return 0;
+    *out = (unsigned)n;
+    return 1;
+}
+
+static int flag_arg(struct MHD_Connection *c, const char *name, int *out)
+{
+    const char *v = arg(c, name);
+    if (v == NULL)
+        return 1;
+    int yes = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
+    if (!yes && strcmp(v, "0") != 0 && strcmp(v, "false") != 0)
+        return 0;
+    *out = yes;
+    return 1;
+}
+
+/* A search request from the URL; NULL after filling *bad with the reply. */
+static int read_search_args(struct MHD_Connection *c, fh_search_request *req, reply *bad)
+{
+    const char *q = arg(c, "q"), *sort = arg(c, "sort");
+    unsigned page = 1, size = 10;
+    fh_search_request_init(req);
+    req->marks = FH_MARK_HTML;
+    if (q == NULL || *q == '\0')
+        *bad = error_reply(400, "give a query: q=...");
+    else if (!number_arg(c, "page", 1, FH_SERVER_MAX_PAGE, &page))
+        *bad = error_reply(400, "page must be a number from 1 to 1000");
+    else if (!number_arg(c, "size", 1, FH_SERVER_MAX_PAGE_SIZE, &size))
+        *bad = error_reply(400, "size must be a number from 1 to 100");
+    else if (sort && strcmp(sort, "relevance") != 0 && strcmp(sort, "date") != 0)
+        *bad = error_reply(400, "sort must be relevance or date");
+    else if (!flag_arg(c, "facets", &req->facets))
+        *bad = error_reply(400, "facets must be 0 or 1");
+    else {
+        req->query = q;
+        req->query_len = strlen(q);
+        req->offset = (page - 1) * size;
+        req->count = size;
+        req->sort_by_date = sort && strcmp(sort, "date") == 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- endpoints ---- */
+
+static reply status_of(fh_status st, const fh_error *err)
+{
+    if (st == FH_ERR_INVALID)
+        return error_reply(400, err->message); /* what the user typed, said plainly */
+    return error_reply(500, "internal error");
+}
+
+static reply api_search(fh_server *srv, struct MHD_Connection *c)
+{
+    fh_search_request req;
+    reply bad;
+    if (!read_search_args(c, &req, &bad))
+        return bad;
+    fh_searcher *s = reader_of_thread(srv);
+    if (s == NULL)
+        return error_reply(503, "the database is not available");
+    fh_buf query = FH_BUF_INIT;
+    if (fh_utf8_repair(req.query, req.query_len, &query, NULL) != FH_OK)
+        return error_reply(500, "internal error");
+    req.query = query.data;
+    fh_search_result r;
+    fh_error err;
+    fh_status st = fh_search(s, &req, &r, &err);
+    char *body = NULL;
+    if (st == FH_OK) {
+        st = fh_result_json(req.query, &r, 0, &body, &err);
+        fh_search_result_free(&r);
+    }
+    fh_buf_free(&query);
+    return st == FH_OK ? json_reply(200, body) : status_of(st, &err);
+}
+
+static reply api_suggest(fh_server *srv, struct MHD_Connection *c)
+{
+    const char *q = arg(c, "q");
+    if (q == NULL)
+        return error_reply(400, "give the text typed so far: q=...");
+    if (strlen(q) > FH_SEARCH_MAX_QUERY_BYTES)
+        return error_reply(400, "query too long");
+    fh_searcher *s = reader_of_thread(srv);
+    if (s == NULL)
+        return error_reply(503, "the database is not available");
+    fh_buf words = FH_BUF_INIT;
+    size_t n = 0;
+    fh_error err;
+    fh_status st = fh_searcher_complete(s, q, strlen(q), FH_SERVER_MAX_SUGGESTIONS, &words, &n,
+                                        &err);
+    json_t *list = json_array();
+    const char *w = words.data;
+    for (size_t i = 0; st == FH_OK && list && i < n; i++, w += strlen(w) + 1)
+        json_array_append_new(list, json_string(w));
+    json_t *o = st == FH_OK ? json_pack("{s:s, s:o}", "q", q, "suggestions", list) : NULL;
+    if (o == NULL)
+        json_decref(list);
+    char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    fh_buf_free(&words);
+    return st == FH_OK ? json_reply(200, body) : status_of(st, &err);
+}
+
+static json_t *optional(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static reply api_doc(fh_server *srv, const char *id)
+{
+    fh_searcher *s = reader_of_thread(srv);
+    if (s == NULL)
+        return error_reply(503, "the database is not available");
+    fh_stored d;
+    fh_error err;
+    fh_status st = fh_searcher_document(s, id, &d, &err);
+    if (st == FH_ERR_NOT_FOUND)
+        return error_reply(404, "no document with this id");
+    if (st != FH_OK)
+        return error_reply(500, "internal error");
+    json_t *o = json_pack("{s:s, s:s%, s:s%, s:o, s:o, s:o, s:o}", "id", d.id, "title", d.title,
+                          d.title_len, "body", d.body, d.body_len, "url", optional(d.url),
+                          "date", optional(d.date), "source", optional(d.source), "lang",
+                          optional(d.lang));
+    char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    fh_stored_free(&d);
+    return json_reply(200, body);
+}
+
+static reply healthz(fh_server *srv)
+{
+    fh_searcher *s = reader_of_thread(srv);
+    uint32_t docs = 0;
+    fh_error err;
+    if (s == NULL || fh_searcher_doc_count(s, &docs, &err) != FH_OK)
+        return error_reply(503, "the database is not available");
+    json_t *o = json_pack("{s:s, s:I}", "status", "ok", "documents", (json_int_t)docs);
+    char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return json_reply(200, body);
+}
+
+static reply page(void)
+{
+    char *body = malloc(fh_web_page_len + 1);
+    if (body) {
+        memcpy(body, fh_web_page, fh_web_page_len);
+        body[fh_web_page_len] = '\0';
+    }
+    return (reply){200, body, "text/html; charset=utf-8", NULL};
+}
+
+/* ---- requests ---- */
+
+static enum MHD_Result add_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    size_t *len = cls;
+    (void)kind;
+    *len += strlen(key) + (value ? strlen(value) : 0) + 2;
+    return MHD_YES;
+}
+
+static size_t url_length(struct MHD_Connection *c, const char *url)
+{
+    size_t len = strlen(url);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_length, &len);
+    return len;
+}
+
+static reply route(fh_server *srv, struct MHD_Connection *c, const char *url, const char *method)
+{
+    static const char doc_prefix[] = "/api/doc/";
+    if (url_length(c, url) > FH_SERVER_MAX_URL)
+        return error_reply(414, "the URL is too long");
+    int known = strcmp(url, "/") == 0 || strcmp(url, "/healthz") == 0 ||
+                strcmp(url, "/api/search") == 0 || strcmp(url, "/api/suggest") == 0 ||
+                strncmp(url, doc_prefix, sizeof doc_prefix - 1) == 0;
+    if (!known)
+        return error_reply(404, "no such path");
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        reply r = error_reply(405, "only GET is allowed");
+        r.allow = "GET, HEAD";
+        return r;
+    }
+    if (strcmp(url, "/") == 0)
+        return page();
+    if (strcmp(url, "/healthz") == 0)
+        return healthz(srv);
+    if (strcmp(url, "/api/search") == 0)
+        return api_search(srv, c);
+    if (strcmp(url, "/api/suggest") == 0)
+        return api_suggest(srv, c);
+    if (url[sizeof doc_prefix - 1] == '\0')
+        return error_reply(404, "give a document id: /api/doc/ID");
+    return api_doc(srv, url + sizeof doc_prefix - 1);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* What a request has carried so far, between the calls for one request. */
+typedef struct {
+    double started;
+    size_t body_bytes;
+} request_state;
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **state)
+{
+    fh_server *srv = cls;
+    request_state *rs = *state;
+    (void)version, (void)upload_data;
+    if (rs == NULL) { /* the headers: wait for the body, if any */
+        if ((rs = calloc(1, sizeof *rs)) == NULL)
+            return MHD_NO;
+        rs->started = now_ms();
+        *state = rs;
+        return MHD_YES;
+    }
+    if (*upload_size > 0) { /* the API takes no body: count it, keep nothing */
+        rs->body_bytes += *upload_size;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    reply r = rs->body_bytes ? error_reply(413, "requests take no body") : route(srv, c, url, method);
+    unsigned status = r.body ? r.status : 500;
+    enum MHD_Result ok = send_reply(srv, c, r);
+    if (!srv->opts.quiet)
+        fprintf(stderr, "%s %s %u %.1f ms\n", method, url, status, now_ms() - rs->started);
+    return ok;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **state,
+                         enum MHD_RequestTerminationCode why)
+{
+    (void)cls, (void)c, (void)why;
+    free(*state);
+    *state = NULL;
+}
+
+/* ---- starting and stopping ---- */
+
+static fh_status bind_address(const fh_server_opts *o, struct sockaddr_storage *addr,
+                              unsigned *flags, fh_error *err)
+{
+    memset(addr, 0, sizeof *addr);
+    struct sockaddr_in *v4 = (struct sockaddr_in *)addr;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)addr;
+    if (inet_pton(AF_INET, o->address, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(o->port);
+        return FH_OK;
+    }
+    if (inet_pton(AF_INET6, o->address, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(o->port);
+        *flags |= MHD_USE_IPv6;
+        return FH_OK;
+    }
+    return fh_error_set(err, FH_ERR_INVALID, "not an IP address: %s", o->address);
+}
+
+fh_status fh_server_start(const fh_server_opts *o, fh_server **out, fh_error *err)
+{
+    struct sockaddr_storage addr;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+    fh_status st = bind_address(o, &addr, &flags, err);
+    if (st != FH_OK)
+        return st;
+    fh_server *srv = calloc(1, sizeof *srv);
+    if (srv == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    srv->opts = *o;
+    if (pthread_key_create(&srv->reader, close_reader) != 0) {
+        free(srv);
+        return fh_error_set(err, FH_ERR_NOMEM, "cannot make thread-specific data");
+    }
+    srv->daemon = MHD_start_daemon(
+        flags, o->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads ? o->threads : 1),
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->idle_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(4 * FH_SERVER_MAX_URL),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+    if (srv->daemon == NULL) {
+        pthread_key_delete(srv->reader);
+        free(srv);
+        return fh_error_set(err, FH_ERR_IO, "cannot listen on %s port %u (in use?)", o->address,
+                            (unsigned)o->port);
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : o->port;
+    *out = srv;
+    return FH_OK;
+}
+
+uint16_t fh_server_port(const fh_server *s)
+{
+    return s->port;
+}
+
+void fh_server_stop(fh_server *s)
+{
+    if (s == NULL)
+        return;
+    MHD_stop_daemon(s->daemon); /* joins the threads: their readers close */
+    pthread_key_delete(s->reader);
+    free(s);
+}
