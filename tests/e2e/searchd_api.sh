@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# searchd_api.sh - searchd as a website uses it: every endpoint, every error
+# status, the same JSON as `search --format json`, a request made while the
+# indexer writes (and the change picked up without a restart), CORS only for
+# the origins given, and a clean stop on SIGTERM.
+source "$(dirname "$0")/lib.sh"
+
+SEARCHD=$BUILD_DIR/searchd
+DB=$TMP/db
+"$INDEXER" -d "$DB" "$SOURCE_DIR/tests/fixtures/news/news.jsonl" >/dev/null 2>&1 ||
+    fail "cannot index the news fixture"
+
+# start_searchd ARGS...: start searchd on a free loopback port; $BASE is its URL.
+start_searchd()
+{
+    start_bg "$TMP/searchd" "$SEARCHD" -d "$DB" --listen 127.0.0.1:0 --threads 2 "$@"
+    SEARCHD_PID=$BG_PID
+    local i port=""
+    for ((i = 0; i < 200; i++)); do
+        port=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$TMP/searchd.err")
+        [ -n "$port" ] && break
+        alive "$SEARCHD_PID" || fail "searchd did not start: $(cat "$TMP/searchd.err")"
+        sleep 0.05
+    done
+    [ -n "$port" ] || fail "searchd did not say where it listens"
+    BASE=http://127.0.0.1:$port
+}
+
+# get PATH [CURL ARGS...]: the body in $BODY, the status in $STATUS.
+get()
+{
+    local path=$1
+    shift
+    BODY=$(curl -s -o - -w '\n%{http_code}' "$@" "$BASE$path") || fail "curl $path failed"
+    STATUS=${BODY##*$'\n'}
+    BODY=${BODY%$'\n'*}
+}
+
+# expect_error STATUS PATH [CURL ARGS...]: a JSON error with this status.
+expect_error()
+{
+    local want=$1 path=$2
+    shift 2
+    get "$path" "$@"
+    assert_eq "$want" "$STATUS" "status of $path $*"
+    assert_eq "True" "$(json_eval 'str(isinstance(d["error"], str) and len(d) == 1)' <<<"$BODY")" \
+        "JSON error body of $path"
+    assert_not_contains "$BODY" "$TMP" "an error names no path"
+}
+
+start_searchd
+
+# ---- endpoints ----
+get /healthz
+assert_eq 200 "$STATUS" "healthz"
+assert_eq "ok 16" "$(json_eval '"%s %d" % (d["status"], d["documents"])' <<<"$BODY")" "healthz body"
+
+# /api/search answers what search --format json prints (less the time taken).
+strip='{k: v for k, v in d.items() if k != "elapsed_ms"}'
+for q in 'زوكربيرغ' 'Meta OR ميتا' '"مختبرات الذكاء الفائق"' 'robotaxi salary chips'; do
+    get "/api/search?q=$("$PYTHON" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$q")"
+    assert_eq 200 "$STATUS" "search $q"
+    "$SEARCH" -d "$DB" --format json "$q" >"$TMP/cli.json" 2>/dev/null
+    assert_eq "$(json_eval "$strip" <"$TMP/cli.json")" "$(json_eval "$strip" <<<"$BODY")" \
+        "API and CLI give the same JSON for $q"
+done
+
+# Pagination: page 2 of size 3 is ranks 4..6 of the whole list.
+get "/api/search?q=OpenAI&size=3&page=2"
+assert_eq "[4, 5, 6]" "$(json_eval '[h["rank"] for h in d["hits"]]' <<<"$BODY")" "page 2 ranks"
+all=$("$SEARCH" -d "$DB" --format ids -n 6 OpenAI | tail -3 | paste -sd' ' -)
+assert_eq "$all" "$(json_eval '" ".join(h["id"] for h in d["hits"])' <<<"$BODY")" "page 2 ids"
+get "/api/search?q=OpenAI&sort=date&facets=1&size=1"
+assert_eq "meta-salaries-ar True" \
+    "$(json_eval '"%s %s" % (d["hits"][0]["id"], "facets" in d)' <<<"$BODY")" "sort and facets"
+
+get "/api/suggest?q=%D8%B2%D9%88%D9%83%D8%B1" # زوكر
+assert_eq 200 "$STATUS" "suggest"
+assert_contains "$(json_eval '" ".join(d["suggestions"])' <<<"$BODY")" "زوكربيرغ" "suggest completes زوكر"
+get "/api/suggest?q=Mark%20Zucker"
+assert_eq '["zuckerberg"]' "$(json_eval 'd["suggestions"]' <<<"$BODY" | tr "'" '"')" \
+    "suggest completes the last word"
+
+get /api/doc/meta-tulloch-en
+assert_eq 200 "$STATUS" "doc"
+assert_eq "meta-tulloch-en Reuters 2025-08-12" \
+    "$(json_eval '"%s %s %s" % (d["id"], d["source"], d["date"])' <<<"$BODY")" "doc fields"
+
+get /
+assert_eq 200 "$STATUS" "the page"
+assert_contains "$BODY" '<html lang="ar" dir="rtl">' "the page is Arabic, right to left"
+
+# ---- errors ----
+expect_error 404 /api/doc/no-such-document
+expect_error 404 /no/such/path
+expect_error 404 /etc/passwd
+expect_error 404 "/..%2f..%2fetc%2fpasswd"
+expect_error 400 /api/search
+expect_error 400 "/api/search?q="
+expect_error 400 "/api/search?q=a&size=1000"
+expect_error 400 "/api/search?q=a&page=0"
+expect_error 400 "/api/search?q=a&sort=price"
+expect_error 400 "/api/search?q=date:soon"
+expect_error 400 /api/suggest
+expect_error 405 "/api/search?q=a" -X POST
+expect_error 405 /healthz -X DELETE
+expect_error 413 "/api/search?q=a" -X POST --data-binary "x=1"
+expect_error 414 "/api/search?q=$(head -c 5000 /dev/zero | tr '\0' a)"
+
+# ---- CORS: only the origins given ----
+get /healthz -H "Origin: https://evil.example" -D "$TMP/headers"
+assert_not_contains "$(cat "$TMP/headers")" "Access-Control-Allow-Origin" "no CORS by default"
+
+# ---- while the indexer writes ----
+gen_jsonl "$TMP/more.jsonl" 3000 more
+start_bg "$TMP/indexer" "$INDEXER" -d "$DB" "$TMP/more.jsonl"
+INDEXER_PID=$BG_PID
+get "/api/search?q=Zuckerberg"
+assert_eq 200 "$STATUS" "a search while the indexer writes"
+wait_bg "$INDEXER_PID"
+assert_eq 0 "$BG_RC" "the indexer finished"
+get /healthz
+assert_eq "200 3016" "$STATUS $(json_eval 'd["documents"]' <<<"$BODY")" \
+    "the new documents are counted without a restart"
+get "/api/search?q=id:more-2999"
+assert_eq "more-2999" "$(json_eval 'd["hits"][0]["id"]' <<<"$BODY")" \
+    "and found"
+
+# ---- a clean stop ----
+kill -TERM "$SEARCHD_PID"
+wait_bg "$SEARCHD_PID"
+assert_eq 0 "$BG_RC" "searchd exits 0 on SIGTERM"
+assert_contains "$(cat "$TMP/searchd.err")" "GET /healthz 200" "requests are logged"
+
+# CORS for a given origin; a missing database is 503, not a crash.
+DB=$TMP/no-such-db
+start_searchd --cors-origin https://news.example --quiet
+expect_error 503 /healthz
+expect_error 503 "/api/search?q=a"
+get /healthz -H "Origin: https://news.example" -D "$TMP/headers"
+assert_contains "$(cat "$TMP/headers")" "Access-Control-Allow-Origin: https://news.example" "CORS for a given origin"
+kill -INT "$SEARCHD_PID"
+wait_bg "$SEARCHD_PID"
+assert_eq 0 "$BG_RC" "searchd exits 0 on SIGINT"
+assert_not_contains "$(cat "$TMP/searchd.err")" "GET " "--quiet logs no request"
+
+# A port in use: a clear message, exit 2.
+start_searchd
+run "$SEARCHD" -d "$DB" --listen "127.0.0.1:${BASE##*:}"
+assert_eq 2 "$RC" "a second searchd on the same port"
+assert_contains "$ERR" "cannot listen" "the message says why"
+echo "ok"
