@@ -117,8 +117,12 @@ static fh_status add_metadata(fh_doc *doc, const fh_document *d, const char *lan
     if (d->source)
         st = add_filter(doc, term, FH_PREFIX_SOURCE, d->source, strlen(d->source),
                         FH_SLOT_SOURCE, err);
+    fh_buf code = FH_BUF_INIT;
+    if (st == FH_OK && lang && fh_lang_code(lang, strlen(lang), &code) != FH_OK)
+        st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     if (st == FH_OK && lang)
-        st = add_filter(doc, term, FH_PREFIX_LANG, lang, strlen(lang), FH_SLOT_LANG, err);
+        st = add_filter(doc, term, FH_PREFIX_LANG, code.data, code.len, FH_SLOT_LANG, err);
+    fh_buf_free(&code);
     if (st != FH_OK || d->date == NULL || strlen(d->date) < 4)
         return st;
     char digits[9] = "00000000";

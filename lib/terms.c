@@ -68,6 +68,25 @@ fh_status fh_term_filter(const char *prefix, const char *value, size_t len, fh_b
     return st;
 }
 
+fh_status fh_lang_code(const char *value, size_t len, fh_buf *out)
+{
+    static const char *const names[][2] = {
+        {"arabic", "ar"}, {"english", "en"}, {"العربية", "ar"}, {"عربي", "ar"},
+        {"الإنجليزية", "en"}, {"الانجليزية", "en"}, {"انجليزي", "en"}, {"الإنكليزية", "en"}};
+    size_t cut = 0;
+    while (cut < len && value[cut] != '-' && value[cut] != '_')
+        cut++;
+    if (cut == 0 || cut > 3)
+        cut = len; /* not a language tag with a region: keep it whole */
+    fh_status st = fh_term_filter("", value, cut, out);
+    for (size_t i = 0; st == FH_OK && i < sizeof names / sizeof names[0]; i++)
+        if (out->len == strlen(names[i][0]) && memcmp(out->data, names[i][0], out->len) == 0) {
+            fh_buf_reset(out);
+            return fh_buf_append_str(out, names[i][1]);
+        }
+    return st;
+}
+
 fh_status fh_term_capital(const char *form, size_t len, fh_buf *out)
 {
     fh_buf_reset(out);

@@ -46,12 +46,16 @@ void fh_term_list_free(char **list, size_t n)
 
 /* ---- words ---- */
 
+/* read_words only: a word of a phrase (not kept on the word). */
+enum { FH_WORD_IN_PHRASE = 1u << 8 };
+
 /* Reading one word or phrase of the query into query words. */
 typedef struct {
     fh_parsed_query *q;
     unsigned flags; /* FH_WORD_* for every word made */
     size_t a, b;
     size_t first; /* the first word of the span */
+    int by_parts; /* a compound by its parts, whose positions a phrase counts */
     fh_buf term;
     fh_status status;
 } span_ctx;
@@ -98,8 +102,10 @@ static fh_status add_token_terms(span_ctx *c, const fh_token *tok)
 static int on_query_token(const fh_token *tok, void *ctx)
 {
     span_ctx *c = ctx;
-    /* A compound is searched whole; its parts would only dilute it. */
-    if (tok->flags & FH_TOKEN_PART)
+    /* A compound is searched whole (its parts would only dilute it), but
+     * in a phrase by its parts: they hold the positions the next word
+     * follows (GPT-4 at p and p+1, the next word at p+2). */
+    if (tok->flags & (c->by_parts ? FH_TOKEN_COMPOUND : FH_TOKEN_PART))
         return 0;
     int new_word = !(tok->flags & FH_TOKEN_VARIANT) || c->q->nwords == c->first;
     if (new_word && c->q->nwords == FH_QUERY_MAX_WORDS) {
@@ -119,7 +125,9 @@ static fh_status read_words(fh_parsed_query *q, fh_analyzer *an, const char *tex
                             size_t b, unsigned flags, size_t *first, size_t *n, fh_error *err)
 {
     *first = q->nwords;
-    span_ctx c = {q, flags & ~(unsigned)FH_WORD_PREFIX, a, b, q->nwords, FH_BUF_INIT, FH_OK};
+    int by_parts = (flags & FH_WORD_EXACT_ONLY) && (flags & FH_WORD_IN_PHRASE);
+    span_ctx c = {q, flags & ~(unsigned)(FH_WORD_PREFIX | FH_WORD_IN_PHRASE), a, b, q->nwords,
+                  by_parts, FH_BUF_INIT, FH_OK};
     fh_status st = fh_analyze(an, text + a, b - a, on_query_token, &c, err);
     fh_buf_free(&c.term);
     if (st == FH_OK && c.status == FH_ERR_INVALID)
@@ -239,16 +247,18 @@ static void date_end(char digits[9], size_t given)
         digits[i] = '9';
 }
 
-/* digits +- 1, as a number (20259999 + 1 = 20260000). */
-static void date_step(char digits[9], int up)
+/* digits +- 1, as a number (20259999 + 1 = 20260000); 0 past 99999999 or
+ * below 00000000. */
+static int date_step(char digits[9], int up)
 {
     for (int i = 7; i >= 0; i--) {
         if (up ? digits[i] != '9' : digits[i] != '0') {
             digits[i] = (char)(digits[i] + (up ? 1 : -1));
-            return;
+            return 1;
         }
         digits[i] = up ? '0' : '9';
     }
+    return 0;
 }
 
 /* date:V into [lo, hi] ("" for an open end): V, A..B, A.., ..B, >A, >=A, <A, <=A. */
@@ -279,27 +289,11 @@ static int read_date_range(const char *v, size_t len, char lo[9], char hi[9])
         memcpy(lo, d, 9);
     if (lt || !gt)
         memcpy(hi, d, 9);
-    if (gt && !eq) {
+    if (gt && !eq)
         date_end(lo, n);
-        date_step(lo, 1);
-    }
     if ((lt && eq) || (!gt && !lt))
         date_end(hi, n);
-    if (lt && !eq)
-        date_step(hi, 0);
-    return 1;
-}
-
-/* A language as users name it, as the index files it. */
-static const char *lang_code(const char *v, size_t len)
-{
-    static const char *const names[][2] = {
-        {"arabic", "ar"}, {"english", "en"}, {"العربية", "ar"}, {"عربي", "ar"},
-        {"الإنجليزية", "en"}, {"الانجليزية", "en"}, {"انجليزي", "en"}, {"الإنكليزية", "en"}};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strlen(names[i][0]) == len && memcmp(names[i][0], v, len) == 0)
-            return names[i][1];
-    return NULL;
+    return !(gt && !eq && !date_step(lo, 1)) && !(lt && !eq && !date_step(hi, 0));
 }
 
 /* The filter term of source:, lang: or id:, as the indexer files it. */
@@ -311,11 +305,26 @@ static fh_status filter_term(fh_field f, const char *v, size_t len, fh_buf *term
         free(id);
         return st;
     }
-    const char *prefix = f == FH_FIELD_SOURCE ? FH_PREFIX_SOURCE : FH_PREFIX_LANG;
-    fh_status st = fh_term_filter(prefix, v, len, term);
-    const char *code = f == FH_FIELD_LANG ? lang_code(term->data + strlen(prefix),
-                                                       term->len - strlen(prefix)) : NULL;
-    return st == FH_OK && code ? fh_term_filter(prefix, code, strlen(code), term) : st;
+    if (f == FH_FIELD_SOURCE)
+        return fh_term_filter(FH_PREFIX_SOURCE, v, len, term);
+    fh_buf code = FH_BUF_INIT;
+    fh_status st = fh_lang_code(v, len, &code);
+    if (st == FH_OK)
+        st = fh_term_filter(FH_PREFIX_LANG, code.data, code.len, term);
+    fh_buf_free(&code);
+    return st;
+}
+
+/* How much of a value a one-line message shows: up to the first control
+ * character, at most max bytes, never part of a character. */
+static size_t shown_length(const char *v, size_t len, size_t max)
+{
+    size_t n = 0;
+    while (n < len && n < max && (unsigned char)v[n] >= 0x20 && v[n] != 0x7F)
+        n++;
+    while (n > 0 && n < len && ((unsigned char)v[n] & 0xC0) == 0x80)
+        n--;
+    return n;
 }
 
 static fh_status filter_node(fh_field f, const char *v, size_t len, unsigned flags,
@@ -330,7 +339,7 @@ static fh_status filter_node(fh_field f, const char *v, size_t len, unsigned fla
         return fh_error_set(err, FH_ERR_INVALID,
                             "date:%.*s is not a date: give YYYY, YYYY-MM or YYYY-MM-DD, a "
                             "range A..B, or >A, >=A, <A, <=A",
-                            (int)(len > 40 ? 40 : len), v);
+                            (int)shown_length(v, len, 40), v);
     }
     if (f != FH_FIELD_DATE && (filter_term(f, v, len, &term) != FH_OK ||
                                (n->term = fh_buf_steal(&term)) == NULL)) {
@@ -366,7 +375,8 @@ static fh_status read_phrase(reader *r, size_t a, size_t b, unsigned flags, size
             end++;
         int prefix = end - at > 1 && r->text[end - 1] == '*';
         st = read_words(r->q, r->an, r->text, at, end - (size_t)prefix,
-                        flags | (prefix ? FH_WORD_PREFIX : 0), &got_first, &got, r->err);
+                        flags | FH_WORD_IN_PHRASE | (prefix ? FH_WORD_PREFIX : 0), &got_first,
+                        &got, r->err);
         at = end + 1;
     }
     *n = r->q->nwords - *first;

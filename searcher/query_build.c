@@ -212,34 +212,44 @@ static fh_status filter_query(const fh_qnode *n, fh_query **out, fh_error *err)
     return st;
 }
 
-/* A NEAR kid that positions can place: a word, a phrase's words, or an OR
- * of words, added to slots; any other kid is added to outside, to match
- * anywhere in the document. */
+static int single_words(const fh_qnode *k)
+{
+    for (size_t i = 0; i < k->nkids; i++)
+        if (k->kids[i]->kind != FH_QN_WORDS || k->kids[i]->phrase)
+            return 0;
+    return 1;
+}
+
+/* Place the words of a NEAR kid in slots, for the window to span them: a
+ * word is a slot, an OR of words one slot of alternatives, and the words of
+ * a phrase, an AND or an inner NEAR each a slot.  What the slots alone do
+ * not say (a phrase's order, an inner NEAR's own distance, any other kind of
+ * kid) is added to outside, to hold as well. */
 static fh_status near_kid(const fh_parsed_query *q, const fh_qnode *k, query_list *slots,
                           query_list *outside, fh_error *err)
 {
     fh_query *sub = NULL;
     fh_status st = FH_OK;
-    int words_only = k->kind == FH_QN_OR;
-    for (size_t i = 0; words_only && i < k->nkids; i++)
-        words_only = k->kids[i]->kind == FH_QN_WORDS && !k->kids[i]->phrase;
     if (k->kind == FH_QN_WORDS) {
         for (size_t i = 0; i < k->nwords && st == FH_OK; i++)
             if ((st = positional(q, k->first + i, &sub, err)) == FH_OK)
                 st = list_add(slots, sub, err);
-        return st;
+    } else if (k->kind == FH_QN_OR && single_words(k)) {
+        query_list alts = {0};
+        for (size_t i = 0; i < k->nkids && st == FH_OK; i++)
+            if ((st = positional(q, k->kids[i]->first, &sub, err)) == FH_OK)
+                st = list_add(&alts, sub, err);
+        if (st == FH_OK && (st = list_combine(&alts, FH_Q_OR, 0, &sub, err)) == FH_OK)
+            st = list_add(slots, sub, err);
+        list_free(&alts);
+    } else if (k->kind == FH_QN_AND || k->kind == FH_QN_NEAR) {
+        for (size_t i = 0; i < k->nkids && st == FH_OK; i++)
+            st = near_kid(q, k->kids[i], slots, outside, err);
     }
-    if (!words_only) {
-        st = node_query(q, k, &sub, err);
-        return st == FH_OK ? list_add(outside, sub, err) : st;
-    }
-    query_list alts = {0};
-    for (size_t i = 0; i < k->nkids && st == FH_OK; i++)
-        if ((st = positional(q, k->kids[i]->first, &sub, err)) == FH_OK)
-            st = list_add(&alts, sub, err);
-    if (st == FH_OK && (st = list_combine(&alts, FH_Q_OR, 0, &sub, err)) == FH_OK)
-        return list_add(slots, sub, err);
-    list_free(&alts);
+    int placed = (k->kind == FH_QN_WORDS && !k->phrase) || (k->kind == FH_QN_OR && single_words(k)) ||
+                 k->kind == FH_QN_AND;
+    if (st == FH_OK && !placed && (st = node_query(q, k, &sub, err)) == FH_OK)
+        st = list_add(outside, sub, err);
     return st;
 }
 
@@ -254,9 +264,9 @@ static fh_status near_query(const fh_parsed_query *q, const fh_qnode *n, fh_quer
     fh_query *near = NULL;
     if (st == FH_OK && slots.n >= 2)
         st = list_combine(&slots, FH_Q_NEAR, n->distance + (unsigned)slots.n - 1, &near, err);
-    else if (st == FH_OK)
+    else if (st == FH_OK && slots.n == 1)
         st = list_combine(&slots, FH_Q_AND, 0, &near, err);
-    if (st == FH_OK)
+    if (st == FH_OK && near)
         st = list_add(&outside, near, err);
     if (st == FH_OK)
         st = list_combine(&outside, FH_Q_AND, 0, out, err);

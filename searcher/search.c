@@ -300,27 +300,32 @@ const char *fh_how_name(fh_how how)
     return names[how];
 }
 
-/* The part's terms among the hit's matching terms, space separated; *other
- * tells whether one is in another script than the word. */
+/* The part's terms among the hit's matching terms, space separated (stems
+ * bare, title words without their prefix); *other tells whether one is in
+ * another script than the word. */
 static char *matched_terms(const fh_query_word *w, fh_word_part part, const fh_mset *m,
                            size_t i, int *other)
 {
     char *const *list = part == FH_PART_EXACT ? w->exact
                         : part == FH_PART_STEM ? w->stems : w->spellings;
     size_t n = part == FH_PART_EXACT ? w->nexact : part == FH_PART_STEM ? w->nstems : w->nspellings;
+    const char *prefix = (w->flags & FH_WORD_TITLE) ? FH_PREFIX_TITLE : "";
+    size_t plen = strlen(prefix);
     fh_buf out = FH_BUF_INIT;
-    size_t skip = part == FH_PART_STEM ? strlen(FH_PREFIX_STEM) : 0; /* show stems bare */
+    size_t skip = part == FH_PART_STEM ? strlen(FH_PREFIX_STEM) : 0;
     *other = 0;
     for (size_t k = 0; k < fh_mset_term_count(m, i); k++) {
         size_t len;
         const char *t = fh_mset_term(m, i, k, &len);
+        if (len < plen || memcmp(t, prefix, plen) != 0)
+            continue;
         for (size_t j = 0; j < n; j++) {
-            if (strlen(list[j]) != len || memcmp(list[j], t, len) != 0)
+            if (strlen(list[j]) != len - plen || memcmp(list[j], t + plen, len - plen) != 0)
                 continue;
             if (out.len)
                 fh_buf_append_char(&out, ' ');
-            fh_buf_append(&out, t + skip, len - skip);
-            *other |= fh_name_script(t) != w->script;
+            fh_buf_append(&out, list[j] + skip, strlen(list[j]) - skip);
+            *other |= fh_name_script(list[j]) != w->script;
         }
     }
     return fh_buf_steal(&out);
@@ -328,6 +333,8 @@ static char *matched_terms(const fh_query_word *w, fh_word_part part, const fh_m
 
 static fh_status add_why(fh_hit *hit, fh_why why, fh_error *err)
 {
+    if (why.terms == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     fh_why *grown = realloc(hit->why, (hit->nwhy + 1) * sizeof *grown);
     if (grown == NULL) {
         free(why.terms);
@@ -641,6 +648,8 @@ fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_resu
     else
         fh_parsed_query_free(&pq);
     out->elapsed_ms = now_ms() - t0;
+    if (st != FH_OK)
+        fh_search_result_free(out); /* a failed search leaves nothing to free */
     return st;
 }
 

@@ -138,6 +138,7 @@ typedef struct {
     fh_facet facets[FH_FACETS];
 } fh_search_result;
 
+/* On failure *out holds nothing to free. */
 fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_result *out,
                     fh_error *err);
 void fh_search_result_free(fh_search_result *r);

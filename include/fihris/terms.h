@@ -70,6 +70,11 @@ fh_status fh_term_id(const char *id, fh_buf *out);
  * in lower case, so that source:Reuters finds "reuters" (replaces out's content). */
 fh_status fh_term_filter(const char *prefix, const char *value, size_t len, fh_buf *out);
 
+/* A language as the index files it, however a document or a query names
+ * it: "ar" for AR, ar-EG, Arabic, العربية; "en" for English (replaces out's
+ * content). */
+fh_status fh_lang_code(const char *value, size_t len, fh_buf *out);
+
 /* The XC term of a normalized form. */
 fh_status fh_term_capital(const char *form, size_t len, fh_buf *out);
 

@@ -468,4 +468,19 @@ expect "google-hired-en" "robotaxi${RLE}${PDF}salary"
 # Inside quotes too: the marks between the words of a phrase copied from
 # right-to-left text separate them.
 expect "meta-tulloch-ar" "${RLM}\"مختبرات${RLM}الذكاء${RLM}الفائق\"${RLM}"
+
+# ---- NEAR over groups and phrases, phrases over compounds, languages named otherwise ----
+printf '%s\n' \
+    '{"id":"h1","title":"x","body":"Researcher Ching-Yao Chuang joined Meta, where Andrew Tulloch hires people.","lang":"Arabic"}' \
+    '{"id":"h2","title":"y","body":"Tulloch Andrew met Meta people.","lang":"en-GB"}' >"$TMP/near.jsonl"
+"$INDEXER" -d "$TMP/near-db" "$TMP/near.jsonl" >/dev/null 2>&1 || fail "cannot index near.jsonl"
+DB=$TMP/near-db
+expect "h1" '"Ching-Yao Chuang"'
+expect "h1" '(Meta joined) NEAR/3 (Andrew Tulloch)'
+expect "" '(Meta joined) NEAR/1 (Andrew Tulloch)'
+expect "h2" '"Tulloch Andrew" NEAR/3 Meta'
+expect "h1" 'Andrew NEAR/1 Tulloch NEAR/2 hires'
+expect "" 'Andrew NEAR/1 Tulloch NEAR/2 researcher'
+expect "h1" 'lang:ar'
+expect "h2" 'lang:en'
 echo "search_query: ok"

@@ -66,6 +66,9 @@ static void dates(void)
     refused("date:25", "not a date");
     refused("date:2025-08..2025-06", "not a date");
     refused("date:..", "not a date");
+    refused("date:>9999", "not a date"); /* no date after the last */
+    refused("date:<0000", "not a date");
+    refused("date:\"2025\nxx\"", "not a date"); /* one line, whatever was typed */
 }
 
 static void filter_term(const char *text, const char *term)
@@ -118,6 +121,14 @@ static void words(void)
         fh_parsed_query_free(&q);
     }
     refused("!!! -Tesla", "only excludes");
+    /* in a phrase a compound counts by its parts, which hold its positions */
+    if (parse("\"Ching-Yao Chuang\" Ching-Yao", &q)) {
+        CHECK(q.nwords == 4 && strcmp(q.words[0].text, "ching") == 0 &&
+              strcmp(q.words[1].text, "yao") == 0 && strcmp(q.words[3].text, "ching-yao") == 0);
+        fh_parsed_query_free(&q);
+    }
+    /* a language named as documents and users name it */
+    filter_term("lang:ar-EG", FH_PREFIX_LANG "ar");
 }
 
 static int falls_back(const char *text)
