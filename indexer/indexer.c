@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fihris/buf.h"
+#include "fihris/clock.h"
 #include "fihris/db.h"
 #include "fihris/layout.h"
 #include "fihris/paths.h"
@@ -43,13 +43,6 @@ typedef struct {
     fh_buf id, id_utf8;
     fh_error *err;
 } run;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void fh_index_opts_init(fh_index_opts *opts)
 {
@@ -86,7 +79,7 @@ static void draw_progress(run *r, int force)
 {
     if (!r->opts->progress)
         return;
-    double t = now();
+    double t = fh_clock_ms() / 1e3;
     if (!force && (t - r->last_draw) * 1000 < PROGRESS_INTERVAL_MS)
         return;
     r->last_draw = t;
@@ -328,7 +321,7 @@ fh_status fh_index_paths(const fh_index_opts *opts, const char *const *paths, si
     r.opts = opts;
     r.stats = stats;
     r.err = err;
-    r.start = now();
+    r.start = fh_clock_ms() / 1e3;
     fh_reader_sink sink = {on_document, on_notice, &r};
     fh_file_list files = {0};
     fh_status st = fh_make_parent_dirs(opts->db_path, err);
@@ -340,7 +333,7 @@ fh_status fh_index_paths(const fh_index_opts *opts, const char *const *paths, si
     draw_progress(&r, 1);
     clear_progress(&r);
     stats->interrupted = r.stopped;
-    stats->seconds = now() - r.start;
+    stats->seconds = fh_clock_ms() / 1e3 - r.start;
     fh_file_list_free(&files);
     fh_buf_free(&r.id);
     fh_buf_free(&r.id_utf8);

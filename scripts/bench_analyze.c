@@ -6,22 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "fihris/analyze.h"
+#include "fihris/clock.h"
 
 static int count_token(const fh_token *tok, void *ctx)
 {
     (void)tok;
     (*(size_t *)ctx)++;
     return 0;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int main(int argc, char **argv)
@@ -44,7 +37,7 @@ int main(int argc, char **argv)
     char *line = NULL;
     size_t cap = 0, tokens = 0, bytes = 0;
     ssize_t n;
-    double t0 = now();
+    double t0 = fh_clock_ms() / 1e3;
     while ((n = getline(&line, &cap, f)) > 0) {
         if (fh_analyze(an, line, (size_t)n, count_token, &tokens, &err) != FH_OK) {
             fprintf(stderr, "fihris-bench-analyze: %s\n", err.message);
@@ -52,7 +45,7 @@ int main(int argc, char **argv)
         }
         bytes += (size_t)n;
     }
-    double secs = now() - t0;
+    double secs = fh_clock_ms() / 1e3 - t0;
     printf("analysis: %.1f MB in %.2f s = %.1f MB/s, %.0f tokens/s (one core)\n", bytes / 1e6,
            secs, bytes / 1e6 / secs, tokens / secs);
     free(line);

@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "fihris/clock.h"
 #include "fihris/search.h"
+
+#include "bench_stats.h"
 
 #define PROG "fihris-bench-query"
 
@@ -23,13 +25,6 @@ typedef struct {
 static void usage(void)
 {
     fprintf(stderr, "usage: " PROG " DB QUERIES_FILE [--runs N] [--no-snippets] [--no-names]\n");
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 static int push_query(query_list *q, const char *text, size_t len)
@@ -98,9 +93,9 @@ static int run_query(fh_searcher *s, const char *text, int snippets, int names, 
     req.names = names;
     fh_search_result r;
     fh_error err;
-    double t0 = now_ms();
+    double t0 = fh_clock_ms();
     fh_status st = fh_search(s, &req, &r, &err);
-    *ms = now_ms() - t0;
+    *ms = fh_clock_ms() - t0;
     if (st != FH_OK) {
         fprintf(stderr, PROG ": query \"%s\": %s\n", text, err.message);
         return -1;
@@ -109,29 +104,16 @@ static int run_query(fh_searcher *s, const char *text, int snippets, int names, 
     return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile (p in 1..100) of n > 0 sorted values. */
-static double percentile(const double *sorted, size_t n, unsigned p)
-{
-    size_t rank = (p * n + 99) / 100;
-    return sorted[rank < 1 ? 0 : rank - 1];
-}
-
 static void report(double *ms, size_t n)
 {
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += ms[i];
-    qsort(ms, n, sizeof *ms, cmp_double);
+    bench_sort(ms, n);
     double mean = sum / (double)n;
     printf("queries: %zu timed, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms, "
            "%.0f queries/s\n",
-           n, mean, percentile(ms, n, 50), percentile(ms, n, 99), ms[n - 1],
+           n, mean, bench_percentile(ms, n, 50), bench_percentile(ms, n, 99), ms[n - 1],
            sum > 0 ? (double)n / (sum / 1e3) : 0.0);
 }
 

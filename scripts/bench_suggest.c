@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "fihris/clock.h"
 #include "fihris/db.h"
 #include "fihris/suggest.h"
 #include "fihris/utf8.h"
+
+#include "bench_stats.h"
 
 #define PROG "fihris-bench-suggest"
 
@@ -58,13 +60,6 @@ static void usage(void)
 {
     fprintf(stderr, "usage: " PROG " DB [--words N] [--min-docs N] [--pick-docs N] [--runs N]"
                     " [--seed N] [--show]\n");
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* xorshift64*: the bench's own generator, so picks do not depend on libc. */
@@ -250,9 +245,9 @@ static int run_one(fh_db *db, const sample *s, uint32_t min_docs, fh_buf *out, d
 {
     uint32_t docs = 0;
     fh_error err;
-    double t0 = now_ms();
+    double t0 = fh_clock_ms();
     fh_status st = fh_suggest_word(db, s->typo, strlen(s->typo), min_docs, out, &docs, &err);
-    *ms = now_ms() - t0;
+    *ms = fh_clock_ms() - t0;
     if (st != FH_OK) {
         fprintf(stderr, PROG ": suggesting for \"%s\": %s\n", s->typo, err.message);
         return -1;
@@ -272,26 +267,14 @@ static int run_one(fh_db *db, const sample *s, uint32_t min_docs, fh_buf *out, d
     return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double percentile(const double *sorted, size_t n, unsigned p)
-{
-    size_t rank = (p * n + 99) / 100;
-    return sorted[rank < 1 ? 0 : rank - 1];
-}
-
 static void report(double *ms, size_t n, const tally *t)
 {
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += ms[i];
-    qsort(ms, n, sizeof *ms, cmp_double);
+    bench_sort(ms, n);
     printf("suggestions: %zu timed, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", n,
-           sum / (double)n, percentile(ms, n, 50), percentile(ms, n, 99), ms[n - 1]);
+           sum / (double)n, bench_percentile(ms, n, 50), bench_percentile(ms, n, 99), ms[n - 1]);
     static const char *const names[2] = {"english", "arabic"};
     for (int l = 0; l < 2; l++) {
         size_t total = t->total[l] ? t->total[l] : 1;

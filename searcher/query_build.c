@@ -230,11 +230,12 @@ static fh_status near_kid(const fh_parsed_query *q, const fh_qnode *k, query_lis
 {
     fh_query *sub = NULL;
     fh_status st = FH_OK;
+    int alternatives = k->kind == FH_QN_OR && single_words(k);
     if (k->kind == FH_QN_WORDS) {
         for (size_t i = 0; i < k->nwords && st == FH_OK; i++)
             if ((st = positional(q, k->first + i, &sub, err)) == FH_OK)
                 st = list_add(slots, sub, err);
-    } else if (k->kind == FH_QN_OR && single_words(k)) {
+    } else if (alternatives) {
         query_list alts = {0};
         for (size_t i = 0; i < k->nkids && st == FH_OK; i++)
             if ((st = positional(q, k->kids[i]->first, &sub, err)) == FH_OK)
@@ -246,8 +247,7 @@ static fh_status near_kid(const fh_parsed_query *q, const fh_qnode *k, query_lis
         for (size_t i = 0; i < k->nkids && st == FH_OK; i++)
             st = near_kid(q, k->kids[i], slots, outside, err);
     }
-    int placed = (k->kind == FH_QN_WORDS && !k->phrase) || (k->kind == FH_QN_OR && single_words(k)) ||
-                 k->kind == FH_QN_AND;
+    int placed = (k->kind == FH_QN_WORDS && !k->phrase) || alternatives || k->kind == FH_QN_AND;
     if (st == FH_OK && !placed && (st = node_query(q, k, &sub, err)) == FH_OK)
         st = list_add(outside, sub, err);
     return st;

@@ -7,9 +7,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "fihris/analyze.h"
+#include "fihris/clock.h"
 #include "fihris/db.h"
 #include "fihris/docdata.h"
 #include "fihris/namekey.h"
@@ -159,13 +159,6 @@ const char *fh_facet_name(fh_facet_kind f)
 {
     static const char *const names[FH_FACETS] = {"source", "lang", "year"};
     return (unsigned)f < FH_FACETS ? names[f] : "?";
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 static void ranking_opts(const fh_search_request *req, fh_search_opts *opts)
@@ -506,10 +499,10 @@ static fh_status word_docs(fh_db *db, const fh_query_word *w, uint32_t *docs, fh
     return st;
 }
 
-static int later_first(const void *x, const void *y)
+static int earlier_first(const void *x, const void *y)
 {
     const correction *a = x, *b = y;
-    return (a->a < b->a) - (a->a > b->a);
+    return (a->a > b->a) - (a->a < b->a);
 }
 
 /* How many documents text matches with every word (0 when it cannot be read). */
@@ -536,29 +529,26 @@ static fh_status count_all(fh_searcher *s, const fh_search_request *req, const c
     return st;
 }
 
-/* The query with fix[0, n) made, later bytes first so earlier ones stay put. */
+/* The query with fix[0, n) made: the bytes between corrections as typed. */
 static char *corrected(const fh_search_request *req, correction *fix, size_t n)
 {
     fh_buf text = FH_BUF_INIT;
-    qsort(fix, n, sizeof *fix, later_first);
-    if (fh_buf_append(&text, req->query, req->query_len) != FH_OK)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        size_t tail = text.len - fix[i].b, with = strlen(fix[i].with);
-        fh_buf rest = FH_BUF_INIT;
-        if (fh_buf_append(&rest, text.data + fix[i].b, tail) != FH_OK) {
-            fh_buf_free(&text);
-            return NULL;
-        }
-        text.len = fix[i].a;
-        fh_status st = fh_buf_append(&text, fix[i].with, with);
+    size_t at = 0;
+    fh_status st = FH_OK;
+    qsort(fix, n, sizeof *fix, earlier_first);
+    for (size_t i = 0; i < n && st == FH_OK; i++) {
+        if (fix[i].a < at)
+            continue; /* overlaps the one before */
+        st = fh_buf_append(&text, req->query + at, fix[i].a - at);
         if (st == FH_OK)
-            st = fh_buf_append(&text, rest.data, rest.len);
-        fh_buf_free(&rest);
-        if (st != FH_OK) {
-            fh_buf_free(&text);
-            return NULL;
-        }
+            st = fh_buf_append_str(&text, fix[i].with);
+        at = fix[i].b;
+    }
+    if (st == FH_OK)
+        st = fh_buf_append(&text, req->query + at, req->query_len - at);
+    if (st != FH_OK) {
+        fh_buf_free(&text);
+        return NULL;
     }
     return fh_buf_steal(&text);
 }
@@ -624,7 +614,7 @@ fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_resu
                     fh_error *err)
 {
     memset(out, 0, sizeof *out);
-    double t0 = now_ms();
+    double t0 = fh_clock_ms();
     fh_status st = check_request(req, err);
     fh_parsed_query pq;
     if (st == FH_OK)
@@ -647,7 +637,7 @@ fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_resu
         out->words = pq; /* the result keeps the words it explains */
     else
         fh_parsed_query_free(&pq);
-    out->elapsed_ms = now_ms() - t0;
+    out->elapsed_ms = fh_clock_ms() - t0;
     if (st != FH_OK)
         fh_search_result_free(out); /* a failed search leaves nothing to free */
     return st;

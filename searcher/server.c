@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "fihris/clock.h"
 #include "fihris/output.h"
 #include "fihris/search.h"
 #include "fihris/utf8.h"
@@ -343,13 +343,6 @@ static reply route(fh_server *srv, struct MHD_Connection *c, const char *url, co
     return api_doc(srv, url + sizeof doc_prefix - 1);
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* What a request has carried so far, between the calls for one request. */
 typedef struct {
     double started;
@@ -366,7 +359,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (rs == NULL) { /* the headers: wait for the body, if any */
         if ((rs = calloc(1, sizeof *rs)) == NULL)
             return MHD_NO;
-        rs->started = now_ms();
+        rs->started = fh_clock_ms();
         *state = rs;
         return MHD_YES;
     }
@@ -379,7 +372,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     unsigned status = r.body ? r.status : 500;
     enum MHD_Result ok = send_reply(srv, c, r);
     if (!srv->opts.quiet)
-        fprintf(stderr, "%s %s %u %.1f ms\n", method, url, status, now_ms() - rs->started);
+        fprintf(stderr, "%s %s %u %.1f ms\n", method, url, status,
+                fh_clock_ms() - rs->started);
     return ok;
 }
 

@@ -158,6 +158,8 @@ expect "meta-tulloch-en" "salary -researchers"
 expect "microsoft-chips-en google-hired-en" "(robotaxi OR chips) -Musk"
 expect "$SALARY tesla-robotaxi-en" "salary OR (robotaxi -Google)"
 expect "openai-poaching-en tesla-robotaxi-en" "(Meta OR Tesla) (salary OR chips) -Tulloch"
+# Typed as separate words in a shell, -word is still an exclusion, not an option.
+expect "openai-poaching-en tesla-robotaxi-en" "(Meta OR Tesla)" "(salary OR chips)" -Tulloch
 expect "meta-tulloch-en openai-poaching-en" "-(robotaxi OR chips) salary"
 expect "meta-tulloch-en openai-poaching-en" "salary NOT (robotaxi OR chips)"
 # A minus before a digit is a sign: -2025 is the word; NOT 2025 excludes it.
