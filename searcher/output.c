@@ -166,6 +166,7 @@ static json_t *hit_json(const fh_search_result *r, const fh_hit *h)
     int bad = json_object_set_new(o, "rank", json_integer(h->rank)) ||
               json_object_set_new(o, "id", json_string(h->id)) ||
               json_object_set_new(o, "title", json_string(h->title)) ||
+              json_object_set_new(o, "title_marked", json_string(h->title_marked)) ||
               json_object_set_new(o, "score", json_real(h->score)) ||
               json_object_set_new(o, "snippet", json_string(h->snippet)) ||
               set_optional(o, "url", h->url) || set_optional(o, "date", h->date) ||
