@@ -10,6 +10,7 @@
 #include "fihris/db.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cerrno>
 #include <cstring>
@@ -66,6 +67,7 @@ struct fh_mset {
     uint32_t estimated = 0;
     uint32_t lower = 0;
     uint32_t upper = 0;
+    bool time_limited = false;
     /* per counted slot: (value, matches), most frequent first */
     std::vector<std::vector<std::pair<std::string, uint32_t>>> counts;
 };
@@ -290,6 +292,8 @@ void configure(Xapian::Enquire &enq, const Xapian::Query &q, const fh_search_opt
     enq.set_weighting_scheme(Xapian::BM25Weight(o.bm25_k1, 0, 1, o.bm25_b, 0.5));
     if (o.sort_value_slot >= 0)
         enq.set_sort_by_value_then_relevance((Xapian::valueno)o.sort_value_slot, true);
+    if (o.time_limit_s > 0)
+        enq.set_time_limit(o.time_limit_s);
 }
 
 /* Copy everything a caller may read, so the result outlives later writes. */
@@ -335,7 +339,12 @@ void run_search(Xapian::Database &db, const Xapian::Query &q, const fh_search_op
         spies.emplace_back(new Xapian::ValueCountMatchSpy(o.count_slots[i]));
         enq.add_matchspy(spies.back().get());
     }
+    const auto t0 = std::chrono::steady_clock::now();
     Xapian::MSet ms = enq.get_mset(o.offset, o.count, o.check_at_least);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - t0;
+    /* Xapian does not say whether the limit fired; a match that lasted
+     * longer than the limit has had check_at_least turned off. */
+    m.time_limited = o.time_limit_s > 0 && took.count() >= o.time_limit_s;
     fill_mset(enq, ms, o, m);
     m.counts.resize(spies.size());
     for (size_t i = 0; i < spies.size(); i++)
@@ -833,6 +842,7 @@ void fh_search_opts_init(fh_search_opts *opts)
     opts->fetch_value_slot = -1;
     opts->count_slots = nullptr;
     opts->ncount_slots = 0;
+    opts->time_limit_s = 0;
 }
 
 fh_status fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts,
@@ -874,6 +884,11 @@ uint32_t fh_mset_lower_bound(const fh_mset *m)
 uint32_t fh_mset_upper_bound(const fh_mset *m)
 {
     return m ? m->upper : 0;
+}
+
+int fh_mset_time_limited(const fh_mset *m)
+{
+    return m && m->time_limited;
 }
 
 double fh_mset_weight(const fh_mset *m, size_t i)

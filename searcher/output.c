@@ -211,6 +211,7 @@ static json_t *result_json(const char *query, const fh_search_result *r)
         bad = json_object_set_new(o, "query", json_string(query)) ||
               json_object_set_new(o, "total", json_integer(r->estimated)) ||
               json_object_set_new(o, "total_exact", json_boolean(r->exact_total)) ||
+              (r->time_limited && json_object_set_new(o, "time_limited", json_true())) ||
               json_object_set_new(o, "elapsed_ms", json_real(r->elapsed_ms)) ||
               json_object_set_new(o, "fallback",
                                   r->matched_any ? json_string("any-word") : json_null()) ||

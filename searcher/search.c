@@ -166,6 +166,7 @@ static void ranking_opts(const fh_search_request *req, fh_search_opts *opts)
     fh_search_opts_init(opts);
     opts->bm25_k1 = req->k1;
     opts->bm25_b = req->b;
+    opts->time_limit_s = req->time_limit_ms / 1000.0;
 }
 
 static fh_status describe(const fh_query *q, char **tree, fh_error *err)
@@ -377,6 +378,7 @@ static fh_status collect_hits(fh_searcher *s, const fh_parsed_query *pq,
 {
     size_t n = fh_mset_size(m);
     out->estimated = fh_mset_estimated(m);
+    out->time_limited = fh_mset_time_limited(m);
     out->exact_total = fh_mset_lower_bound(m) == fh_mset_upper_bound(m);
     if (n == 0)
         return FH_OK;

@@ -34,6 +34,8 @@ static void usage(FILE *out)
           "                       one; [::1]:8080 for IPv6); only loopback unless given\n"
           "      --threads N      worker threads, each with its own reader (default 4)\n"
           "      --max-connections N   (default 256)\n"
+          "      --time-limit MS  a search counting its matches longer than this stops\n"
+          "                       counting: right hits, estimated totals (default 500)\n"
           "      --cors-origin O  let the web origin O (https://example.org) call the API;\n"
           "                       may be given several times\n"
           "      --quiet          no request log on standard error\n"
@@ -83,6 +85,8 @@ static int parse_option(const char *a, const char *v, options *o)
         return parse_unsigned(v, 1, 256, &o->server.threads);
     else if (strcmp(a, "--max-connections") == 0)
         return parse_unsigned(v, 1, 100000, &o->server.max_connections);
+    else if (strcmp(a, "--time-limit") == 0)
+        return parse_unsigned(v, 1, 600000, &o->server.time_limit_ms);
     else if (strcmp(a, "--cors-origin") == 0 && o->server.ncors_origins < MAX_ORIGINS)
         o->origins[o->server.ncors_origins++] = v;
     else

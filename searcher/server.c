@@ -39,6 +39,7 @@ void fh_server_opts_init(fh_server_opts *o)
     o->threads = 4;
     o->max_connections = 256;
     o->idle_timeout_s = 30;
+    o->time_limit_ms = 500;
 }
 
 /* ---- responses ---- */
@@ -157,13 +158,15 @@ static int flag_arg(struct MHD_Connection *c, const char *name, int *out)
     return 1;
 }
 
-/* A search request from the URL; NULL after filling *bad with the reply. */
-static int read_search_args(struct MHD_Connection *c, fh_search_request *req, reply *bad)
+/* A search request from the URL; 0 after filling *bad with the reply. */
+static int read_search_args(const fh_server *srv, struct MHD_Connection *c,
+                            fh_search_request *req, reply *bad)
 {
     const char *q = arg(c, "q"), *sort = arg(c, "sort");
     unsigned page = 1, size = 10;
     fh_search_request_init(req);
     req->marks = FH_MARK_HTML;
+    req->time_limit_ms = srv->opts.time_limit_ms;
     if (q == NULL || *q == '\0')
         *bad = error_reply(400, "give a query: q=...");
     else if (!number_arg(c, "page", 1, FH_SERVER_MAX_PAGE, &page))
@@ -198,7 +201,7 @@ static reply api_search(fh_server *srv, struct MHD_Connection *c)
 {
     fh_search_request req;
     reply bad;
-    if (!read_search_args(c, &req, &bad))
+    if (!read_search_args(srv, c, &req, &bad))
         return bad;
     fh_searcher *s = reader_of_thread(srv);
     if (s == NULL)

@@ -151,6 +151,9 @@ typedef struct {
     int fetch_value_slot;    /* >= 0: copy this value of each hit (default -1) */
     const unsigned *count_slots; /* count the values of these slots among the matches */
     size_t ncount_slots;         /* (exact when check_at_least reaches every match) */
+    double time_limit_s;     /* > 0: past this, stop checking matches beyond the hits
+                              * asked for (check_at_least is dropped): the hits stay
+                              * right, totals and counts become estimates */
 } fh_search_opts;
 
 void fh_search_opts_init(fh_search_opts *opts);
@@ -171,6 +174,8 @@ size_t fh_mset_size(const fh_mset *m);
 uint32_t fh_mset_estimated(const fh_mset *m);
 uint32_t fh_mset_lower_bound(const fh_mset *m);
 uint32_t fh_mset_upper_bound(const fh_mset *m);
+/* 1 when the match ran past opts.time_limit_s (its totals are estimates). */
+int fh_mset_time_limited(const fh_mset *m);
 double fh_mset_weight(const fh_mset *m, size_t i);
 /* Value fetch_value_slot of hit i ("" when not fetched); valid until fh_mset_free. */
 const char *fh_mset_value(const fh_mset *m, size_t i, size_t *len);

@@ -69,6 +69,8 @@ typedef struct {
     int sort_by_date;     /* 1: newest first (undated last), relevance between equals */
     int facets;           /* 1: count the matches by source, language and year */
     int suggest;          /* 1: a spelling suggestion when few documents match */
+    double time_limit_ms; /* > 0: a match running longer stops counting beyond the
+                           * hits asked for (see fh_search_result.time_limited) */
 } fh_search_request;
 
 void fh_search_request_init(fh_search_request *req);
@@ -125,6 +127,8 @@ typedef struct {
     size_t nhits;
     uint32_t estimated;   /* Xapian's estimate of all matches */
     int exact_total;      /* the estimate is the exact count */
+    int time_limited;     /* the time limit cut the counting short: the hits are
+                           * right, the total and facets are estimates */
     double elapsed_ms;
     int matched_any;      /* no document had every word: any-word results */
     size_t nwords;        /* query words after analysis (0: nothing searchable) */
@@ -134,7 +138,8 @@ typedef struct {
     char *notes;           /* what was read otherwise than typed, or NULL */
     char *suggestion;      /* the query with unknown words corrected, when that finds
                             * more, or NULL */
-    int counted;           /* facets were counted (over every match: exact) */
+    int counted;           /* facets were counted (over every match: exact unless
+                            * time_limited) */
     fh_facet facets[FH_FACETS];
 } fh_search_result;
 

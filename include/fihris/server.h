@@ -40,6 +40,8 @@ typedef struct {
     unsigned threads;           /* worker threads */
     unsigned max_connections;
     unsigned idle_timeout_s;    /* a connection idle this long is closed */
+    unsigned time_limit_ms;     /* a search's counting stops after this (see
+                                 * fh_search_request.time_limit_ms) */
     const char *const *cors_origins; /* origins allowed to call the API, or none */
     size_t ncors_origins;
     int quiet;                  /* no request log on stderr */

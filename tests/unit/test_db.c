@@ -513,6 +513,27 @@ static void test_values_and_sort(fh_db *db)
     fh_query_free(all);
 }
 
+/* A match past its time limit still returns the right hits, and says it
+ * was limited; without a limit it never does. */
+static void test_time_limit(fh_db *db)
+{
+    fh_query *q = combine2(FH_Q_OR, "brown", "dog");
+    fh_search_opts o;
+    fh_search_opts_init(&o);
+    o.check_at_least = NDOCS;
+    char unlimited[256], limited[256];
+    fh_mset *m = search_opts(db, q, &o);
+    hits(m, unlimited, sizeof unlimited);
+    CHECK(!fh_mset_time_limited(m));
+    fh_mset_free(m);
+    o.time_limit_s = 1e-9; /* over before the match starts */
+    m = search_opts(db, q, &o);
+    CHECK_STR(hits(m, limited, sizeof limited), unlimited);
+    CHECK(fh_mset_time_limited(m));
+    fh_mset_free(m);
+    fh_query_free(q);
+}
+
 static void test_search(const char *path)
 {
     fh_db *db = NULL;
@@ -522,6 +543,7 @@ static void test_search(const char *path)
     test_synonym(db);
     test_positional(db);
     test_values_and_sort(db);
+    test_time_limit(db);
     fh_db_close(db);
 }
 
