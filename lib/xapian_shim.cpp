@@ -310,9 +310,11 @@ void fill_mset(const Xapian::Enquire &enq, const Xapian::MSet &ms, const fh_sear
             h.value = it.get_document().get_value((Xapian::valueno)o.fetch_value_slot);
         if (o.fetch_data)
             h.data = it.get_document().get_data();
-        for (Xapian::TermIterator t = enq.get_matching_terms_begin(it);
-             o.fetch_terms && t != enq.get_matching_terms_end(it); ++t)
-            h.terms.push_back(*t);
+        /* a pass over the hit's whole term list: only when asked for */
+        if (o.fetch_terms)
+            for (Xapian::TermIterator t = enq.get_matching_terms_begin(it);
+                 t != enq.get_matching_terms_end(it); ++t)
+                h.terms.push_back(*t);
         m.hits.push_back(std::move(h));
     }
 }

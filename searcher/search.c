@@ -185,10 +185,12 @@ static fh_status search_opts(fh_searcher *s, const fh_search_request *req, fh_se
     ranking_opts(req, opts);
     opts->offset = req->offset;
     opts->count = req->count;
+    /* a hit's matching terms cost a pass over its term list: only the
+     * explanations read them */
+    opts->fetch_terms = req->explain;
     if (!req->snippets) {
         /* ids only: the id value is enough, no data blob to read and decode */
         opts->fetch_data = 0;
-        opts->fetch_terms = 0;
         opts->fetch_value_slot = FH_SLOT_ID;
     }
     opts->sort_value_slot = req->sort_by_date ? FH_SLOT_DATE : -1;
