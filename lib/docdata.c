@@ -1,87 +1,167 @@
 /*
- * docdata.c - JSON encoding of stored document fields (see docdata.h).
+ * docdata.c - the stored fields of a document, in their binary form (see
+ * docdata.h), and the JSON form of older databases.
  */
 #include "fihris/docdata.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int set_string(json_t *obj, const char *key, const char *s, size_t len)
+#include "fihris/utf8.h"
+
+/* Fields in their stored order; new fields go at the end. */
+enum { F_ID, F_TITLE, F_BODY, F_URL, F_DATE, F_SOURCE, F_LANG, F_PATH, NFIELDS };
+
+static fh_status put_field(fh_buf *out, const char *s, size_t len)
 {
-    if (s == NULL)
-        return 0;
-    json_t *v = json_stringn(s, len);
-    return v == NULL || json_object_set_new(obj, key, v) != 0;
+    /* LEB128 of len + 1: 0 says "absent" */
+    unsigned char v[10];
+    size_t n = 0;
+    uint64_t x = s ? (uint64_t)len + 1 : 0;
+    do {
+        v[n++] = (unsigned char)((x & 0x7F) | (x > 0x7F ? 0x80 : 0));
+        x >>= 7;
+    } while (x);
+    fh_status st = fh_buf_append(out, v, n);
+    return st == FH_OK && s && len ? fh_buf_append(out, s, len) : st;
 }
 
 fh_status fh_docdata_encode(const fh_docdata *d, fh_buf *out, fh_error *err)
 {
-    json_t *obj = json_object();
-    if (obj == NULL)
-        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    const char *title = d->title ? d->title : "";
-    const char *body = d->body ? d->body : "";
-    int bad = set_string(obj, "id", d->id, d->id ? strlen(d->id) : 0) ||
-              set_string(obj, "title", title, d->title ? d->title_len : 0) ||
-              set_string(obj, "body", body, d->body ? d->body_len : 0);
-    const char *keys[] = {"url", "date", "source", "lang", "path"};
-    const char *vals[] = {d->url, d->date, d->source, d->lang, d->path};
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0] && !bad; i++)
-        bad = set_string(obj, keys[i], vals[i], vals[i] ? strlen(vals[i]) : 0);
-    char *text = bad ? NULL : json_dumps(obj, JSON_COMPACT);
-    json_decref(obj);
-    if (text == NULL)
-        return fh_error_set(err, FH_ERR_INVALID, "cannot encode document %s (invalid UTF-8?)",
-                            d->id ? d->id : "");
-    fh_status st = fh_buf_append_str(out, text);
-    free(text);
+    const char *v[NFIELDS] = {d->id, d->title ? d->title : "", d->body ? d->body : "", d->url,
+                              d->date, d->source, d->lang, d->path};
+    size_t len[NFIELDS];
+    for (int f = 0; f < NFIELDS; f++)
+        len[f] = v[f] ? strlen(v[f]) : 0;
+    len[F_TITLE] = d->title ? d->title_len : 0;
+    len[F_BODY] = d->body ? d->body_len : 0;
+    for (int f = 0; f < NFIELDS; f++)
+        if (v[f] && fh_utf8_find_invalid(v[f], len[f]) != len[f])
+            return fh_error_set(err, FH_ERR_INVALID, "cannot store document %s: invalid UTF-8",
+                                d->id ? d->id : "");
+    fh_status st = fh_buf_append_char(out, FH_DOCDATA_FORMAT);
+    for (int f = 0; f < NFIELDS && st == FH_OK; f++)
+        st = put_field(out, v[f], len[f]);
     return st == FH_OK ? FH_OK : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
 }
 
+/* ---- decoding ---- */
+
+static char *copy_of(const char *s, size_t n)
+{
+    char *c = malloc(n + 1);
+    if (c) {
+        memcpy(c, s, n);
+        c[n] = '\0';
+    }
+    return c;
+}
+
+static char **field_slot(fh_stored *out, int f, size_t **len)
+{
+    char **slots[NFIELDS] = {&out->id, &out->title, &out->body, &out->url,
+                             &out->date, &out->source, &out->lang, &out->path};
+    *len = f == F_TITLE ? &out->title_len : f == F_BODY ? &out->body_len : NULL;
+    return slots[f];
+}
+
+/* One field at *p (advanced past it): 1 present, 0 absent, -1 malformed. */
+static int get_field(const unsigned char **p, const unsigned char *end, const char **s,
+                     size_t *n)
+{
+    uint64_t x = 0;
+    for (unsigned shift = 0;; shift += 7) {
+        if (*p == end || shift > 63)
+            return -1;
+        unsigned char b = *(*p)++;
+        x |= (uint64_t)(b & 0x7F) << shift;
+        if (!(b & 0x80))
+            break;
+    }
+    if (x == 0)
+        return 0;
+    if (x - 1 > (uint64_t)(end - *p))
+        return -1;
+    *s = (const char *)*p;
+    *n = (size_t)(x - 1);
+    *p += *n;
+    return 1;
+}
+
+static fh_status decode_binary(const char *data, size_t len, fh_stored *out)
+{
+    const unsigned char *p = (const unsigned char *)data + 1, *end = p + len - 1;
+    /* fields past the ones known here come from a later version: skipped */
+    for (int f = 0; f < NFIELDS && p < end; f++) {
+        const char *s;
+        size_t n, *lenp;
+        int r = get_field(&p, end, &s, &n);
+        if (r < 0)
+            return FH_ERR_CORRUPT;
+        char **slot = field_slot(out, f, &lenp);
+        if (r == 0)
+            continue;
+        if ((*slot = copy_of(s, n)) == NULL)
+            return FH_ERR_NOMEM;
+        if (lenp)
+            *lenp = n;
+    }
+    return FH_OK;
+}
+
+/* Databases written before the binary format hold a JSON object. */
 static char *dup_field(json_t *obj, const char *key, size_t *len)
 {
     json_t *v = json_object_get(obj, key);
     if (!json_is_string(v))
         return NULL;
     size_t n = json_string_length(v);
-    char *s = malloc(n + 1);
-    if (s) {
-        memcpy(s, json_string_value(v), n);
-        s[n] = '\0';
-        if (len)
-            *len = n;
+    if (len)
+        *len = n;
+    return copy_of(json_string_value(v), n);
+}
+
+static fh_status decode_json(const char *data, size_t len, fh_stored *out)
+{
+    static const char *const keys[NFIELDS] = {"id", "title", "body", "url",
+                                              "date", "source", "lang", "path"};
+    json_t *obj = json_loadb(data, len, JSON_ALLOW_NUL, NULL);
+    if (!json_is_object(obj)) {
+        json_decref(obj);
+        return FH_ERR_CORRUPT;
     }
-    return s;
+    for (int f = 0; f < NFIELDS; f++) {
+        size_t *lenp;
+        char **slot = field_slot(out, f, &lenp);
+        *slot = dup_field(obj, keys[f], lenp);
+    }
+    json_decref(obj);
+    return FH_OK;
 }
 
 fh_status fh_docdata_decode(const char *data, size_t len, fh_stored *out, fh_error *err)
 {
     memset(out, 0, sizeof *out);
-    json_error_t jerr;
-    json_t *obj = json_loadb(data, len, JSON_ALLOW_NUL, &jerr);
-    if (!json_is_object(obj)) {
-        json_decref(obj);
-        return fh_error_set(err, FH_ERR_CORRUPT, "stored document is not valid: %s", jerr.text);
-    }
-    out->id = dup_field(obj, "id", NULL);
-    out->title = dup_field(obj, "title", &out->title_len);
-    out->body = dup_field(obj, "body", &out->body_len);
-    out->url = dup_field(obj, "url", NULL);
-    out->date = dup_field(obj, "date", NULL);
-    out->source = dup_field(obj, "source", NULL);
-    out->lang = dup_field(obj, "lang", NULL);
-    out->path = dup_field(obj, "path", NULL);
-    json_decref(obj);
-    if (out->title == NULL)
+    fh_status st = FH_ERR_CORRUPT;
+    if (len > 0 && data[0] == FH_DOCDATA_FORMAT)
+        st = decode_binary(data, len, out);
+    else if (len > 0 && data[0] == '{')
+        st = decode_json(data, len, out);
+    if (st == FH_OK && out->title == NULL)
         out->title = calloc(1, 1);
-    if (out->body == NULL)
+    if (st == FH_OK && out->body == NULL)
         out->body = calloc(1, 1);
-    if (out->id == NULL || out->title == NULL || out->body == NULL) {
+    if (st == FH_OK && (out->title == NULL || out->body == NULL))
+        st = FH_ERR_NOMEM;
+    if (st == FH_OK && out->id == NULL)
+        st = FH_ERR_CORRUPT;
+    if (st != FH_OK)
         fh_stored_free(out);
-        return fh_error_set(err, FH_ERR_CORRUPT, "stored document lacks an id");
-    }
-    return FH_OK;
+    if (st == FH_ERR_NOMEM)
+        return fh_error_set(err, st, "out of memory");
+    return st == FH_OK ? FH_OK : fh_error_set(err, st, "stored document is not valid");
 }
 
 void fh_stored_free(fh_stored *s)

@@ -1,8 +1,15 @@
 /*
  * docdata.h - the stored fields of a document (the Xapian data blob): what
  * the indexer writes and the searcher reads back for titles, snippets and
- * metadata.  The encoding is a JSON object, so it stays readable with
- * standard tools (xapian-delve -d) and can grow fields compatibly.
+ * metadata.
+ *
+ * The encoding is read for every hit shown, so it is cheap to decode: a
+ * format byte (FH_DOCDATA_FORMAT), then each field in a fixed order (id,
+ * title, body, url, date, source, lang, path) as a LEB128 number, 0 for an
+ * absent field or its length + 1, followed by its UTF-8 bytes.  Strings stay
+ * readable in xapian-delve's dump.  Later fields may be added at the end;
+ * decoders skip what they do not know.  Databases written before this format
+ * hold a JSON object, which decoding still reads.
  */
 #ifndef FIHRIS_DOCDATA_H
 #define FIHRIS_DOCDATA_H
@@ -27,7 +34,9 @@ typedef struct {
     const char *url, *date, *source, *lang, *path;
 } fh_docdata;
 
-/* Encode d (appended to out). */
+#define FH_DOCDATA_FORMAT '\x01'
+
+/* Encode d (appended to out); FH_ERR_INVALID when a field is not UTF-8. */
 fh_status fh_docdata_encode(const fh_docdata *d, fh_buf *out, fh_error *err);
 
 /* Decoded stored fields; owns its strings (absent fields are NULL, title and
@@ -37,6 +46,8 @@ typedef struct {
     size_t title_len, body_len;
 } fh_stored;
 
+/* FH_ERR_CORRUPT for data that is neither form or lacks an id; on failure
+ * *out holds nothing to free. */
 fh_status fh_docdata_decode(const char *data, size_t len, fh_stored *out, fh_error *err);
 void fh_stored_free(fh_stored *s);
 
