@@ -31,7 +31,9 @@ typedef enum {
 
 /* The passage of at most max_words words around the densest cluster of
  * matches (the start of the text when nothing matches), appended to out.
- * "…" marks a cut.  Only the first FH_SNIPPET_SCAN_BYTES of text are read. */
+ * "…" marks a cut.  Reading stops a passage past the first place where
+ * every query word appears (a later passage is not looked for), and at
+ * FH_SNIPPET_SCAN_BYTES of text. */
 #define FH_SNIPPET_SCAN_BYTES (512u * 1024u)
 
 fh_status fh_snippet(fh_analyzer *an, const fh_parsed_query *q, const char *text, size_t len,
