@@ -443,6 +443,23 @@ fh_status fh_db_reopen(fh_db *db, fh_error *err)
     });
 }
 
+fh_status fh_db_state(fh_db *db, fh_buf *out, fh_error *err)
+{
+    if (db == nullptr || out == nullptr)
+        return invalid(err, "fh_db_state: NULL argument");
+    const char *where = db->path.c_str();
+    return guard(err, "reading the revision of", where, [&] {
+        std::string state;
+        try {
+            state = db->reader().get_uuid() + ":" + std::to_string(db->reader().get_revision());
+        } catch (const Xapian::InvalidOperationError &) {
+            return FH_OK; /* several databases: no one revision */
+        }
+        return fh_buf_append(out, state.data(), state.size()) == FH_OK
+                   ? FH_OK : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    });
+}
+
 fh_status fh_db_commit(fh_db *db, fh_error *err)
 {
     if (db == nullptr)

@@ -53,6 +53,11 @@ fh_status fh_searcher_doc_count(fh_searcher *s, uint32_t *out, fh_error *err)
     return fh_db_doc_count(s->db, out, err);
 }
 
+fh_status fh_searcher_state(fh_searcher *s, fh_buf *out, fh_error *err)
+{
+    return fh_db_state(s->db, out, err);
+}
+
 fh_status fh_searcher_document(fh_searcher *s, const char *id, fh_stored *out, fh_error *err)
 {
     fh_buf term = FH_BUF_INIT, data = FH_BUF_INIT;

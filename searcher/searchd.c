@@ -34,6 +34,8 @@ static void usage(FILE *out)
           "                       one; [::1]:8080 for IPv6); only loopback unless given\n"
           "      --threads N      worker threads, each with its own reader (default 4)\n"
           "      --max-connections N   (default 256)\n"
+          "      --cache-mb N     memory for answers kept for reuse, dropped when the\n"
+          "                       database changes (default 64; 0: no cache)\n"
           "      --time-limit MS  a search counting its matches longer than this stops\n"
           "                       counting: right hits, estimated totals (default 500)\n"
           "      --cors-origin O  let the web origin O (https://example.org) call the API;\n"
@@ -85,7 +87,12 @@ static int parse_option(const char *a, const char *v, options *o)
         return parse_unsigned(v, 1, 256, &o->server.threads);
     else if (strcmp(a, "--max-connections") == 0)
         return parse_unsigned(v, 1, 100000, &o->server.max_connections);
-    else if (strcmp(a, "--time-limit") == 0)
+    else if (strcmp(a, "--cache-mb") == 0) {
+        unsigned mb;
+        if (!parse_unsigned(v, 0, 65536, &mb))
+            return 0;
+        o->server.cache_bytes = (size_t)mb << 20;
+    } else if (strcmp(a, "--time-limit") == 0)
         return parse_unsigned(v, 1, 600000, &o->server.time_limit_ms);
     else if (strcmp(a, "--cors-origin") == 0 && o->server.ncors_origins < MAX_ORIGINS)
         o->origins[o->server.ncors_origins++] = v;

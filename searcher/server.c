@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fihris/cache.h"
 #include "fihris/clock.h"
 #include "fihris/output.h"
 #include "fihris/search.h"
@@ -28,6 +29,7 @@ struct fh_server {
     fh_server_opts opts;
     struct MHD_Daemon *daemon;
     pthread_key_t reader; /* this thread's fh_searcher */
+    fh_cache *cache;
     uint16_t port;
 };
 
@@ -40,6 +42,7 @@ void fh_server_opts_init(fh_server_opts *o)
     o->max_connections = 256;
     o->idle_timeout_s = 30;
     o->time_limit_ms = 500;
+    o->cache_bytes = 64u << 20;
 }
 
 /* ---- responses ---- */
@@ -49,11 +52,12 @@ typedef struct {
     char *body;          /* owned */
     const char *type;    /* content type */
     const char *allow;   /* Allow header for 405, or NULL */
+    const char *cache;   /* X-Fihris-Cache: "hit", "miss", or NULL */
 } reply;
 
 static reply json_reply(unsigned status, char *body)
 {
-    return (reply){status, body, "application/json; charset=utf-8", NULL};
+    return (reply){status, body, "application/json; charset=utf-8", NULL, NULL};
 }
 
 /* {"error": message}: messages here are for users, never internal ones. */
@@ -77,7 +81,7 @@ static const char *origin_allowed(const fh_server *srv, struct MHD_Connection *c
 static enum MHD_Result send_reply(const fh_server *srv, struct MHD_Connection *c, reply r)
 {
     if (r.body == NULL) /* out of memory building the reply */
-        r = (reply){500, NULL, "application/json; charset=utf-8", NULL};
+        r = (reply){500, NULL, "application/json; charset=utf-8", NULL, NULL};
     static const char failed[] = "{\"error\":\"internal error\"}";
     struct MHD_Response *resp =
         r.body ? MHD_create_response_from_buffer(strlen(r.body), r.body, MHD_RESPMEM_MUST_FREE)
@@ -92,6 +96,8 @@ static enum MHD_Result send_reply(const fh_server *srv, struct MHD_Connection *c
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (r.allow)
         MHD_add_response_header(resp, "Allow", r.allow);
+    if (r.cache)
+        MHD_add_response_header(resp, "X-Fihris-Cache", r.cache);
     const char *origin = origin_allowed(srv, c);
     if (origin) {
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
@@ -122,6 +128,35 @@ static fh_searcher *reader_of_thread(fh_server *srv)
         s = NULL;
     pthread_setspecific(srv->reader, s);
     return s;
+}
+
+/* ---- the answer cache ---- */
+
+/* The answer kept for key from the state s sees, as a reply; otherwise 0,
+ * with that state left in *state for remember(). */
+static int cached(fh_server *srv, fh_searcher *s, const char *key, fh_buf *state, reply *out)
+{
+    fh_error err;
+    if (srv->cache == NULL || fh_searcher_state(s, state, &err) != FH_OK || state->len == 0 ||
+        fh_buf_append_char(state, '\0') != FH_OK) {
+        state->len = 0; /* no state known: nothing kept, nothing reused */
+        return 0;
+    }
+    char *body = fh_cache_get(srv->cache, key, state->data);
+    if (body == NULL)
+        return 0;
+    *out = json_reply(200, body);
+    out->cache = "hit";
+    return 1;
+}
+
+static reply remember(fh_server *srv, const char *key, const fh_buf *state, reply r)
+{
+    if (srv->cache && state->len && r.status == 200 && r.body) {
+        fh_cache_put(srv->cache, key, state->data, r.body);
+        r.cache = "miss";
+    }
+    return r;
 }
 
 /* ---- parameters ---- */
@@ -197,6 +232,28 @@ static reply status_of(fh_status st, const fh_error *err)
     return error_reply(500, "internal error");
 }
 
+/* The answer to req; *keep says whether it may be reused (an answer cut
+ * short by the time limit is not one to keep). */
+static reply run_search(fh_searcher *s, fh_search_request *req, int *keep)
+{
+    *keep = 0;
+    fh_buf query = FH_BUF_INIT;
+    if (fh_utf8_repair(req->query, req->query_len, &query, NULL) != FH_OK)
+        return error_reply(500, "internal error");
+    req->query = query.data;
+    fh_search_result r;
+    fh_error err;
+    fh_status st = fh_search(s, req, &r, &err);
+    char *body = NULL;
+    if (st == FH_OK) {
+        st = fh_result_json(req->query, &r, 0, &body, &err);
+        *keep = !r.time_limited;
+        fh_search_result_free(&r);
+    }
+    fh_buf_free(&query);
+    return st == FH_OK ? json_reply(200, body) : status_of(st, &err);
+}
+
 static reply api_search(fh_server *srv, struct MHD_Connection *c)
 {
     fh_search_request req;
@@ -206,19 +263,40 @@ static reply api_search(fh_server *srv, struct MHD_Connection *c)
     fh_searcher *s = reader_of_thread(srv);
     if (s == NULL)
         return error_reply(503, "the database is not available");
-    fh_buf query = FH_BUF_INIT;
-    if (fh_utf8_repair(req.query, req.query_len, &query, NULL) != FH_OK)
-        return error_reply(500, "internal error");
-    req.query = query.data;
-    fh_search_result r;
-    fh_error err;
-    fh_status st = fh_search(s, &req, &r, &err);
-    char *body = NULL;
-    if (st == FH_OK) {
-        st = fh_result_json(req.query, &r, 0, &body, &err);
-        fh_search_result_free(&r);
+    fh_buf key = FH_BUF_INIT, state = FH_BUF_INIT;
+    reply r;
+    if (fh_buf_printf(&key, "search %u %u %d %d %s", req.offset, req.count, req.sort_by_date,
+                      req.facets, req.query) != FH_OK)
+        r = error_reply(500, "internal error");
+    else if (!cached(srv, s, key.data, &state, &r)) {
+        int keep;
+        r = run_search(s, &req, &keep);
+        if (keep)
+            r = remember(srv, key.data, &state, r);
     }
-    fh_buf_free(&query);
+    fh_buf_free(&key);
+    fh_buf_free(&state);
+    return r;
+}
+
+/* {"q": typed, "suggestions": [words completing its last word]} */
+static reply completions(fh_searcher *s, const char *typed)
+{
+    fh_buf words = FH_BUF_INIT;
+    size_t n = 0;
+    fh_error err;
+    fh_status st = fh_searcher_complete(s, typed, strlen(typed), FH_SERVER_MAX_SUGGESTIONS,
+                                        &words, &n, &err);
+    json_t *list = json_array();
+    const char *w = words.data;
+    for (size_t i = 0; st == FH_OK && list && i < n; i++, w += strlen(w) + 1)
+        json_array_append_new(list, json_string(w));
+    json_t *o = st == FH_OK ? json_pack("{s:s, s:o}", "q", typed, "suggestions", list) : NULL;
+    if (o == NULL)
+        json_decref(list);
+    char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    fh_buf_free(&words);
     return st == FH_OK ? json_reply(200, body) : status_of(st, &err);
 }
 
@@ -232,22 +310,17 @@ static reply api_suggest(fh_server *srv, struct MHD_Connection *c)
     fh_searcher *s = reader_of_thread(srv);
     if (s == NULL)
         return error_reply(503, "the database is not available");
-    fh_buf words = FH_BUF_INIT;
-    size_t n = 0;
-    fh_error err;
-    fh_status st = fh_searcher_complete(s, q, strlen(q), FH_SERVER_MAX_SUGGESTIONS, &words, &n,
-                                        &err);
-    json_t *list = json_array();
-    const char *w = words.data;
-    for (size_t i = 0; st == FH_OK && list && i < n; i++, w += strlen(w) + 1)
-        json_array_append_new(list, json_string(w));
-    json_t *o = st == FH_OK ? json_pack("{s:s, s:o}", "q", q, "suggestions", list) : NULL;
-    if (o == NULL)
-        json_decref(list);
-    char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    json_decref(o);
-    fh_buf_free(&words);
-    return st == FH_OK ? json_reply(200, body) : status_of(st, &err);
+    fh_buf typed = FH_BUF_INIT, key = FH_BUF_INIT, state = FH_BUF_INIT;
+    reply r;
+    if (fh_utf8_repair(q, strlen(q), &typed, NULL) != FH_OK ||
+        fh_buf_printf(&key, "suggest %s", typed.data ? typed.data : "") != FH_OK)
+        r = error_reply(500, "internal error");
+    else if (!cached(srv, s, key.data, &state, &r))
+        r = remember(srv, key.data, &state, completions(s, typed.data ? typed.data : ""));
+    fh_buf_free(&typed);
+    fh_buf_free(&key);
+    fh_buf_free(&state);
+    return r;
 }
 
 static json_t *optional(const char *s)
@@ -297,7 +370,7 @@ static reply page(void)
         memcpy(body, fh_web_page, fh_web_page_len);
         body[fh_web_page_len] = '\0';
     }
-    return (reply){200, body, "text/html; charset=utf-8", NULL};
+    return (reply){200, body, "text/html; charset=utf-8", NULL, NULL};
 }
 
 /* ---- requests ---- */
@@ -373,10 +446,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     reply r = rs->body_bytes ? error_reply(413, "requests take no body") : route(srv, c, url, method);
     unsigned status = r.body ? r.status : 500;
+    int hit = r.cache && strcmp(r.cache, "hit") == 0;
     enum MHD_Result ok = send_reply(srv, c, r);
     if (!srv->opts.quiet)
-        fprintf(stderr, "%s %s %u %.1f ms\n", method, url, status,
-                fh_clock_ms() - rs->started);
+        fprintf(stderr, "%s %s %u %.1f ms%s\n", method, url, status,
+                fh_clock_ms() - rs->started, hit ? " (cached)" : "");
     return ok;
 }
 
@@ -421,7 +495,12 @@ fh_status fh_server_start(const fh_server_opts *o, fh_server **out, fh_error *er
     if (srv == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     srv->opts = *o;
+    if (o->cache_bytes && fh_cache_new(o->cache_bytes, &srv->cache, err) != FH_OK) {
+        free(srv);
+        return FH_ERR_NOMEM;
+    }
     if (pthread_key_create(&srv->reader, close_reader) != 0) {
+        fh_cache_free(srv->cache);
         free(srv);
         return fh_error_set(err, FH_ERR_NOMEM, "cannot make thread-specific data");
     }
@@ -434,6 +513,7 @@ fh_status fh_server_start(const fh_server_opts *o, fh_server **out, fh_error *er
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         pthread_key_delete(srv->reader);
+        fh_cache_free(srv->cache);
         free(srv);
         return fh_error_set(err, FH_ERR_IO, "cannot listen on %s port %u (in use?)", o->address,
                             (unsigned)o->port);
@@ -455,5 +535,6 @@ void fh_server_stop(fh_server *s)
         return;
     MHD_stop_daemon(s->daemon); /* joins the threads: their readers close */
     pthread_key_delete(s->reader);
+    fh_cache_free(s->cache);
     free(s);
 }

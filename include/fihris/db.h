@@ -45,6 +45,11 @@ fh_status fh_db_open(const char *path, fh_db_mode mode, fh_db **out, fh_error *e
 void fh_db_close(fh_db *db);
 /* Readers: catch up with the latest committed state. */
 fh_status fh_db_reopen(fh_db *db, fh_error *err);
+/* An identity of the committed state the reader sees: its database's uuid
+ * and revision, equal in every reader of that state and different after any
+ * commit.  Appended to out; nothing is appended when the database cannot
+ * tell (several databases at once). */
+fh_status fh_db_state(fh_db *db, fh_buf *out, fh_error *err);
 fh_status fh_db_commit(fh_db *db, fh_error *err);
 fh_status fh_db_doc_count(fh_db *db, uint32_t *out, fh_error *err);
 /* Number of documents containing term (0 when absent). */

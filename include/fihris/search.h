@@ -37,6 +37,10 @@ fh_status fh_searcher_refresh(fh_searcher *s, fh_error *err);
 
 fh_status fh_searcher_doc_count(fh_searcher *s, uint32_t *out, fh_error *err);
 
+/* The committed state the searcher sees (fh_db_state), appended to out:
+ * answers computed from equal states are equal. */
+fh_status fh_searcher_state(fh_searcher *s, fh_buf *out, fh_error *err);
+
 /* The stored fields of the document with this id; FH_ERR_NOT_FOUND when
  * there is none.  Free *out with fh_stored_free. */
 fh_status fh_searcher_document(fh_searcher *s, const char *id, fh_stored *out, fh_error *err);

@@ -15,6 +15,11 @@
  * method, 413 a request body, 414 a long URL, 503 no database; never a
  * path, a stack or a library message.
  *
+ * Answers to searches and completions are kept in a cache shared by the
+ * threads (cache.h), each with the database state it came from, so that a
+ * commit makes every older answer miss; the X-Fihris-Cache header of a reply
+ * says "hit" or "miss".
+ *
  * Requests run on a pool of worker threads, each with its own reader of the
  * database (Xapian objects are not shared between threads), which catches
  * up with the indexer's commits before each request: the server keeps
@@ -42,6 +47,8 @@ typedef struct {
     unsigned idle_timeout_s;    /* a connection idle this long is closed */
     unsigned time_limit_ms;     /* a search's counting stops after this (see
                                  * fh_search_request.time_limit_ms) */
+    size_t cache_bytes;         /* answers of /api/search and /api/suggest kept
+                                 * for reuse (cache.h); 0: none */
     const char *const *cors_origins; /* origins allowed to call the API, or none */
     size_t ncors_origins;
     int quiet;                  /* no request log on stderr */

@@ -1,0 +1,40 @@
+-- bench-http.lua - wrk script for scripts/bench: each connection sends the
+-- lines of a file in turn, as the q parameter of one API path, and the run
+-- ends with one machine-readable line of figures.
+--   wrk -s bench-http.lua URL -- QUERIES PATH
+--     QUERIES  one query a line (UTF-8)
+--     PATH     /api/search or /api/suggest
+
+local paths = {}
+local next_path = 1
+
+local function urlencode(s)
+  return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", c:byte()) end))
+end
+
+function init(args)
+  local file, path = args[1], args[2]
+  local f = assert(io.open(file, "r"), "cannot read " .. tostring(file))
+  for line in f:lines() do
+    if #line > 0 then paths[#paths + 1] = path .. "?q=" .. urlencode(line) end
+  end
+  f:close()
+  assert(#paths > 0, "no queries in " .. file)
+  -- Each thread starts at its own place, so the threads do not move in step.
+  next_path = (math.random(#paths) - 1) % #paths + 1
+end
+
+function request()
+  local p = paths[next_path]
+  next_path = next_path % #paths + 1
+  return wrk.format("GET", p)
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "figures: requests %d seconds %.3f p50_us %d p99_us %d max_us %d " ..
+    "errors_connect %d errors_read %d errors_write %d errors_status %d errors_timeout %d\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(99),
+    latency.max, e.connect, e.read, e.write, e.status, e.timeout))
+end
