@@ -14,7 +14,8 @@
 #   json_eval EXPR           a Python expression over JSON on stdin (as d)
 #   is_utf8                  succeeds when stdin is valid UTF-8
 # and helpers for driving the indexer (summary_counts, summary_count,
-# count_hits, gen_jsonl, start_bg, wait_bg, alive, wait_for_docs).
+# count_hits, gen_jsonl, start_bg, wait_bg, alive, wait_for_docs) and searchd
+# (start_searchd).
 
 set -u
 export LC_ALL=C # byte-wise sort and grep; the programs must not care
@@ -211,6 +212,27 @@ wait_for_docs()
         sleep 0.05
     done
     fail "no document of $db became searchable within 60 s"
+}
+
+# ---- searchd helpers ----
+
+# start_searchd ARGS...: start $SEARCHD on database $DB on a free loopback
+# port; $BASE is its URL, $SEARCHD_PID its pid, $TMP/searchd.err its log.
+SEARCHD=$BUILD_DIR/searchd
+start_searchd()
+{
+    [ -x "$SEARCHD" ] || fail "$SEARCHD is not built"
+    start_bg "$TMP/searchd" "$SEARCHD" -d "$DB" --listen 127.0.0.1:0 --threads 2 "$@"
+    SEARCHD_PID=$BG_PID
+    local i port=""
+    for ((i = 0; i < 200; i++)); do
+        port=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$TMP/searchd.err")
+        [ -n "$port" ] && break
+        alive "$SEARCHD_PID" || fail "searchd did not start: $(cat "$TMP/searchd.err")"
+        sleep 0.05
+    done
+    [ -n "$port" ] || fail "searchd did not say where it listens"
+    BASE=http://127.0.0.1:$port
 }
 
 # Python, for checking JSON and UTF-8.  Resolved once: a version-manager shim

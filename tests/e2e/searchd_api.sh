@@ -5,26 +5,9 @@
 # the origins given, and a clean stop on SIGTERM.
 source "$(dirname "$0")/lib.sh"
 
-SEARCHD=$BUILD_DIR/searchd
 DB=$TMP/db
 "$INDEXER" -d "$DB" "$SOURCE_DIR/tests/fixtures/news/news.jsonl" >/dev/null 2>&1 ||
     fail "cannot index the news fixture"
-
-# start_searchd ARGS...: start searchd on a free loopback port; $BASE is its URL.
-start_searchd()
-{
-    start_bg "$TMP/searchd" "$SEARCHD" -d "$DB" --listen 127.0.0.1:0 --threads 2 "$@"
-    SEARCHD_PID=$BG_PID
-    local i port=""
-    for ((i = 0; i < 200; i++)); do
-        port=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$TMP/searchd.err")
-        [ -n "$port" ] && break
-        alive "$SEARCHD_PID" || fail "searchd did not start: $(cat "$TMP/searchd.err")"
-        sleep 0.05
-    done
-    [ -n "$port" ] || fail "searchd did not say where it listens"
-    BASE=http://127.0.0.1:$port
-}
 
 # get PATH [CURL ARGS...]: the body in $BODY, the status in $STATUS.
 get()

@@ -1,0 +1,303 @@
+// page.test.js - the search page in a real browser: headless Chromium driven
+// by playwright-core, typing, reading and moving about the page as a user
+// does, with the keyboard as much as possible.
+//
+// Run by tests/e2e/searchd_browser.sh, which indexes corpus/ and the news
+// fixture, starts searchd and sets:
+//   FIHRIS_URL      where searchd serves the page (http://127.0.0.1:PORT)
+//   SCREENSHOT_DIR  where the screenshots go
+//   CHROMIUM        the browser (default /usr/bin/chromium)
+// playwright-core is found through NODE_PATH (installed into the build
+// directory, never into the source tree).
+'use strict';
+const {describe, test, before, after, beforeEach, afterEach} = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const {chromium} = require('playwright-core');
+
+const BASE = process.env.FIHRIS_URL;
+const SHOTS = process.env.SCREENSHOT_DIR;
+if (!BASE || !SHOTS) throw new Error('set FIHRIS_URL and SCREENSHOT_DIR (tests/e2e/searchd_browser.sh does)');
+
+const NAME = 'زوكربيرغ';
+// How the documents spell the name; any of them may be what a match marks.
+const NAME_SPELLINGS = /^(زوكربيرغ|زوكربيرج|زوكربرج|زاكربيرج|لزوكربيرج|zuckerberg)$/i;
+
+// One tab for every test (a new one costs a second on a busy machine); each
+// test begins by loading the page.
+let browser, page, pageErrors = [];
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox'],
+  });
+  const context = await browser.newContext({viewport: {width: 1000, height: 900}, locale: 'ar'});
+  page = await context.newPage();
+  page.setDefaultTimeout(8000);
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+});
+after(async () => { if (browser) await browser.close(); });
+
+beforeEach(() => { pageErrors = []; });
+afterEach(() => { assert.deepEqual(pageErrors, [], 'the page threw no script error'); });
+
+const shot = (name, fullPage = false) => page.screenshot({path: path.join(SHOTS, name), fullPage});
+const status = () => page.locator('#status');
+const hits = () => page.locator('#results article.hit');
+const query = () => new URL(page.url()).searchParams;
+
+// What the API says for a query, to compare the page with.
+async function api(q, pageNo = 1) {
+  const r = await page.request.get(BASE + '/api/search?q=' + encodeURIComponent(q) + '&page=' + pageNo);
+  assert.equal(r.status(), 200);
+  return r.json();
+}
+
+// The ids shown (from the meta line, which ends with the id).
+async function shownIds() {
+  return page.locator('#results .hit .meta').evaluateAll((ms) => ms.map((m) => m.textContent.split(' · ').pop()));
+}
+
+async function waitForResults() {
+  await page.waitForFunction(() => document.querySelector('#results article.hit') &&
+    !document.getElementById('results').hasAttribute('aria-busy'));
+}
+
+// Waits until the page has searched for Q (typed to its end: the searches
+// of what was typed before it may have been answered first) and shown the
+// answer.
+async function settled(q) {
+  await page.waitForFunction((q) => new URL(location.href).searchParams.get('q') === q &&
+    !document.getElementById('results').hasAttribute('aria-busy') &&
+    document.getElementById('status').textContent !== '', q);
+}
+
+describe('the search page', () => {
+  test('typing the name shows highlighted results as you type, right to left', async () => {
+    await page.goto(BASE + '/');
+    await page.locator('#q').focus();
+    await page.keyboard.type(NAME, {delay: 40}); // no Enter
+    await settled(NAME);
+
+    const marks = await page.locator('#results .hit b').allTextContents();
+    assert.ok(marks.length > 0, 'matches are marked with <b>');
+    assert.ok(marks.some((m) => NAME_SPELLINGS.test(m.trim())), 'a mark is the name: ' + marks.join(', '));
+    assert.ok(await page.locator('#results .hit h2 b').count() > 0, 'titles are marked too');
+
+    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).direction), 'rtl');
+    assert.equal(await page.locator('#results').evaluate((e) => getComputedStyle(e).direction), 'rtl');
+    await expectDirections({ar: 'rtl', en: 'ltr'});
+    // Right to left on screen too: the box starts at the right, its button at its left.
+    const box = await page.locator('#q').boundingBox(), go = await page.locator('#go').boundingBox();
+    assert.ok(box.x > go.x, 'the search box is right of its button');
+
+    const expected = await api(NAME);
+    assert.match(await status().textContent(), new RegExp('عدد النتائج: ' + expected.total + '$'));
+    assert.deepEqual(await shownIds(), expected.hits.map((h) => h.id), 'the results the API gives, in its order');
+    await shot('typing-ar.png', true);
+  });
+
+  test('suggestions appear under the box; arrows and Enter pick one, Escape closes them', async () => {
+    await page.goto(BASE + '/');
+    const q = page.locator('#q'), list = page.locator('#suggestions');
+    await q.pressSequentially('زوك', {delay: 40});
+    await list.locator('li').first().waitFor();
+    const words = await list.locator('li').allTextContents();
+    assert.ok(words.some((w) => NAME_SPELLINGS.test(w)), 'the name completes the prefix: ' + words.join(', '));
+    assert.equal(await q.getAttribute('aria-expanded'), 'true');
+    const qBox = await q.boundingBox(), lBox = await list.boundingBox();
+    assert.ok(lBox.y >= qBox.y + qBox.height - 1, 'the list is under the box');
+    assert.ok(Math.abs(lBox.x + lBox.width - (qBox.x + qBox.width)) < 2, 'and starts at its right edge');
+    await shot('suggestions.png');
+
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await list.locator('li').first().getAttribute('aria-selected'), 'true');
+    assert.equal(await q.getAttribute('aria-activedescendant'), await list.locator('li').first().getAttribute('id'));
+    await page.keyboard.press('Enter');
+    assert.equal(await q.inputValue(), words[0] + ' ', 'Enter puts the chosen word in the box');
+    assert.ok(await list.isHidden(), 'and closes the list');
+    await settled(words[0]);
+    assert.ok(await page.locator('#results .hit b').count() > 0, 'the results of the chosen word, marked');
+    await expectFocused('#q');
+
+    await q.fill('');
+    await q.pressSequentially('مختب', {delay: 40});
+    await list.locator('li').first().waitFor();
+    await page.keyboard.press('Escape');
+    assert.ok(await list.isHidden(), 'Escape closes the list');
+    assert.equal(await q.inputValue(), 'مختب', 'and keeps what was typed');
+  });
+
+  test('pages: which page, previous and next, in the URL, reloaded and back', async () => {
+    const q = 'ميتا';
+    const first = await api(q), second = await api(q, 2);
+    assert.ok(first.total > 10, 'the query has more than one page of results (' + first.total + ')');
+    const pages = Math.ceil(first.total / 10);
+    await page.goto(BASE + '/?q=' + encodeURIComponent(q));
+    await waitForResults();
+    assert.equal(await page.locator('#q').inputValue(), q, 'the box shows the query of the URL');
+    assert.equal(await page.locator('#pages [aria-current=page]').textContent(), 'صفحة 1 من ' + pages);
+    assert.equal(await page.locator('#pages a.prev').count(), 0, 'no previous page on the first');
+    assert.deepEqual(await shownIds(), first.hits.map((h) => h.id));
+
+    await page.locator('#pages a.next').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('page') === '2');
+    await page.locator('#pages [aria-current=page]').filter({hasText: 'صفحة 2 من ' + pages}).waitFor();
+    assert.deepEqual(await shownIds(), second.hits.map((h) => h.id), 'page 2 shows the next results');
+    assert.equal(query().get('q'), q, 'the URL carries the query');
+    await expectFocused('#results');
+    await shot('page2.png');
+
+    await page.reload();
+    await waitForResults();
+    assert.equal(await page.locator('#pages [aria-current=page]').textContent(), 'صفحة 2 من ' + pages, 'a reload shows the same page');
+    assert.deepEqual(await shownIds(), second.hits.map((h) => h.id));
+    assert.equal(await page.locator('#q').inputValue(), q);
+
+    await page.locator('#pages a.prev').click();
+    await page.locator('#pages [aria-current=page]').filter({hasText: 'صفحة 1 من'}).waitFor();
+    await page.goBack();
+    await page.locator('#pages [aria-current=page]').filter({hasText: 'صفحة 2 من'}).waitFor();
+    assert.deepEqual(await shownIds(), second.hits.map((h) => h.id), 'back shows page 2 again');
+    await page.goBack();
+    await page.locator('#pages [aria-current=page]').filter({hasText: 'صفحة 1 من'}).waitFor();
+    assert.deepEqual(await shownIds(), first.hits.map((h) => h.id), 'and back again page 1');
+
+    await page.goto(BASE + '/?q=' + encodeURIComponent(q) + '&page=9');
+    await page.locator('#pages [aria-current=page]').filter({hasText: 'صفحة ' + pages + ' من ' + pages}).waitFor();
+    assert.equal(query().get('page'), String(pages), 'a page past the last shows the last');
+  });
+
+  test('a misspelt word shows "did you mean", followed with the keyboard', async () => {
+    const typo = 'مختبرت', right = 'مختبرات';
+    assert.equal((await api(typo)).suggestion, right, 'the API suggests the spelling');
+    await page.goto(BASE + '/');
+    await page.locator('#q').pressSequentially(typo, {delay: 30});
+    await settled(typo);
+    const dym = page.locator('#didyoumean');
+    await dym.waitFor();
+    assert.equal(await page.locator('#suggestion').textContent(), right);
+    await shot('did-you-mean.png');
+    // Tab: the suggestions close, the button, then the suggested spelling.
+    await page.keyboard.press('Tab');
+    await expectFocused('#go');
+    await page.keyboard.press('Tab');
+    await expectFocused('#suggestion');
+    await page.keyboard.press('Enter');
+    await settled(right);
+    assert.equal(await page.locator('#q').inputValue(), right);
+    assert.ok(await dym.isHidden(), 'no suggestion for a word the index has');
+    assert.ok(await page.locator('#results .hit b').count() > 0, 'the results of the suggested word, marked');
+  });
+
+  test('keyboard alone: Tab from the box reaches the result links, then the pages, with a visible focus', async () => {
+    await page.goto(BASE + '/?q=' + encodeURIComponent('ميتا'));
+    await waitForResults();
+    await page.locator('#q').focus();
+    const order = [];
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate(() => {
+        const e = document.activeElement, s = getComputedStyle(e);
+        return {id: e.id, cls: e.className, tag: e.tagName, href: e.getAttribute('href') || '',
+                inHit: !!e.closest('.hit'), outline: s.outlineStyle + ' ' + s.outlineWidth};
+      });
+      order.push(f);
+      if (f.cls === 'next') break;
+    }
+    const what = order.map((f) => f.id || f.cls || f.tag).join(' → ');
+    assert.equal(order[0].id, 'go', 'first the button: ' + what);
+    const link = order.findIndex((f) => f.inHit && f.tag === 'A');
+    assert.ok(link > 0, 'a result title is a link reached with Tab: ' + what);
+    assert.equal(order[link].href, 'https://news.example/meta-lab');
+    assert.equal(order.at(-1).cls, 'next', 'then the next page: ' + what);
+    for (const f of order) assert.notEqual(f.outline.split(' ')[0], 'none', 'focus is visible on ' + (f.id || f.cls || f.tag));
+    // A link only for http(s): a script URL in a document is no link.
+    const script = hits().filter({hasText: 'script-url-en'});
+    assert.equal(await script.count(), 1);
+    assert.equal(await script.locator('a').count(), 0, 'a javascript: URL is not made a link');
+    assert.equal(await page.locator('#results a[href^="https://news.example/"]').getAttribute('rel'), 'noopener');
+  });
+
+  test('an API error is shown in the status line', async () => {
+    await page.goto(BASE + '/');
+    await page.locator('#q').pressSequentially('date:soon', {delay: 20});
+    await settled('date:soon');
+    await page.locator('#status.error').waitFor();
+    const s = await status().textContent();
+    assert.match(s, /^خطأ: /);
+    assert.match(s, /not a date/, 'the message of the API: ' + s);
+  });
+
+  test('a slow answer to an older query never replaces a newer one', async (t) => {
+    // Answers for the prefixes come late, after the answer for the whole name.
+    let pending = 0;
+    const delay = async (route) => {
+      const q = new URL(route.request().url()).searchParams.get('q');
+      if (q !== NAME) {
+        pending++;
+        await new Promise((r) => setTimeout(r, 800));
+        pending--;
+      }
+      await route.continue().catch(() => {}); // aborted by the page meanwhile
+    };
+    await page.route('**/api/search?*', delay);
+    t.after(() => page.unroute('**/api/search?*', delay));
+    await page.goto(BASE + '/');
+    await page.locator('#q').pressSequentially(NAME, {delay: 160}); // each prefix is searched
+    await settled(NAME);
+    while (pending > 0) await page.waitForTimeout(100);
+    await page.waitForTimeout(300);
+    const expected = await api(NAME);
+    assert.match(await status().textContent(), new RegExp('عدد النتائج: ' + expected.total + '$'));
+    assert.deepEqual(await shownIds(), expected.hits.map((h) => h.id));
+    assert.equal(query().get('q'), NAME);
+  });
+
+  test('?lang=en: an English page, left to right, Arabic results still right to left', async () => {
+    await page.goto(BASE + '/?lang=en&q=Zuckerberg');
+    await waitForResults();
+    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).direction), 'ltr');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal(await page.locator('#go').textContent(), 'Search');
+    assert.match(await status().textContent(), /^\d+ results?/);
+    const box = await page.locator('#q').boundingBox(), go = await page.locator('#go').boundingBox();
+    assert.ok(box.x < go.x, 'the search box is left of its button');
+    await expectDirections({ar: 'rtl', en: 'ltr'});
+    assert.ok(await page.locator('#results .hit b').count() > 0, 'matches are marked with <b>');
+    // Links the page makes keep the language.
+    const next = page.locator('#pages a.next');
+    if (await next.count()) assert.equal(new URL(await next.getAttribute('href'), BASE).searchParams.get('lang'), 'en');
+    await shot('english.png', true);
+  });
+});
+
+// Each result sets its own direction (dir="auto", or that of its language),
+// whatever the page's; every result in a language of WANT reads in the
+// direction given, its title, passage and details alike (also an Arabic
+// passage that begins with a Latin name), and each of those languages is
+// among the results.
+async function expectDirections(want) {
+  const shown = await hits().evaluateAll((as) => as.map((a) => ({
+    id: a.querySelector('.meta').textContent, lang: a.lang, dir: a.getAttribute('dir'),
+    parts: [...a.querySelectorAll('h2, .snippet, .meta')].map((e) => getComputedStyle(e).direction),
+  })));
+  for (const r of shown) {
+    assert.ok(['auto', 'rtl', 'ltr'].includes(r.dir), r.id + ': a result has its own dir, not "' + r.dir + '"');
+    if (r.lang in want)
+      assert.deepEqual(r.parts, Array(3).fill(want[r.lang]), r.id + ' (' + r.lang + ') reads ' + want[r.lang]);
+  }
+  for (const lang of Object.keys(want))
+    assert.ok(shown.some((r) => r.lang === lang), 'a result in ' + lang + ' is shown');
+}
+
+async function expectFocused(selector) {
+  const ok = await page.evaluate((s) => document.activeElement === document.querySelector(s), selector);
+  const got = await page.evaluate(() => {
+    const e = document.activeElement;
+    return e ? e.tagName + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') : 'nothing';
+  });
+  assert.ok(ok, 'focus on ' + selector + ', not on ' + got);
+}
