@@ -357,7 +357,12 @@ static reply healthz(fh_server *srv)
     fh_error err;
     if (s == NULL || fh_searcher_doc_count(s, &docs, &err) != FH_OK)
         return error_reply(503, "the database is not available");
-    json_t *o = json_pack("{s:s, s:I}", "status", "ok", "documents", (json_int_t)docs);
+    size_t hits = 0, lookups = 0;
+    if (srv->cache)
+        fh_cache_stats(srv->cache, &hits, &lookups);
+    json_t *o = json_pack("{s:s, s:I, s:{s:I, s:I}}", "status", "ok", "documents",
+                          (json_int_t)docs, "cache", "hits", (json_int_t)hits, "lookups",
+                          (json_int_t)lookups);
     char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return json_reply(200, body);

@@ -8,7 +8,7 @@
  *                               path), plus page and size
  *   GET /api/suggest?q=         index words completing the last word typed
  *   GET /api/doc/{id}           one document's stored fields
- *   GET /healthz                status and document count
+ *   GET /healthz                status, document count, answer cache use
  *
  * Errors are JSON {"error": message} with the status that says what went
  * wrong: 400 bad parameters, 404 unknown document or path, 405 another

@@ -94,6 +94,20 @@ expect_error 414 "/api/search?q=$(head -c 5000 /dev/zero | tr '\0' a)"
 get /healthz -H "Origin: https://evil.example" -D "$TMP/headers"
 assert_not_contains "$(cat "$TMP/headers")" "Access-Control-Allow-Origin" "no CORS by default"
 
+# ---- the answer cache ----
+# The same search again is answered from the cache, with the same body.
+get "/api/search?q=Zuckerberg&size=5" -D "$TMP/headers"
+first=$BODY
+assert_contains "$(cat "$TMP/headers")" "X-Fihris-Cache: miss" "a first search is computed"
+get "/api/search?q=Zuckerberg&size=5" -D "$TMP/headers"
+assert_contains "$(cat "$TMP/headers")" "X-Fihris-Cache: hit" "the same search is reused"
+assert_eq "$first" "$BODY" "a reused answer is the answer"
+get "/api/search?q=Zuckerberg&size=5&page=2" -D "$TMP/headers"
+assert_contains "$(cat "$TMP/headers")" "X-Fihris-Cache: miss" "another page is another answer"
+get /healthz
+assert_eq "True" "$(json_eval 'str(d["cache"]["hits"] >= 1 and d["cache"]["lookups"] >= 3)' <<<"$BODY")" \
+    "healthz counts the cache's hits"
+
 # ---- while the indexer writes ----
 gen_jsonl "$TMP/more.jsonl" 3000 more
 start_bg "$TMP/indexer" "$INDEXER" -d "$DB" "$TMP/more.jsonl"
@@ -108,6 +122,9 @@ assert_eq "200 3016" "$STATUS $(json_eval 'd["documents"]' <<<"$BODY")" \
 get "/api/search?q=id:more-2999"
 assert_eq "more-2999" "$(json_eval 'd["hits"][0]["id"]' <<<"$BODY")" \
     "and found"
+# A commit makes the answers kept before it miss.
+get "/api/search?q=Zuckerberg&size=5" -D "$TMP/headers"
+assert_contains "$(cat "$TMP/headers")" "X-Fihris-Cache: miss" "a commit empties the cache"
 
 # ---- a clean stop ----
 kill -TERM "$SEARCHD_PID"
