@@ -1,12 +1,21 @@
--- bench-http.lua - wrk script for scripts/bench: each connection sends the
--- lines of a file in turn, as the q parameter of one API path, and the run
--- ends with one machine-readable line of figures.
---   wrk -s bench-http.lua URL -- QUERIES PATH
+-- bench-http.lua - wrk script for scripts/bench: the connections of each
+-- thread send the lines of a file in turn, as the q parameter of one API
+-- path, each thread from its own share of the file (so that no line is sent
+-- twice before the file is used up), and the run ends with one
+-- machine-readable line of figures.
+--   wrk -t THREADS -s bench-http.lua URL -- QUERIES PATH THREADS
 --     QUERIES  one query a line (UTF-8)
 --     PATH     /api/search or /api/suggest
+--     THREADS  wrk's -t
 
 local paths = {}
 local next_path = 1
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads)
+  threads[#threads + 1] = thread
+end
 
 local function urlencode(s)
   return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", c:byte()) end))
@@ -20,8 +29,9 @@ function init(args)
   end
   f:close()
   assert(#paths > 0, "no queries in " .. file)
-  -- Each thread starts at its own place, so the threads do not move in step.
-  next_path = (math.random(#paths) - 1) % #paths + 1
+  -- Thread k of n starts k/n of the way into the file.
+  local n = tonumber(args[3]) or 1
+  next_path = math.floor(id * #paths / n) % #paths + 1
 end
 
 function request()

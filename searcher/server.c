@@ -212,6 +212,8 @@ static int read_search_args(const fh_server *srv, struct MHD_Connection *c,
         *bad = error_reply(400, "sort must be relevance or date");
     else if (!flag_arg(c, "facets", &req->facets))
         *bad = error_reply(400, "facets must be 0 or 1");
+    else if (!flag_arg(c, "explain", &req->explain))
+        *bad = error_reply(400, "explain must be 0 or 1");
     else {
         req->query = q;
         req->query_len = strlen(q);
@@ -265,8 +267,8 @@ static reply api_search(fh_server *srv, struct MHD_Connection *c)
         return error_reply(503, "the database is not available");
     fh_buf key = FH_BUF_INIT, state = FH_BUF_INIT;
     reply r;
-    if (fh_buf_printf(&key, "search %u %u %d %d %s", req.offset, req.count, req.sort_by_date,
-                      req.facets, req.query) != FH_OK)
+    if (fh_buf_printf(&key, "search %u %u %d %d %d %s", req.offset, req.count,
+                      req.sort_by_date, req.facets, req.explain, req.query) != FH_OK)
         r = error_reply(500, "internal error");
     else if (!cached(srv, s, key.data, &state, &r)) {
         int keep;

@@ -3,7 +3,7 @@
  * `searchd` serves, on libmicrohttpd.
  *
  *   GET /                       the search page (the only file served)
- *   GET /api/search?q=&page=&size=&sort=relevance|date&facets=1
+ *   GET /api/search?q=&page=&size=&sort=relevance|date&facets=1&explain=1
  *                               what `search --format json` prints (one code
  *                               path), plus page and size
  *   GET /api/suggest?q=         index words completing the last word typed

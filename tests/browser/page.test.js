@@ -98,6 +98,26 @@ describe('the search page', () => {
     await shot('typing-ar.png', true);
   });
 
+  test('"why this result?" says how each query word met the document, from the keyboard', async () => {
+    await page.goto(BASE + '/?q=' + encodeURIComponent(NAME + ' ميتا'));
+    await waitForResults();
+    const first = page.locator('#results .hit').first();
+    await first.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    const items = first.locator('.why li');
+    await items.first().waitFor();
+    const r = await page.request.get(BASE + '/api/search?explain=1&q=' +
+                                     encodeURIComponent(NAME + ' ميتا'));
+    const why = (await r.json()).hits[0].why;
+    assert.ok(why.length > 0, 'the API explains the first hit');
+    assert.equal(await items.count(), why.length, 'one line per reason the API gives');
+    const lines = await items.allTextContents();
+    assert.ok(lines.some((l) => l.startsWith(NAME + ':')), 'a line for the name: ' + lines.join(' | '));
+    assert.ok(lines.every((l) => /(مطابقة تامة|بالجذع|بتهجئة أخرى|بخط آخر) \(.+\) \+\d+\.\d\d$/.test(l)),
+              'each says how, with which words and what share of the score: ' + lines.join(' | '));
+    await shot('why.png');
+  });
+
   test('suggestions appear under the box; arrows and Enter pick one, Escape closes them', async () => {
     await page.goto(BASE + '/');
     const q = page.locator('#q'), list = page.locator('#suggestions');

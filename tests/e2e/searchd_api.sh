@@ -57,6 +57,13 @@ get "/api/search?q=OpenAI&sort=date&facets=1&size=1"
 assert_eq "meta-salaries-ar True" \
     "$(json_eval '"%s %s" % (d["hits"][0]["id"], "facets" in d)' <<<"$BODY")" "sort and facets"
 
+# explain=1: why each hit matched, as search --explain says it
+get "/api/search?q=Zuckerberg&explain=1&size=2"
+"$SEARCH" -d "$DB" --format json --explain -n 2 Zuckerberg >"$TMP/cli.json" 2>/dev/null
+assert_eq "$(json_eval "$strip" <"$TMP/cli.json")" "$(json_eval "$strip" <<<"$BODY")" \
+    "explain=1 gives what search --explain gives"
+assert_eq "True" "$(json_eval 'str(all(h["why"] for h in d["hits"]))' <<<"$BODY")" "each hit says why"
+
 get "/api/suggest?q=%D8%B2%D9%88%D9%83%D8%B1" # زوكر
 assert_eq 200 "$STATUS" "suggest"
 assert_contains "$(json_eval '" ".join(d["suggestions"])' <<<"$BODY")" "زوكربيرغ" "suggest completes زوكر"
@@ -83,6 +90,7 @@ expect_error 400 "/api/search?q="
 expect_error 400 "/api/search?q=a&size=1000"
 expect_error 400 "/api/search?q=a&page=0"
 expect_error 400 "/api/search?q=a&sort=price"
+expect_error 400 "/api/search?q=a&explain=maybe"
 expect_error 400 "/api/search?q=date:soon"
 expect_error 400 /api/suggest
 expect_error 405 "/api/search?q=a" -X POST
