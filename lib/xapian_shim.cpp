@@ -650,6 +650,69 @@ fh_status fh_db_terms_with_prefix(fh_db *db, const char *prefix, size_t len, siz
     });
 }
 
+/* The want most frequent of terms (a min-heap of them while scanning). */
+struct FrequentTerms {
+    using Entry = std::pair<Xapian::doccount, std::string>;
+    size_t want;
+    std::vector<Entry> heap;
+
+    static bool rarer(const Entry &a, const Entry &b)
+    {   /* heap order: the rarest (last in byte order among equals) on top */
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    }
+    void offer(Xapian::doccount df, const std::string &term)
+    {
+        Entry e(df, term);
+        if (heap.size() < want) {
+            heap.push_back(std::move(e));
+            std::push_heap(heap.begin(), heap.end(), rarer);
+        } else if (want > 0 && rarer(e, heap.front())) {
+            std::pop_heap(heap.begin(), heap.end(), rarer);
+            heap.back() = std::move(e);
+            std::push_heap(heap.begin(), heap.end(), rarer);
+        }
+    }
+    std::vector<Entry> most_first()
+    {
+        std::sort(heap.begin(), heap.end(), rarer);
+        return heap;
+    }
+};
+
+fh_status fh_db_frequent_terms_with_prefix(fh_db *db, const char *prefix, size_t len,
+                                           size_t scan, size_t want, fh_buf *out,
+                                           size_t *count, fh_error *err)
+{
+    if (db == nullptr || (prefix == nullptr && len > 0) || out == nullptr || count == nullptr)
+        return invalid(err, "fh_db_frequent_terms_with_prefix: NULL argument");
+    *count = 0;
+    const char *where = db->path.c_str();
+    return guard(err, "listing terms in", where, [&] {
+        std::string p(prefix ? prefix : "", len);
+        std::vector<FrequentTerms::Entry> top;
+        with_retry(db, [&] {
+            FrequentTerms f{want, {}};
+            Xapian::Database &r = db->reader();
+            size_t seen = 0;
+            for (Xapian::TermIterator t = r.allterms_begin(p);
+                 t != r.allterms_end(p) && seen < scan; ++t, ++seen)
+                f.offer(t.get_termfreq(), *t);
+            top = f.most_first();
+        });
+        const size_t start = out->len;
+        for (const auto &e : top) {
+            if (fh_buf_append(out, e.second.c_str(), e.second.size() + 1) != FH_OK) {
+                out->len = start;
+                if (out->data != nullptr)
+                    out->data[start] = '\0';
+                return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+            }
+        }
+        *count = top.size();
+        return FH_OK;
+    });
+}
+
 fh_status fh_db_set_metadata(fh_db *db, const char *key, const char *value, fh_error *err)
 {
     if (db == nullptr || key == nullptr || *key == '\0' || value == nullptr)

@@ -84,43 +84,16 @@ static int take_last_form(const fh_token *tok, void *ctx)
     return fh_buf_append(last, tok->form, tok->form_len) != FH_OK;
 }
 
-typedef struct {
-    const char *term;
-    uint32_t docs;
-} weighed_term;
-
-static int more_docs_first(const void *x, const void *y)
-{
-    const weighed_term *a = x, *b = y;
-    return a->docs != b->docs ? (a->docs < b->docs) - (a->docs > b->docs) : strcmp(a->term, b->term);
-}
-
 fh_status fh_searcher_complete(fh_searcher *s, const char *text, size_t len, size_t max,
                                fh_buf *out, size_t *count, fh_error *err)
 {
-    fh_buf last = FH_BUF_INIT, found = FH_BUF_INIT;
-    size_t n = 0;
-    int more = 0;
+    fh_buf last = FH_BUF_INIT;
     *count = 0;
     fh_status st = fh_analyze(s->an, text, len, take_last_form, &last, err);
     if (st == FH_OK && last.len > 0)
-        st = fh_db_terms_with_prefix(s->db, last.data, last.len, FH_COMPLETE_SCAN, &found, &n,
-                                     &more, err);
-    weighed_term *w = n ? calloc(n, sizeof *w) : NULL;
-    if (st == FH_OK && n && w == NULL)
-        st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    const char *t = found.data;
-    for (size_t i = 0; i < n && st == FH_OK; i++, t += strlen(t) + 1) {
-        w[i].term = t;
-        st = fh_db_term_freq(s->db, t, strlen(t), &w[i].docs, err);
-    }
-    if (st == FH_OK && n)
-        qsort(w, n, sizeof *w, more_docs_first);
-    for (size_t i = 0; i < n && i < max && st == FH_OK; i++, (*count)++)
-        st = fh_buf_append(out, w[i].term, strlen(w[i].term) + 1);
-    free(w);
+        st = fh_db_frequent_terms_with_prefix(s->db, last.data, last.len, FH_COMPLETE_SCAN, max,
+                                              out, count, err);
     fh_buf_free(&last);
-    fh_buf_free(&found);
     return st;
 }
 

@@ -87,6 +87,14 @@ fh_status fh_db_synonyms(fh_db *db, const char *key, fh_buf *out, size_t *count,
  * allows them; an empty prefix lists the vocabulary from its start.  Used
  * for prefix queries (Zucker*) and for spelling suggestions: max bounds the
  * cost, as a common prefix can hold a large part of the vocabulary. */
+/* The want terms beginning with prefix[0..len) that the most documents
+ * hold, most first (equals in byte order), among the first scan terms in
+ * byte order: appended to out as NUL-terminated strings, *count of them.
+ * Each term's document count comes with it from the term list, so scanning
+ * costs no lookup per term. */
+fh_status fh_db_frequent_terms_with_prefix(fh_db *db, const char *prefix, size_t len,
+                                           size_t scan, size_t want, fh_buf *out,
+                                           size_t *count, fh_error *err);
 fh_status fh_db_terms_with_prefix(fh_db *db, const char *prefix, size_t len, size_t max,
                                   fh_buf *out, size_t *count, int *more, fh_error *err);
 

@@ -47,10 +47,10 @@ fh_status fh_searcher_document(fh_searcher *s, const char *id, fh_stored *out, f
 
 /* Index words that complete the last word of text (as the analyzer reads
  * it), the most frequent first, at most max: appended to out as
- * NUL-terminated strings, *count of them.  Only the first
- * FH_COMPLETE_SCAN words in byte order are weighed, so that a one-letter
- * prefix costs no more than a longer one. */
-#define FH_COMPLETE_SCAN 400u
+ * NUL-terminated strings, *count of them.  At most FH_COMPLETE_SCAN words
+ * in byte order are weighed, which bounds what a one-letter prefix costs
+ * (searchd keeps the answers for reuse). */
+#define FH_COMPLETE_SCAN 20000u
 fh_status fh_searcher_complete(fh_searcher *s, const char *text, size_t len, size_t max,
                                fh_buf *out, size_t *count, fh_error *err);
 

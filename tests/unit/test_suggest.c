@@ -185,6 +185,43 @@ static void expect_terms(fh_db *db, const char *prefix, size_t max, const char *
     fh_buf_free(&joined);
 }
 
+/* The most frequent terms with prefix among the first `scan`; joined with ','. */
+static void expect_frequent(fh_db *db, const char *prefix, size_t scan, size_t want_n,
+                            const char *want)
+{
+    fh_buf out = FH_BUF_INIT, joined = FH_BUF_INIT;
+    size_t count = 999;
+    fh_error err = {0};
+    CHECK_MSG(fh_db_frequent_terms_with_prefix(db, prefix, strlen(prefix), scan, want_n, &out,
+                                               &count, &err) == FH_OK,
+              "%s", err.message);
+    const char *p = out.data;
+    for (size_t i = 0; i < count; i++) {
+        fh_buf_printf(&joined, "%s%s", i ? "," : "", p);
+        p += strlen(p) + 1;
+    }
+    CHECK_MSG(strcmp(joined.data ? joined.data : "", want) == 0,
+              "%s (scan %zu, %zu): got \"%s\", want \"%s\"", prefix, scan, want_n,
+              joined.data ? joined.data : "", want);
+    fh_buf_free(&out);
+    fh_buf_free(&joined);
+}
+
+static void test_frequent_terms(fh_db *db)
+{
+    expect_frequent(db, "ca", 100, 10, "card,cat,cart");
+    expect_frequent(db, "ca", 100, 2, "card,cat");
+    expect_frequent(db, "ca", 2, 10, "card,cart"); /* only card and cart weighed */
+    expect_frequent(db, "ca", 100, 0, "");
+    expect_frequent(db, "inform", 100, 1, "informations");
+    expect_frequent(db, "ال", 100, 10, "الذكاء,المعلومات");
+    expect_frequent(db, "nosuch", 100, 10, "");
+    expect_frequent(db, "b", 100, 10, "bat"); /* prefixes are bytes: not "Zgarden" */
+    size_t count;
+    CHECK_INT(fh_db_frequent_terms_with_prefix(NULL, "ca", 2, 10, 10, NULL, &count, NULL),
+              FH_ERR_INVALID);
+}
+
 static void test_terms_with_prefix(fh_db *db)
 {
     expect_terms(db, "ca", 10, "card,cart,cat", 0);
@@ -234,6 +271,7 @@ int main(void)
         test_invalid_utf8(db);
         test_bad_arguments(db);
         test_terms_with_prefix(db);
+        test_frequent_terms(db);
         fh_db_close(db);
     }
     check_remove_tree(dir);
