@@ -42,7 +42,7 @@ typedef struct {
     const char *db_path;
     const char *address;        /* an IPv4 or IPv6 address to listen on */
     uint16_t port;              /* 0: any free port (see fh_server_port) */
-    unsigned threads;           /* worker threads */
+    unsigned threads;           /* worker threads (default: one per processor, >= 2) */
     unsigned max_connections;
     unsigned idle_timeout_s;    /* a connection idle this long is closed */
     unsigned time_limit_ms;     /* a search's counting stops after this (see
