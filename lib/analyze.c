@@ -89,6 +89,10 @@ static char_class classify(UChar32 c)
             return CLASS_LATIN;
         return c >= '0' && c <= '9' ? CLASS_DIGIT : CLASS_NONE;
     }
+    /* the basic letters (hamza to yeh, tatweel aside), most of any Arabic
+     * text: Arabic script without asking ICU */
+    if (c >= 0x0621 && c <= 0x064A && c != 0x0640)
+        return CLASS_ARABIC;
     if ((c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
         (c >= 0x08A0 && c <= 0x08FF) || (c >= 0xFB50 && c <= 0xFDFF) ||
         (c >= 0xFE70 && c <= 0xFEFF)) {
@@ -195,14 +199,27 @@ typedef struct {
     fh_status status;
 } emitter;
 
+/* Room in out for the UTF-8 of n UTF-16 units (3 bytes each at most, a
+ * surrogate pair 4), so that characters are written without a check each. */
+static fh_status reserve_utf8(fh_buf *out, uint32_t n)
+{
+    return fh_buf_reserve(out, (size_t)n * 3);
+}
+
+static void put_utf8(fh_buf *out, uint32_t c)
+{
+    out->len += fh_utf8_encode(c, out->data + out->len);
+    out->data[out->len] = '\0';
+}
+
 static fh_status append_utf16(fh_buf *out, const uint16_t *t, uint32_t a, uint32_t b)
 {
+    if (reserve_utf8(out, b - a) != FH_OK)
+        return FH_ERR_NOMEM;
     for (uint32_t i = a; i < b;) {
         UChar32 c;
         U16_NEXT(t, i, b, c);
-        char enc[4];
-        if (fh_buf_append(out, enc, fh_utf8_encode((uint32_t)c, enc)) != FH_OK)
-            return FH_ERR_NOMEM;
+        put_utf8(out, (uint32_t)c);
     }
     return FH_OK;
 }
@@ -330,6 +347,8 @@ static fh_status spell_arabic(fh_buf *out, const uint16_t *t, uint32_t a, uint32
                               int *had_dagger)
 {
     fh_buf_reset(out);
+    if (reserve_utf8(out, b - a) != FH_OK)
+        return FH_ERR_NOMEM;
     for (uint32_t i = a; i < b; i++) {
         uint16_t c = t[i];
         if (c == FH_DAGGER_ALEF) {
@@ -340,9 +359,7 @@ static fh_status spell_arabic(fh_buf *out, const uint16_t *t, uint32_t a, uint32
                 continue;
             c = 0x0627;
         }
-        char enc[4];
-        if (fh_buf_append(out, enc, fh_utf8_encode(c, enc)) != FH_OK)
-            return FH_ERR_NOMEM;
+        put_utf8(out, c);
     }
     return FH_OK;
 }

@@ -108,10 +108,21 @@ static fh_status reserve_out(fh_normalized *out, size_t extra)
     return FH_OK;
 }
 
+/* Whether fh_fold_char leaves c as it is, for the characters of most text
+ * (ASCII, the basic Arabic letters): decided here without a call. */
+static int folds_to_itself(uint32_t c)
+{
+    if (c < 0x80)
+        return 1;
+    return c >= 0x0621 && c <= 0x064A && c != 0x0622 && c != 0x0623 && c != 0x0625 &&
+           c != 0x0640 && c != 0x0649;
+}
+
 /* Append code point c (already NFKC-case-folded) after Arabic folding. */
 static void emit(fh_normalized *out, uint32_t c, uint32_t orig)
 {
-    c = fh_fold_char(c);
+    if (!folds_to_itself(c))
+        c = fh_fold_char(c);
     if (c == 0)
         return;
     if (c <= 0xFFFF) {
@@ -152,7 +163,16 @@ static fh_status decode(const char *s, size_t len, fh_normalized *out, uint32_t 
     size_t i = 0, k = 0;
     while (i < len) {
         uint32_t c;
-        size_t step = u[i] < 0x80 ? (c = u[i], 1) : fh_utf8_decode(u + i, len - i, &c);
+        size_t step;
+        if (u[i] < 0x80) {
+            c = u[i];
+            step = 1;
+        } else if (u[i] >= 0xC2 && u[i] <= 0xDF && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) {
+            c = (uint32_t)(u[i] & 0x1F) << 6 | (u[i + 1] & 0x3F); /* Arabic: two bytes */
+            step = 2;
+        } else {
+            step = fh_utf8_decode(u + i, len - i, &c);
+        }
         if (is_direction_control(c))
             c = ' '; /* before NFKC_Casefold, which would delete it */
         if (c <= 0xFFFF) {
