@@ -1,10 +1,12 @@
 /*
  * server.c - the HTTP API and page on libmicrohttpd (see server.h).
  *
- * libmicrohttpd runs a pool of threads, each polling its share of the
- * connections and calling on_request; each thread opens its own reader the
- * first time it needs one (a thread-specific fh_searcher, closed when the
- * thread ends), so no Xapian object is ever shared.
+ * libmicrohttpd polls the connections in one thread, which answers at once
+ * what needs no database (the page, errors of path, method and size); the
+ * rest waits, its connection suspended, in one queue for a pool of worker
+ * threads.  Each worker opens its own reader the first time it needs one (a
+ * thread-specific fh_searcher, closed when the thread ends), so no Xapian
+ * object is ever shared.
  */
 #include "fihris/server.h"
 
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fihris/cache.h"
@@ -26,12 +29,22 @@
 extern const char fh_web_page[];
 extern const size_t fh_web_page_len;
 
+struct request;
+
 struct fh_server {
     fh_server_opts opts;
     struct MHD_Daemon *daemon;
     pthread_key_t reader; /* this thread's fh_searcher */
     fh_cache *cache;
     uint16_t port;
+    pthread_t *workers;
+    unsigned nworkers;
+    pthread_mutex_t lock; /* guards what follows */
+    pthread_cond_t ready; /* a request was queued, or stopping was set */
+    pthread_cond_t sent;  /* a worker's reply has gone */
+    struct request *head, *tail; /* requests waiting for a worker */
+    int stopping;
+    size_t unsent;        /* replies made by workers, not yet sent */
 };
 
 void fh_server_opts_init(fh_server_opts *o)
@@ -164,15 +177,85 @@ static reply remember(fh_server *srv, const char *key, const fh_buf *state, repl
     return r;
 }
 
+/* ---- requests ---- */
+
+/* One request, from its headers to its reply.  The polling thread copies
+ * what the request asks (URL, method, arguments) before handing it to a
+ * worker, so that a worker never touches the connection. */
+typedef struct request {
+    double started;
+    size_t body_bytes;
+    struct MHD_Connection *conn;
+    char *url, *method;
+    char **args;           /* name, value, name, value ...; values may be NULL */
+    size_t nargs, url_len; /* url_len: the URL with its arguments */
+    reply r;
+    int answered;          /* r is the reply: send it */
+    struct request *next;  /* in the queue of the workers */
+} request;
+
+static void request_free(request *rq)
+{
+    for (size_t i = 0; i < 2 * rq->nargs; i++)
+        free(rq->args[i]);
+    free(rq->args);
+    free(rq->url);
+    free(rq->method);
+    free(rq->r.body);
+    free(rq);
+}
+
+static char *copy_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static enum MHD_Result copy_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    request *rq = cls;
+    (void)kind;
+    rq->url_len += strlen(key) + (value ? strlen(value) : 0) + 2;
+    char **grown = realloc(rq->args, 2 * (rq->nargs + 1) * sizeof *grown);
+    if (grown == NULL)
+        return MHD_NO;
+    rq->args = grown;
+    rq->args[2 * rq->nargs] = strdup(key);
+    rq->args[2 * rq->nargs + 1] = copy_or_null(value);
+    rq->nargs++;
+    return MHD_YES;
+}
+
+/* Copy what the request asks; 0 when out of memory. */
+static int take_request(request *rq, struct MHD_Connection *c, const char *url,
+                        const char *method)
+{
+    rq->conn = c;
+    rq->url = strdup(url);
+    rq->method = strdup(method);
+    rq->url_len = strlen(url);
+    int n = MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, copy_arg, rq);
+    if (rq->url == NULL || rq->method == NULL || n < 0 || (size_t)n != rq->nargs)
+        return 0;
+    for (size_t i = 0; i < rq->nargs; i++)
+        if (rq->args[2 * i] == NULL)
+            return 0;
+    return 1;
+}
+
 /* ---- parameters ---- */
 
-static const char *arg(struct MHD_Connection *c, const char *name)
+/* The first value of argument name ("" for a bare name), or NULL. */
+static const char *arg(const request *rq, const char *name)
 {
-    return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+    for (size_t i = 0; i < rq->nargs; i++)
+        if (strcmp(rq->args[2 * i], name) == 0)
+            return rq->args[2 * i + 1] ? rq->args[2 * i + 1] : "";
+    return NULL;
 }
 
 /* An optional whole number in [lo, hi]; *out keeps its default when absent. */
-static int number_arg(struct MHD_Connection *c, const char *name, unsigned lo, unsigned hi,
+static int number_arg(const request *c, const char *name, unsigned lo, unsigned hi,
                       unsigned *out)
 {
     const char *v = arg(c, name);
@@ -186,7 +269,7 @@ static int number_arg(struct MHD_Connection *c, const char *name, unsigned lo, u
     return 1;
 }
 
-static int flag_arg(struct MHD_Connection *c, const char *name, int *out)
+static int flag_arg(const request *c, const char *name, int *out)
 {
     const char *v = arg(c, name);
     if (v == NULL)
@@ -199,8 +282,8 @@ static int flag_arg(struct MHD_Connection *c, const char *name, int *out)
 }
 
 /* A search request from the URL; 0 after filling *bad with the reply. */
-static int read_search_args(const fh_server *srv, struct MHD_Connection *c,
-                            fh_search_request *req, reply *bad)
+static int read_search_args(const fh_server *srv, const request *c, fh_search_request *req,
+                            reply *bad)
 {
     const char *q = arg(c, "q"), *sort = arg(c, "sort");
     unsigned page = 1, size = 10;
@@ -261,7 +344,7 @@ static reply run_search(fh_searcher *s, fh_search_request *req, int *keep)
     return st == FH_OK ? json_reply(200, body) : status_of(st, &err);
 }
 
-static reply api_search(fh_server *srv, struct MHD_Connection *c)
+static reply api_search(fh_server *srv, const request *c)
 {
     fh_search_request req;
     reply bad;
@@ -307,7 +390,7 @@ static reply completions(fh_searcher *s, const char *typed)
     return st == FH_OK ? json_reply(200, body) : status_of(st, &err);
 }
 
-static reply api_suggest(fh_server *srv, struct MHD_Connection *c)
+static reply api_suggest(fh_server *srv, const request *c)
 {
     const char *q = arg(c, "q");
     if (q == NULL)
@@ -385,35 +468,35 @@ static reply page(void)
     return (reply){200, body, "text/html; charset=utf-8", NULL, NULL};
 }
 
-/* ---- requests ---- */
+/* ---- routing ---- */
 
-static enum MHD_Result add_length(void *cls, enum MHD_ValueKind kind, const char *key,
-                                  const char *value)
+static const char DOC_PREFIX[] = "/api/doc/";
+
+/* Requests answered at once by the polling thread: those that read no
+ * database (the page, a wrong path or method, a request too large). */
+static int answered_at_once(const request *rq)
 {
-    size_t *len = cls;
-    (void)kind;
-    *len += strlen(key) + (value ? strlen(value) : 0) + 2;
-    return MHD_YES;
+    const char *url = rq->url;
+    return rq->body_bytes > 0 || rq->url_len > FH_SERVER_MAX_URL || strcmp(url, "/") == 0 ||
+           (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) ||
+           !(strcmp(url, "/healthz") == 0 || strcmp(url, "/api/search") == 0 ||
+             strcmp(url, "/api/suggest") == 0 ||
+             strncmp(url, DOC_PREFIX, sizeof DOC_PREFIX - 1) == 0);
 }
 
-static size_t url_length(struct MHD_Connection *c, const char *url)
+static reply route(fh_server *srv, const request *rq)
 {
-    size_t len = strlen(url);
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_length, &len);
-    return len;
-}
-
-static reply route(fh_server *srv, struct MHD_Connection *c, const char *url, const char *method)
-{
-    static const char doc_prefix[] = "/api/doc/";
-    if (url_length(c, url) > FH_SERVER_MAX_URL)
+    const char *url = rq->url;
+    if (rq->body_bytes > 0)
+        return error_reply(413, "requests take no body");
+    if (rq->url_len > FH_SERVER_MAX_URL)
         return error_reply(414, "the URL is too long");
     int known = strcmp(url, "/") == 0 || strcmp(url, "/healthz") == 0 ||
                 strcmp(url, "/api/search") == 0 || strcmp(url, "/api/suggest") == 0 ||
-                strncmp(url, doc_prefix, sizeof doc_prefix - 1) == 0;
+                strncmp(url, DOC_PREFIX, sizeof DOC_PREFIX - 1) == 0;
     if (!known)
         return error_reply(404, "no such path");
-    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+    if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
         reply r = error_reply(405, "only GET is allowed");
         r.allow = "GET, HEAD";
         return r;
@@ -423,54 +506,121 @@ static reply route(fh_server *srv, struct MHD_Connection *c, const char *url, co
     if (strcmp(url, "/healthz") == 0)
         return healthz(srv);
     if (strcmp(url, "/api/search") == 0)
-        return api_search(srv, c);
+        return api_search(srv, rq);
     if (strcmp(url, "/api/suggest") == 0)
-        return api_suggest(srv, c);
-    if (url[sizeof doc_prefix - 1] == '\0')
+        return api_suggest(srv, rq);
+    if (url[sizeof DOC_PREFIX - 1] == '\0')
         return error_reply(404, "give a document id: /api/doc/ID");
-    return api_doc(srv, url + sizeof doc_prefix - 1);
+    return api_doc(srv, url + sizeof DOC_PREFIX - 1);
 }
 
-/* What a request has carried so far, between the calls for one request. */
-typedef struct {
-    double started;
-    size_t body_bytes;
-} request_state;
+/* ---- the workers ---- */
+
+/* Requests that read the database wait in one queue, first come first
+ * served, for the worker threads: a request waits behind those that came
+ * before it, never behind a slow one that happens to share its thread. */
+static void *work(void *cls)
+{
+    fh_server *srv = cls;
+    for (;;) {
+        pthread_mutex_lock(&srv->lock);
+        while (srv->head == NULL && !srv->stopping)
+            pthread_cond_wait(&srv->ready, &srv->lock);
+        request *rq = srv->head;
+        if (rq)
+            srv->head = rq->next;
+        if (srv->head == NULL)
+            srv->tail = NULL;
+        pthread_mutex_unlock(&srv->lock);
+        if (rq == NULL)
+            return NULL; /* stopping, and nothing left to answer */
+        rq->r = route(srv, rq);
+        rq->answered = 1;
+        pthread_mutex_lock(&srv->lock);
+        srv->unsent++;
+        pthread_mutex_unlock(&srv->lock);
+        MHD_resume_connection(rq->conn);
+    }
+}
+
+/* Queue rq for a worker, its connection suspended until the reply is
+ * ready; 0 when the server is stopping. */
+static int hand_to_workers(fh_server *srv, request *rq)
+{
+    pthread_mutex_lock(&srv->lock);
+    int open = !srv->stopping;
+    if (open) {
+        MHD_suspend_connection(rq->conn);
+        rq->next = NULL;
+        *(srv->tail ? &srv->tail->next : &srv->head) = rq;
+        srv->tail = rq;
+        pthread_cond_signal(&srv->ready);
+    }
+    pthread_mutex_unlock(&srv->lock);
+    return open;
+}
+
+/* ---- the handler ---- */
+
+static enum MHD_Result answer(fh_server *srv, request *rq)
+{
+    reply r = rq->r;
+    rq->r.body = NULL; /* send_reply takes it */
+    unsigned status = r.body ? r.status : 500;
+    int hit = r.cache && strcmp(r.cache, "hit") == 0;
+    enum MHD_Result ok = send_reply(srv, rq->conn, r);
+    if (!srv->opts.quiet)
+        fprintf(stderr, "%s %s %u %.1f ms%s\n", rq->method, rq->url, status,
+                fh_clock_ms() - rq->started, hit ? " (cached)" : "");
+    return ok;
+}
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **state)
 {
     fh_server *srv = cls;
-    request_state *rs = *state;
+    request *rq = *state;
     (void)version, (void)upload_data;
-    if (rs == NULL) { /* the headers: wait for the body, if any */
-        if ((rs = calloc(1, sizeof *rs)) == NULL)
+    if (rq == NULL) { /* the headers: wait for the body, if any */
+        if ((rq = calloc(1, sizeof *rq)) == NULL)
             return MHD_NO;
-        rs->started = fh_clock_ms();
-        *state = rs;
+        rq->started = fh_clock_ms();
+        *state = rq;
         return MHD_YES;
     }
     if (*upload_size > 0) { /* the API takes no body: count it, keep nothing */
-        rs->body_bytes += *upload_size;
+        rq->body_bytes += *upload_size;
         *upload_size = 0;
         return MHD_YES;
     }
-    reply r = rs->body_bytes ? error_reply(413, "requests take no body") : route(srv, c, url, method);
-    unsigned status = r.body ? r.status : 500;
-    int hit = r.cache && strcmp(r.cache, "hit") == 0;
-    enum MHD_Result ok = send_reply(srv, c, r);
-    if (!srv->opts.quiet)
-        fprintf(stderr, "%s %s %u %.1f ms%s\n", method, url, status,
-                fh_clock_ms() - rs->started, hit ? " (cached)" : "");
-    return ok;
+    if (rq->answered) /* back from a worker */
+        return answer(srv, rq);
+    if (!take_request(rq, c, url, method))
+        return MHD_NO;
+    if (answered_at_once(rq))
+        rq->r = route(srv, rq);
+    else if (hand_to_workers(srv, rq))
+        return MHD_YES;
+    else
+        rq->r = error_reply(503, "the server is stopping");
+    return answer(srv, rq);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **state,
                          enum MHD_RequestTerminationCode why)
 {
-    (void)cls, (void)c, (void)why;
-    free(*state);
+    fh_server *srv = cls;
+    request *rq = *state;
+    (void)c, (void)why;
+    if (rq && rq->answered) {
+        pthread_mutex_lock(&srv->lock);
+        srv->unsent--;
+        pthread_cond_broadcast(&srv->sent);
+        pthread_mutex_unlock(&srv->lock);
+    }
+    if (rq)
+        request_free(rq);
     *state = NULL;
 }
 
@@ -496,37 +646,74 @@ static fh_status bind_address(const fh_server_opts *o, struct sockaddr_storage *
     return fh_error_set(err, FH_ERR_INVALID, "not an IP address: %s", o->address);
 }
 
-fh_status fh_server_start(const fh_server_opts *o, fh_server **out, fh_error *err)
+/* The workers finish what is queued, then end (their readers close). */
+static void stop_workers(fh_server *srv)
 {
-    struct sockaddr_storage addr;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
-    fh_status st = bind_address(o, &addr, &flags, err);
-    if (st != FH_OK)
-        return st;
+    pthread_mutex_lock(&srv->lock);
+    srv->stopping = 1;
+    pthread_cond_broadcast(&srv->ready);
+    pthread_mutex_unlock(&srv->lock);
+    for (unsigned i = 0; i < srv->nworkers; i++)
+        pthread_join(srv->workers[i], NULL);
+    srv->nworkers = 0;
+}
+
+static void free_server(fh_server *srv)
+{
+    pthread_key_delete(srv->reader);
+    pthread_mutex_destroy(&srv->lock);
+    pthread_cond_destroy(&srv->ready);
+    pthread_cond_destroy(&srv->sent);
+    fh_cache_free(srv->cache);
+    free(srv->workers);
+    free(srv);
+}
+
+/* Everything but the daemon: cache, reader key, queue and workers. */
+static fh_status new_server(const fh_server_opts *o, fh_server **out, fh_error *err)
+{
     fh_server *srv = calloc(1, sizeof *srv);
     if (srv == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     srv->opts = *o;
-    if (o->cache_bytes && fh_cache_new(o->cache_bytes, &srv->cache, err) != FH_OK) {
-        free(srv);
-        return FH_ERR_NOMEM;
+    unsigned n = o->threads ? o->threads : 1;
+    int ok = (srv->workers = calloc(n, sizeof *srv->workers)) != NULL &&
+             (o->cache_bytes == 0 || fh_cache_new(o->cache_bytes, &srv->cache, err) == FH_OK) &&
+             pthread_key_create(&srv->reader, close_reader) == 0 &&
+             pthread_mutex_init(&srv->lock, NULL) == 0 && pthread_cond_init(&srv->ready, NULL) == 0 &&
+             pthread_cond_init(&srv->sent, NULL) == 0;
+    while (ok && srv->nworkers < n &&
+           pthread_create(&srv->workers[srv->nworkers], NULL, work, srv) == 0)
+        srv->nworkers++;
+    if (!ok || srv->nworkers < n) {
+        stop_workers(srv);
+        free_server(srv);
+        return fh_error_set(err, FH_ERR_NOMEM, "cannot start the worker threads");
     }
-    if (pthread_key_create(&srv->reader, close_reader) != 0) {
-        fh_cache_free(srv->cache);
-        free(srv);
-        return fh_error_set(err, FH_ERR_NOMEM, "cannot make thread-specific data");
-    }
+    *out = srv;
+    return FH_OK;
+}
+
+fh_status fh_server_start(const fh_server_opts *o, fh_server **out, fh_error *err)
+{
+    struct sockaddr_storage addr;
+    /* one thread polls the connections; the workers search */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+    fh_server *srv = NULL;
+    fh_status st = bind_address(o, &addr, &flags, err);
+    if (st == FH_OK)
+        st = new_server(o, &srv, err);
+    if (st != FH_OK)
+        return st;
     srv->daemon = MHD_start_daemon(
         flags, o->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads ? o->threads : 1),
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->idle_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(4 * FH_SERVER_MAX_URL),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {
-        pthread_key_delete(srv->reader);
-        fh_cache_free(srv->cache);
-        free(srv);
+        stop_workers(srv);
+        free_server(srv);
         return fh_error_set(err, FH_ERR_IO, "cannot listen on %s port %u (in use?)", o->address,
                             (unsigned)o->port);
     }
@@ -541,12 +728,26 @@ uint16_t fh_server_port(const fh_server *s)
     return s->port;
 }
 
+/* Wait (a second at most) until the replies the workers made have gone. */
+static void wait_until_sent(fh_server *srv)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 1;
+    pthread_mutex_lock(&srv->lock);
+    while (srv->unsent > 0 && pthread_cond_timedwait(&srv->sent, &srv->lock, &until) == 0)
+        ;
+    pthread_mutex_unlock(&srv->lock);
+}
+
 void fh_server_stop(fh_server *s)
 {
     if (s == NULL)
         return;
-    MHD_stop_daemon(s->daemon); /* joins the threads: their readers close */
-    pthread_key_delete(s->reader);
-    fh_cache_free(s->cache);
-    free(s);
+    /* Every suspended connection must be resumed before the daemon stops:
+     * the workers answer all that is queued (new requests get 503). */
+    stop_workers(s);
+    wait_until_sent(s);
+    MHD_stop_daemon(s->daemon);
+    free_server(s);
 }

@@ -20,11 +20,13 @@
  * commit makes every older answer miss; the X-Fihris-Cache header of a reply
  * says "hit" or "miss".
  *
- * Requests run on a pool of worker threads, each with its own reader of the
+ * Requests that read the database wait in one queue, first come first
+ * served, for a pool of worker threads, each with its own reader of the
  * database (Xapian objects are not shared between threads), which catches
  * up with the indexer's commits before each request: the server keeps
  * answering while the database is written, and picks the changes up without
- * a restart.
+ * a restart.  On stopping, the requests queued are answered first; requests
+ * arriving meanwhile get 503.
  */
 #ifndef FIHRIS_SERVER_H
 #define FIHRIS_SERVER_H
