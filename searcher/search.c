@@ -21,6 +21,8 @@
 struct fh_searcher {
     fh_db *db;
     fh_analyzer *an;
+    fh_spelling_memo *names; /* what words of past queries came to ... */
+    fh_buf state;            /* ... in this state of the database */
 };
 
 /* Counts up to this many matches are exact, not estimated: what a user sees
@@ -35,6 +37,10 @@ fh_status fh_searcher_open(const char *db_path, fh_searcher **out, fh_error *err
     fh_status st = fh_db_open(db_path, FH_DB_READ, &s->db, err);
     if (st == FH_OK)
         st = fh_analyzer_new(&s->an, err);
+    if (st == FH_OK)
+        st = fh_spelling_memo_new(&s->names, err);
+    if (st == FH_OK)
+        st = fh_db_state(s->db, &s->state, err);
     if (st != FH_OK) {
         fh_searcher_close(s);
         return st;
@@ -45,7 +51,20 @@ fh_status fh_searcher_open(const char *db_path, fh_searcher **out, fh_error *err
 
 fh_status fh_searcher_refresh(fh_searcher *s, fh_error *err)
 {
-    return fh_db_reopen(s->db, err);
+    fh_buf now = FH_BUF_INIT;
+    fh_status st = fh_db_reopen(s->db, err);
+    if (st == FH_OK)
+        st = fh_db_state(s->db, &now, err);
+    /* another state, or one that cannot be told: names may have changed */
+    if (st != FH_OK || now.len == 0 || now.len != s->state.len ||
+        memcmp(now.data, s->state.data, now.len) != 0) {
+        fh_spelling_memo_clear(s->names);
+        fh_buf_free(&s->state);
+        s->state = now;
+        return st;
+    }
+    fh_buf_free(&now);
+    return st;
 }
 
 fh_status fh_searcher_doc_count(fh_searcher *s, uint32_t *out, fh_error *err)
@@ -115,6 +134,8 @@ void fh_searcher_close(fh_searcher *s)
         return;
     fh_db_close(s->db);
     fh_analyzer_free(s->an);
+    fh_spelling_memo_free(s->names);
+    fh_buf_free(&s->state);
     free(s);
 }
 
@@ -397,7 +418,7 @@ static fh_status prepare(fh_searcher *s, const fh_search_request *req, const cha
         return st;
     st = fh_query_expand_prefixes(pq, s->db, err);
     if (st == FH_OK && req->names)
-        st = fh_query_add_spellings(pq, s->db, s->an, err);
+        st = fh_query_add_spellings(pq, s->db, s->an, s->names, err);
     if (st != FH_OK)
         fh_parsed_query_free(pq);
     return st;

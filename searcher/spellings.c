@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fihris/buf.h"
+#include "fihris/hash.h"
 #include "fihris/lexicon.h"
 #include "fihris/namekey.h"
 #include "fihris/terms.h"
@@ -238,16 +239,140 @@ static fh_status rank_spellings(fh_query_word *w, fh_error *err)
     return FH_OK;
 }
 
-fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an, fh_error *err)
+/* ---- the memo ---- */
+
+/* What a word came to: its spellings in order, how many are the closest,
+ * and whether its stems were dropped. */
+typedef struct {
+    char *key;       /* flags, script and text: see memo_key */
+    char *spellings; /* NUL-terminated, one after another */
+    size_t n, nclosest;
+    int dropped_stems;
+} memo_entry;
+
+enum { MEMO_SLOTS = 4096 }; /* a power of two; full, the memo starts afresh */
+
+struct fh_spelling_memo {
+    memo_entry slots[MEMO_SLOTS];
+    size_t used;
+};
+
+fh_status fh_spelling_memo_new(fh_spelling_memo **out, fh_error *err)
 {
-    fh_buf found = FH_BUF_INIT;
+    *out = calloc(1, sizeof **out);
+    return *out ? FH_OK : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+}
+
+void fh_spelling_memo_clear(fh_spelling_memo *m)
+{
+    for (size_t i = 0; m && m->used && i < MEMO_SLOTS; i++) {
+        free(m->slots[i].key);
+        free(m->slots[i].spellings);
+    }
+    if (m)
+        memset(m, 0, sizeof *m);
+}
+
+void fh_spelling_memo_free(fh_spelling_memo *m)
+{
+    fh_spelling_memo_clear(m);
+    free(m);
+}
+
+static fh_status memo_key(const fh_query_word *w, fh_buf *key)
+{
+    fh_buf_reset(key);
+    return fh_buf_printf(key, "%u %d %s", w->flags, (int)w->script, w->text);
+}
+
+/* The slot of key: its entry, or the empty slot where it would go. */
+static memo_entry *memo_slot(fh_spelling_memo *m, const char *key)
+{
+    size_t i = fh_hash64(FH_HASH_SEED, key, strlen(key)) & (MEMO_SLOTS - 1);
+    while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
+        i = (i + 1) & (MEMO_SLOTS - 1);
+    return &m->slots[i];
+}
+
+/* Give w what the memo kept for it; *found says whether it had it. */
+static fh_status memo_recall(const memo_entry *e, fh_query_word *w, int *found, fh_error *err)
+{
+    *found = e->key != NULL;
+    const char *s = e->spellings;
+    for (size_t i = 0; *found && i < e->n; i++, s += strlen(s) + 1)
+        if (fh_term_list_add(&w->spellings, &w->nspellings, s, strlen(s)) != FH_OK)
+            return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    if (*found) {
+        w->nclosest = e->nclosest;
+        if (e->dropped_stems) {
+            fh_term_list_free(w->stems, w->nstems);
+            w->stems = NULL;
+            w->nstems = 0;
+        }
+    }
+    return FH_OK;
+}
+
+/* Keep what w came to; out of memory, the memo just keeps nothing. */
+static void memo_keep(fh_spelling_memo *m, const char *key, const fh_query_word *w,
+                      int dropped_stems)
+{
+    if (m->used >= MEMO_SLOTS / 2)
+        fh_spelling_memo_clear(m);
+    memo_entry *e = memo_slot(m, key);
+    fh_buf all = FH_BUF_INIT;
+    for (size_t i = 0; i < w->nspellings; i++)
+        if (fh_buf_append(&all, w->spellings[i], strlen(w->spellings[i]) + 1) != FH_OK) {
+            fh_buf_free(&all);
+            return;
+        }
+    char *k = strdup(key);
+    if (k == NULL) {
+        fh_buf_free(&all);
+        return;
+    }
+    *e = (memo_entry){k, fh_buf_steal(&all), w->nspellings, w->nclosest, dropped_stems};
+    m->used++;
+}
+
+/* ---- a query's words ---- */
+
+static fh_status word_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an, uint32_t docs,
+                                fh_buf *found, fh_error *err)
+{
+    fh_status st = add_word_spellings(w, db, an, docs, found, err);
+    return st == FH_OK ? rank_spellings(w, err) : st;
+}
+
+fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an,
+                                 fh_spelling_memo *memo, fh_error *err)
+{
+    fh_buf found = FH_BUF_INIT, key = FH_BUF_INIT;
     uint32_t docs = 0;
     fh_status st = fh_db_doc_count(db, &docs, err);
-    for (size_t i = 0; i < q->nwords && st == FH_OK; i++)
-        if (q->words[i].maybe_name && (st = add_word_spellings(&q->words[i], db, an, docs,
-                                                               &found, err)) == FH_OK)
-            st = rank_spellings(&q->words[i], err);
+    for (size_t i = 0; i < q->nwords && st == FH_OK; i++) {
+        fh_query_word *w = &q->words[i];
+        if (!w->maybe_name)
+            continue;
+        if (memo == NULL) {
+            st = word_spellings(w, db, an, docs, &found, err);
+            continue;
+        }
+        if (memo_key(w, &key) != FH_OK) {
+            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+            break;
+        }
+        int known = 0;
+        st = memo_recall(memo_slot(memo, key.data), w, &known, err);
+        if (st != FH_OK || known)
+            continue;
+        size_t stems = w->nstems;
+        st = word_spellings(w, db, an, docs, &found, err);
+        if (st == FH_OK)
+            memo_keep(memo, key.data, w, stems > 0 && w->nstems == 0);
+    }
     fh_buf_free(&found);
+    fh_buf_free(&key);
     return st;
 }
 

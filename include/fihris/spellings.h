@@ -27,9 +27,20 @@
 extern "C" {
 #endif
 
+/* What was found for words, kept for the next queries: the same word in the
+ * same database state has the same spellings.  Its owner clears it when the
+ * database changes.  Not thread-safe (one per searcher). */
+typedef struct fh_spelling_memo fh_spelling_memo;
+
+fh_status fh_spelling_memo_new(fh_spelling_memo **out, fh_error *err);
+void fh_spelling_memo_clear(fh_spelling_memo *m);
+void fh_spelling_memo_free(fh_spelling_memo *m);
+
 /* Fill the spellings of the words of q that may be names (an analyzes the
- * candidates, to rule out inflected Arabic words), closest first. */
-fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an, fh_error *err);
+ * candidates, to rule out inflected Arabic words), closest first; memo, if
+ * not NULL, answers for words seen before and keeps the new ones. */
+fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an,
+                                 fh_spelling_memo *memo, fh_error *err);
 
 #ifdef __cplusplus
 }

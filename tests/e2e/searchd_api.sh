@@ -152,6 +152,27 @@ wait_bg "$SEARCHD_PID"
 assert_eq 0 "$BG_RC" "searchd exits 0 on SIGINT"
 assert_not_contains "$(cat "$TMP/searchd.err")" "GET " "--quiet logs no request"
 
+# A name's spellings follow the commits: a searcher that knew Zuckerberg
+# with no Arabic spelling learns زوكربيرغ once a document writes it (one
+# worker and no answer cache, so that the same reader answers both times).
+DB=$TMP/names-db
+cat >"$TMP/en.jsonl" <<'EOF'
+{"id": "en1", "title": "Zuckerberg hires", "body": "Mark Zuckerberg hired a new researcher for Meta.", "lang": "en"}
+EOF
+cat >"$TMP/ar.jsonl" <<'EOF'
+{"id": "ar1", "title": "مارك زوكربيرغ", "body": "قال مارك زوكربيرغ إن ميتا ستبني مختبرا جديدا.", "lang": "ar"}
+EOF
+"$INDEXER" -d "$DB" "$TMP/en.jsonl" >/dev/null 2>&1 || fail "cannot index en.jsonl"
+start_searchd --threads 1 --cache-mb 0 --quiet
+get "/api/search?q=Zuckerberg"
+assert_eq "en1" "$(json_eval '" ".join(h["id"] for h in d["hits"])' <<<"$BODY")" "before"
+"$INDEXER" -d "$DB" "$TMP/ar.jsonl" >/dev/null 2>&1 || fail "cannot index ar.jsonl"
+get "/api/search?q=Zuckerberg"
+assert_eq "ar1 en1" "$(json_eval '" ".join(sorted(h["id"] for h in d["hits"]))' <<<"$BODY")" \
+    "a spelling committed meanwhile is found"
+kill -TERM "$SEARCHD_PID"
+wait_bg "$SEARCHD_PID"
+
 # A port in use: a clear message, exit 2.
 start_searchd
 run "$SEARCHD" -d "$DB" --listen "127.0.0.1:${BASE##*:}"
