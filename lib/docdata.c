@@ -49,6 +49,7 @@ fh_status fh_docdata_encode(const fh_docdata *d, fh_buf *out, fh_error *err)
 
 /* ---- decoding ---- */
 
+/* n bytes exactly: a stored field may hold NUL bytes, where strndup stops. */
 static char *copy_of(const char *s, size_t n)
 {
     char *c = malloc(n + 1);

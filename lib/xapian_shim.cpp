@@ -612,6 +612,22 @@ fh_status fh_db_synonyms(fh_db *db, const char *key, fh_buf *out, size_t *count,
     });
 }
 
+/* Append terms to out as NUL-terminated strings, all or nothing: a caller
+ * must not read half a list. */
+static fh_status append_list(fh_buf *out, const std::vector<std::string> &terms, fh_error *err)
+{
+    const size_t start = out->len;
+    for (const std::string &t : terms) {
+        if (fh_buf_append(out, t.c_str(), t.size() + 1) != FH_OK) {
+            out->len = start;
+            if (out->data != nullptr)
+                out->data[start] = '\0';
+            return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+        }
+    }
+    return FH_OK;
+}
+
 fh_status fh_db_terms_with_prefix(fh_db *db, const char *prefix, size_t len, size_t max,
                                   fh_buf *out, size_t *count, int *more, fh_error *err)
 {
@@ -634,16 +650,8 @@ fh_status fh_db_terms_with_prefix(fh_db *db, const char *prefix, size_t len, siz
                 terms.push_back(*t);
             left = t != r.allterms_end(p);
         });
-        const size_t start = out->len;
-        for (const std::string &t : terms) {
-            if (fh_buf_append(out, t.c_str(), t.size() + 1) != FH_OK) {
-                /* All or nothing: a caller must not read half a list. */
-                out->len = start;
-                if (out->data != nullptr)
-                    out->data[start] = '\0';
-                return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-            }
-        }
+        if (append_list(out, terms, err) != FH_OK)
+            return FH_ERR_NOMEM;
         *count = terms.size();
         *more = left;
         return FH_OK;
@@ -651,6 +659,8 @@ fh_status fh_db_terms_with_prefix(fh_db *db, const char *prefix, size_t len, siz
 }
 
 /* The want most frequent of terms (a min-heap of them while scanning). */
+namespace {
+
 struct FrequentTerms {
     using Entry = std::pair<Xapian::doccount, std::string>;
     size_t want;
@@ -672,12 +682,17 @@ struct FrequentTerms {
             std::push_heap(heap.begin(), heap.end(), rarer);
         }
     }
-    std::vector<Entry> most_first()
+    std::vector<std::string> most_first()
     {
         std::sort(heap.begin(), heap.end(), rarer);
-        return heap;
+        std::vector<std::string> terms;
+        for (Entry &e : heap)
+            terms.push_back(std::move(e.second));
+        return terms;
     }
 };
+
+} // namespace
 
 fh_status fh_db_frequent_terms_with_prefix(fh_db *db, const char *prefix, size_t len,
                                            size_t scan, size_t want, fh_buf *out,
@@ -689,7 +704,7 @@ fh_status fh_db_frequent_terms_with_prefix(fh_db *db, const char *prefix, size_t
     const char *where = db->path.c_str();
     return guard(err, "listing terms in", where, [&] {
         std::string p(prefix ? prefix : "", len);
-        std::vector<FrequentTerms::Entry> top;
+        std::vector<std::string> top;
         with_retry(db, [&] {
             FrequentTerms f{want, {}};
             Xapian::Database &r = db->reader();
@@ -699,15 +714,8 @@ fh_status fh_db_frequent_terms_with_prefix(fh_db *db, const char *prefix, size_t
                 f.offer(t.get_termfreq(), *t);
             top = f.most_first();
         });
-        const size_t start = out->len;
-        for (const auto &e : top) {
-            if (fh_buf_append(out, e.second.c_str(), e.second.size() + 1) != FH_OK) {
-                out->len = start;
-                if (out->data != nullptr)
-                    out->data[start] = '\0';
-                return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-            }
-        }
+        if (append_list(out, top, err) != FH_OK)
+            return FH_ERR_NOMEM;
         *count = top.size();
         return FH_OK;
     });

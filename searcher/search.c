@@ -74,7 +74,9 @@ fh_status fh_searcher_doc_count(fh_searcher *s, uint32_t *out, fh_error *err)
 
 fh_status fh_searcher_state(fh_searcher *s, fh_buf *out, fh_error *err)
 {
-    return fh_db_state(s->db, out, err);
+    if (s->state.len && fh_buf_append(out, s->state.data, s->state.len) != FH_OK)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    return FH_OK;
 }
 
 fh_status fh_searcher_document(fh_searcher *s, const char *id, fh_stored *out, fh_error *err)

@@ -109,6 +109,10 @@ static int on_piece_token(const fh_token *piece_tok, void *ctx)
         }
         return 0;
     }
+    if (c->enough && c->n >= c->enough) {
+        c->cut = c->stopped = 1;
+        return 1;
+    }
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 256;
         span *s = realloc(c->spans, cap * sizeof *s);
@@ -118,10 +122,6 @@ static int on_piece_token(const fh_token *piece_tok, void *ctx)
         }
         c->spans = s;
         c->cap = cap;
-    }
-    if (c->enough && c->n >= c->enough) {
-        c->cut = c->stopped = 1;
-        return 1;
     }
     c->spans[c->n++] = (span){tok->start, tok->end, word};
     note_progress(c);

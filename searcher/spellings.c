@@ -265,12 +265,13 @@ fh_status fh_spelling_memo_new(fh_spelling_memo **out, fh_error *err)
 
 void fh_spelling_memo_clear(fh_spelling_memo *m)
 {
-    for (size_t i = 0; m && m->used && i < MEMO_SLOTS; i++) {
+    if (m == NULL || m->used == 0)
+        return; /* cheap: a reader whose state cannot be told clears it each time */
+    for (size_t i = 0; i < MEMO_SLOTS; i++) {
         free(m->slots[i].key);
         free(m->slots[i].spellings);
     }
-    if (m)
-        memset(m, 0, sizeof *m);
+    memset(m, 0, sizeof *m);
 }
 
 void fh_spelling_memo_free(fh_spelling_memo *m)

@@ -79,14 +79,6 @@ fh_status fh_db_add_synonym(fh_db *db, const char *key, const char *word, fh_err
  * after another; *count receives how many. */
 fh_status fh_db_synonyms(fh_db *db, const char *key, fh_buf *out, size_t *count, fh_error *err);
 
-/* The index terms that begin with prefix[0..len), in bytewise order: at most
- * max of them, appended to out as NUL-terminated strings one after another
- * (as fh_db_synonyms does); *count receives how many, and *more is 1 when
- * further terms with the prefix were left out, else 0.  Every kind of term
- * is listed, prefixed side terms (Z..., S..., Q...) included when the prefix
- * allows them; an empty prefix lists the vocabulary from its start.  Used
- * for prefix queries (Zucker*) and for spelling suggestions: max bounds the
- * cost, as a common prefix can hold a large part of the vocabulary. */
 /* The want terms beginning with prefix[0..len) that the most documents
  * hold, most first (equals in byte order), among the first scan terms in
  * byte order: appended to out as NUL-terminated strings, *count of them.
@@ -95,6 +87,14 @@ fh_status fh_db_synonyms(fh_db *db, const char *key, fh_buf *out, size_t *count,
 fh_status fh_db_frequent_terms_with_prefix(fh_db *db, const char *prefix, size_t len,
                                            size_t scan, size_t want, fh_buf *out,
                                            size_t *count, fh_error *err);
+/* The index terms that begin with prefix[0..len), in bytewise order: at most
+ * max of them, appended to out as NUL-terminated strings one after another
+ * (as fh_db_synonyms does); *count receives how many, and *more is 1 when
+ * further terms with the prefix were left out, else 0.  Every kind of term
+ * is listed, prefixed side terms (Z..., S..., Q...) included when the prefix
+ * allows them; an empty prefix lists the vocabulary from its start.  Used
+ * for prefix queries (Zucker*) and for spelling suggestions: max bounds the
+ * cost, as a common prefix can hold a large part of the vocabulary. */
 fh_status fh_db_terms_with_prefix(fh_db *db, const char *prefix, size_t len, size_t max,
                                   fh_buf *out, size_t *count, int *more, fh_error *err);
 

@@ -37,8 +37,9 @@ fh_status fh_searcher_refresh(fh_searcher *s, fh_error *err);
 
 fh_status fh_searcher_doc_count(fh_searcher *s, uint32_t *out, fh_error *err);
 
-/* The committed state the searcher sees (fh_db_state), appended to out:
- * answers computed from equal states are equal. */
+/* The committed state the searcher sees (fh_db_state, as of its opening or
+ * last refresh), appended to out: answers computed from equal states are
+ * equal.  Nothing is appended when the database cannot tell. */
 fh_status fh_searcher_state(fh_searcher *s, fh_buf *out, fh_error *err);
 
 /* The stored fields of the document with this id; FH_ERR_NOT_FOUND when
