@@ -140,14 +140,37 @@ static fh_status add_metadata(fh_doc *doc, const fh_document *d, const char *lan
     return st;
 }
 
+/* The stored fields, with where each word lies for snippets. */
+static fh_status store_fields(fh_writer *w, fh_doc *doc, const fh_document *d, const char *lang,
+                              const fh_spans_writer *title, const fh_spans_writer *body,
+                              fh_error *err)
+{
+    /* the path is file system bytes; stored fields are UTF-8 */
+    fh_buf_reset(&w->path);
+    if (d->path && fh_utf8_repair(d->path, strlen(d->path), &w->path, NULL) != FH_OK)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    /* "" rather than NULL: spans stored, for a text without words */
+    fh_docdata data = {d->id, d->title, d->title_len, d->body, d->body_len,
+                       d->url, d->date, d->source, lang, d->path ? w->path.data : NULL,
+                       title->out.data ? title->out.data : "",
+                       body->out.data ? body->out.data : "",
+                       title->out.len, body->out.len};
+    fh_buf_reset(&w->stored);
+    fh_status st = fh_docdata_encode(&data, &w->stored, err);
+    if (st == FH_OK)
+        st = fh_doc_set_data(doc, w->stored.data, w->stored.len, err);
+    return st;
+}
+
 static fh_status fill_doc(fh_writer *w, fh_doc *doc, const fh_document *d, fh_error *err)
 {
     uint32_t next = 0;
+    fh_spans_writer title = {FH_BUF_INIT, 0, 0}, body = {FH_BUF_INIT, 0, 0};
     fh_status st = fh_index_text(w->an, doc, FH_ZONE_TITLE, d->title, d->title_len, 0, &next,
-                                 w->lex, err);
+                                 w->lex, &title, err);
     if (st == FH_OK)
         st = fh_index_text(w->an, doc, FH_ZONE_BODY, d->body, d->body_len,
-                           next + FH_BODY_POS_GAP, NULL, w->lex, err);
+                           next + FH_BODY_POS_GAP, NULL, w->lex, &body, err);
     if (st == FH_OK)
         st = fh_doc_add_boolean(doc, w->id_term.data, w->id_term.len, err);
     /* a document that does not give its language gets the one it is written in */
@@ -158,17 +181,10 @@ static fh_status fill_doc(fh_writer *w, fh_doc *doc, const fh_document *d, fh_er
         st = fh_doc_set_value(doc, FH_SLOT_DIGEST, w->digest.data, w->digest.len, err);
     if (st == FH_OK)
         st = fh_doc_set_value(doc, FH_SLOT_ID, d->id, strlen(d->id), err);
-    /* the path is file system bytes; stored fields are UTF-8 */
-    fh_buf_reset(&w->path);
-    if (st == FH_OK && d->path && fh_utf8_repair(d->path, strlen(d->path), &w->path, NULL) != FH_OK)
-        st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    fh_docdata data = {d->id, d->title, d->title_len, d->body, d->body_len,
-                       d->url, d->date, d->source, lang, d->path ? w->path.data : NULL};
-    fh_buf_reset(&w->stored);
     if (st == FH_OK)
-        st = fh_docdata_encode(&data, &w->stored, err);
-    if (st == FH_OK)
-        st = fh_doc_set_data(doc, w->stored.data, w->stored.len, err);
+        st = store_fields(w, doc, d, lang, &title, &body, err);
+    fh_spans_writer_free(&title);
+    fh_spans_writer_free(&body);
     return st;
 }
 

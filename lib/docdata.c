@@ -12,7 +12,10 @@
 #include "fihris/utf8.h"
 
 /* Fields in their stored order; new fields go at the end. */
-enum { F_ID, F_TITLE, F_BODY, F_URL, F_DATE, F_SOURCE, F_LANG, F_PATH, NFIELDS };
+enum { F_ID, F_TITLE, F_BODY, F_URL, F_DATE, F_SOURCE, F_LANG, F_PATH,
+       F_TITLE_SPANS, F_BODY_SPANS, NFIELDS };
+/* Fields before this one are UTF-8 text; the spans are bytes. */
+enum { NTEXT = F_TITLE_SPANS };
 
 static fh_status put_field(fh_buf *out, const char *s, size_t len)
 {
@@ -31,13 +34,16 @@ static fh_status put_field(fh_buf *out, const char *s, size_t len)
 fh_status fh_docdata_encode(const fh_docdata *d, fh_buf *out, fh_error *err)
 {
     const char *v[NFIELDS] = {d->id, d->title ? d->title : "", d->body ? d->body : "", d->url,
-                              d->date, d->source, d->lang, d->path};
+                              d->date, d->source, d->lang, d->path, d->title_spans,
+                              d->body_spans};
     size_t len[NFIELDS];
-    for (int f = 0; f < NFIELDS; f++)
+    for (int f = 0; f < NTEXT; f++)
         len[f] = v[f] ? strlen(v[f]) : 0;
     len[F_TITLE] = d->title ? d->title_len : 0;
     len[F_BODY] = d->body ? d->body_len : 0;
-    for (int f = 0; f < NFIELDS; f++)
+    len[F_TITLE_SPANS] = d->title_spans_len;
+    len[F_BODY_SPANS] = d->body_spans_len;
+    for (int f = 0; f < NTEXT; f++)
         if (v[f] && fh_utf8_find_invalid(v[f], len[f]) != len[f])
             return fh_error_set(err, FH_ERR_INVALID, "cannot store document %s: invalid UTF-8",
                                 d->id ? d->id : "");
@@ -62,9 +68,12 @@ static char *copy_of(const char *s, size_t n)
 
 static char **field_slot(fh_stored *out, int f, size_t **len)
 {
-    char **slots[NFIELDS] = {&out->id, &out->title, &out->body, &out->url,
-                             &out->date, &out->source, &out->lang, &out->path};
-    *len = f == F_TITLE ? &out->title_len : f == F_BODY ? &out->body_len : NULL;
+    char **slots[NFIELDS] = {&out->id,   &out->title,  &out->body,        &out->url,
+                             &out->date, &out->source, &out->lang,        &out->path,
+                             &out->title_spans,        &out->body_spans};
+    size_t *lens[NFIELDS] = {NULL, &out->title_len, &out->body_len, NULL, NULL, NULL, NULL,
+                             NULL, &out->title_spans_len, &out->body_spans_len};
+    *len = lens[f];
     return slots[f];
 }
 
@@ -126,14 +135,14 @@ static char *dup_field(json_t *obj, const char *key, size_t *len)
 
 static fh_status decode_json(const char *data, size_t len, fh_stored *out)
 {
-    static const char *const keys[NFIELDS] = {"id", "title", "body", "url",
-                                              "date", "source", "lang", "path"};
+    static const char *const keys[NTEXT] = {"id", "title", "body", "url",
+                                            "date", "source", "lang", "path"};
     json_t *obj = json_loadb(data, len, JSON_ALLOW_NUL, NULL);
     if (!json_is_object(obj)) {
         json_decref(obj);
         return FH_ERR_CORRUPT;
     }
-    for (int f = 0; f < NFIELDS; f++) {
+    for (int f = 0; f < NTEXT; f++) {
         size_t *lenp;
         char **slot = field_slot(out, f, &lenp);
         *slot = dup_field(obj, keys[f], lenp);
@@ -175,5 +184,7 @@ void fh_stored_free(fh_stored *s)
     free(s->source);
     free(s->lang);
     free(s->path);
+    free(s->title_spans);
+    free(s->body_spans);
     memset(s, 0, sizeof *s);
 }

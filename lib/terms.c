@@ -104,7 +104,9 @@ typedef struct {
     fh_zone zone;
     uint32_t base;     /* position of the chunk's first word */
     uint32_t next_pos; /* position after the last word so far */
+    size_t offset;     /* the chunk's first byte in the text */
     fh_lexicon *lex;
+    fh_spans_writer *spans;
     fh_buf term;
     fh_error *err;
     fh_status status;
@@ -130,6 +132,8 @@ static fh_status add_token(index_ctx *c, const fh_token *tok)
         (st = fh_term_capital(tok->form, tok->form_len, &c->term)) == FH_OK)
         st = fh_doc_add_boolean(c->doc, c->term.data, c->term.len, c->err);
     if (st == FH_OK && c->lex && fh_lexicon_note(c->lex, tok) != FH_OK)
+        st = FH_ERR_NOMEM;
+    if (st == FH_OK && c->spans && fh_spans_add(c->spans, tok, pos + 1, c->offset) != FH_OK)
         st = FH_ERR_NOMEM;
     if (st == FH_OK && pos + 1 > c->next_pos)
         c->next_pos = pos + 1;
@@ -161,13 +165,14 @@ static size_t chunk_end(const char *text, size_t len, size_t from)
 
 fh_status fh_index_text(fh_analyzer *an, fh_doc *doc, fh_zone zone, const char *text,
                         size_t len, uint32_t first_pos, uint32_t *next_pos, fh_lexicon *lex,
-                        fh_error *err)
+                        fh_spans_writer *spans, fh_error *err)
 {
-    index_ctx c = {doc, zone, first_pos, first_pos, lex, FH_BUF_INIT, err, FH_OK};
+    index_ctx c = {doc, zone, first_pos, first_pos, 0, lex, spans, FH_BUF_INIT, err, FH_OK};
     fh_status st = FH_OK;
     for (size_t at = 0; at < len && st == FH_OK && c.status == FH_OK;) {
         size_t end = chunk_end(text, len, at);
         c.base = c.next_pos;
+        c.offset = at;
         st = fh_analyze(an, text + at, end - at, on_token, &c, err);
         at = end;
     }

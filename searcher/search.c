@@ -14,6 +14,7 @@
 #include "fihris/docdata.h"
 #include "fihris/namekey.h"
 #include "fihris/query.h"
+#include "fihris/snippet.h"
 #include "fihris/spellings.h"
 #include "fihris/suggest.h"
 #include "fihris/terms.h"
@@ -261,8 +262,35 @@ static fh_status fill_id_only(const fh_search_request *req, const fh_mset *m, si
     return FH_OK;
 }
 
-static fh_status fill_hit(fh_searcher *s, const fh_parsed_query *pq, const fh_search_request *req,
-                          const fh_mset *m, size_t i, fh_hit *hit, fh_error *err)
+/* The passages of a hit: from the tokens the indexer stored when it can,
+ * else by analyzing the text (databases written before tokens were stored,
+ * long prefix expansions). */
+static fh_status passages(fh_searcher *s, const fh_parsed_query *pq, const fh_word_keys *keys,
+                          const fh_search_request *req, const fh_stored *d, fh_buf *snippet,
+                          fh_buf *title, fh_error *err)
+{
+    if (keys->usable && d->body_spans && d->title_spans) {
+        fh_status st = fh_snippet_stored(pq, keys, d->body, d->body_len, d->body_spans,
+                                         d->body_spans_len, req->snippet_words, req->marks,
+                                         snippet, err);
+        if (st == FH_OK)
+            st = fh_snippet_stored(pq, keys, d->title, d->title_len, d->title_spans,
+                                   d->title_spans_len, TITLE_WORDS, req->marks, title, err);
+        if (st != FH_ERR_CORRUPT)
+            return st;
+        fh_buf_reset(snippet);
+        fh_buf_reset(title);
+    }
+    fh_status st =
+        fh_snippet(s->an, pq, d->body, d->body_len, req->snippet_words, req->marks, snippet, err);
+    if (st == FH_OK)
+        st = fh_snippet(s->an, pq, d->title, d->title_len, TITLE_WORDS, req->marks, title, err);
+    return st;
+}
+
+static fh_status fill_hit(fh_searcher *s, const fh_parsed_query *pq, const fh_word_keys *keys,
+                          const fh_search_request *req, const fh_mset *m, size_t i, fh_hit *hit,
+                          fh_error *err)
 {
     if (!req->snippets)
         return fill_id_only(req, m, i, hit, err);
@@ -273,9 +301,7 @@ static fh_status fill_hit(fh_searcher *s, const fh_parsed_query *pq, const fh_se
     if (st != FH_OK)
         return st;
     fh_buf snippet = FH_BUF_INIT, title = FH_BUF_INIT;
-    st = fh_snippet(s->an, pq, d.body, d.body_len, req->snippet_words, req->marks, &snippet, err);
-    if (st == FH_OK)
-        st = fh_snippet(s->an, pq, d.title, d.title_len, TITLE_WORDS, req->marks, &title, err);
+    st = passages(s, pq, keys, req, &d, &snippet, &title, err);
     hit->rank = req->offset + (unsigned)i + 1;
     hit->score = fh_mset_weight(m, i);
     hit->snippet = fh_buf_steal(&snippet);
@@ -288,6 +314,8 @@ static fh_status fill_hit(fh_searcher *s, const fh_parsed_query *pq, const fh_se
     hit->lang = d.lang;
     free(d.body);
     free(d.path);
+    free(d.title_spans);
+    free(d.body_spans);
     return st;
 }
 
@@ -388,9 +416,11 @@ static fh_status collect_hits(fh_searcher *s, const fh_parsed_query *pq,
     out->hits = calloc(n, sizeof *out->hits);
     if (out->hits == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    fh_word_keys keys;
+    fh_word_keys_of(pq, &keys);
     fh_status st = FH_OK;
     for (size_t i = 0; i < n && st == FH_OK; i++) {
-        st = fill_hit(s, pq, req, m, i, &out->hits[i], err);
+        st = fill_hit(s, pq, &keys, req, m, i, &out->hits[i], err);
         out->nhits = i + 1;
         if (st == FH_OK && req->explain)
             st = explain_hit(s, pq, req, m, i, &out->hits[i], err);

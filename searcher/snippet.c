@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fihris/spans.h"
+#include "fihris/terms.h"
 #include "fihris/utf8.h"
 
 enum { FIRST_PIECE = 1024 };
@@ -76,35 +78,26 @@ static void note_progress(collect_ctx *c)
         c->enough = c->n + c->window;
 }
 
-/* One span per word position: variants and compound parts share the span
- * of the token that opened the position. */
-static int on_piece_token(const fh_token *piece_tok, void *ctx)
+/* Adds the word at [start, end) matching query word `word` (-1: none);
+ * 1 when the passage is complete and reading can stop.  One span per word
+ * position: words from one original character (ﷺ) share a span, and so do
+ * the pieces of a compound (`inside`: a token that may lie within the
+ * previous one), where a matching piece alone is marked. */
+static int add_span(collect_ctx *c, size_t start, size_t end, int word, int inside)
 {
-    collect_ctx *c = ctx;
-    fh_token at = *piece_tok;
-    const fh_token *tok = &at;
-    at.start += c->base;
-    at.end += c->base;
-    int word = fh_query_match_token(c->q, tok);
-    if (c->n > 0 && tok->start <= c->spans[c->n - 1].start) {
-        /* several words from one original character (ﷺ): one span */
-        span *last = &c->spans[c->n - 1];
-        if (tok->end > last->end)
-            last->end = tok->end;
+    span *last = c->n > 0 ? &c->spans[c->n - 1] : NULL;
+    if (last && start <= last->start) {
+        if (end > last->end)
+            last->end = end;
         if (last->word < 0) {
             last->word = word;
             note_progress(c);
         }
         return 0;
     }
-    if (c->n > 0 && (tok->flags & (FH_TOKEN_VARIANT | FH_TOKEN_PART)) &&
-        tok->start < c->spans[c->n - 1].end) {
-        span *last = &c->spans[c->n - 1];
+    if (last && inside && start < last->end) {
         if (last->word < 0 && word >= 0) {
-            last->word = word;
-            /* a part matched: mark only the part, not the whole compound */
-            last->start = tok->start;
-            last->end = tok->end;
+            *last = (span){start, end, word};
             note_progress(c);
         }
         return 0;
@@ -123,9 +116,16 @@ static int on_piece_token(const fh_token *piece_tok, void *ctx)
         c->spans = s;
         c->cap = cap;
     }
-    c->spans[c->n++] = (span){tok->start, tok->end, word};
+    c->spans[c->n++] = (span){start, end, word};
     note_progress(c);
     return 0;
+}
+
+static int on_piece_token(const fh_token *tok, void *ctx)
+{
+    collect_ctx *c = ctx;
+    return add_span(c, c->base + tok->start, c->base + tok->end, fh_query_match_token(c->q, tok),
+                    (tok->flags & (FH_TOKEN_VARIANT | FH_TOKEN_PART)) != 0);
 }
 
 /* Score of the window spans[i..i+w): distinct words first, then matches. */
@@ -224,16 +224,40 @@ static fh_status render(const char *text, const span *s, size_t i, size_t w, siz
     return r;
 }
 
+/* The passage from the spans collected: appended to out. */
+static fh_status finish(collect_ctx *c, const char *text, size_t max_words, fh_mark_style style,
+                        fh_buf *out, fh_error *err)
+{
+    fh_status st = FH_OK;
+    if (c->failed)
+        st = fh_error_set(err, FH_ERR_NOMEM, "out of memory building a snippet");
+    if (st == FH_OK && c->n > 0 && max_words > 0) {
+        size_t w = c->n < max_words ? c->n : max_words;
+        size_t i = best_window(c->spans, c->n, w);
+        if (render(text, c->spans, i, w, c->n, c->cut, style, out) != FH_OK)
+            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory building a snippet");
+    }
+    free(c->spans);
+    return st;
+}
+
+/* The bytes text may be read up to; *cut when that leaves some out. */
+static size_t scan_length(const char *text, size_t len, int *cut)
+{
+    *cut = len > FH_SNIPPET_SCAN_BYTES;
+    if (!*cut)
+        return len;
+    len = FH_SNIPPET_SCAN_BYTES;
+    while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+        len--; /* never cut a character */
+    return len;
+}
+
 fh_status fh_snippet(fh_analyzer *an, const fh_parsed_query *q, const char *text, size_t len,
                      size_t max_words, fh_mark_style style, fh_buf *out, fh_error *err)
 {
-    int cut = 0;
-    if (len > FH_SNIPPET_SCAN_BYTES) {
-        len = FH_SNIPPET_SCAN_BYTES;
-        cut = 1;
-        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
-            len--; /* never cut a character */
-    }
+    int cut;
+    len = scan_length(text, len, &cut);
     collect_ctx c = {.q = q, .window = max_words, .wanted = words_wanted(q), .cut = cut};
     fh_status st = FH_OK;
     /* Pieces growing fourfold, so that a passage found early leaves the
@@ -245,14 +269,84 @@ fh_status fh_snippet(fh_analyzer *an, const fh_parsed_query *q, const char *text
         st = fh_analyze(an, text + at, end - at, on_piece_token, &c, err);
         at = end;
     }
-    if (st == FH_OK && c.failed)
-        st = fh_error_set(err, FH_ERR_NOMEM, "out of memory building a snippet");
-    if (st == FH_OK && c.n > 0 && max_words > 0) {
-        size_t w = c.n < max_words ? c.n : max_words;
-        size_t i = best_window(c.spans, c.n, w);
-        if (render(text, c.spans, i, w, c.n, c.cut, style, out) != FH_OK)
-            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory building a snippet");
+    if (st != FH_OK) {
+        free(c.spans);
+        return st;
     }
-    free(c.spans);
-    return st;
+    return finish(&c, text, max_words, style, out, err);
+}
+
+static int is_continuation(const char *text, size_t len, size_t at)
+{
+    return at < len && ((unsigned char)text[at] & 0xC0) == 0x80;
+}
+
+/* The query word a stored token matches, as fh_query_match_token would
+ * tell from the token itself: the first in query order. */
+static int key_match(const fh_word_keys *k, const fh_span *sp)
+{
+    for (size_t i = 0; i < k->n; i++) {
+        const fh_word_key *e = &k->keys[i];
+        if (e->is_stem ? sp->has_stem && sp->stem_key == e->key : sp->form_key == e->key)
+            return e->word;
+    }
+    return -1;
+}
+
+fh_status fh_snippet_stored(const fh_parsed_query *q, const fh_word_keys *keys, const char *text,
+                            size_t len, const char *spans, size_t spans_len, size_t max_words,
+                            fh_mark_style style, fh_buf *out, fh_error *err)
+{
+    int cut;
+    len = scan_length(text, len, &cut);
+    collect_ctx c = {.q = q, .window = max_words, .wanted = words_wanted(q), .cut = cut};
+    fh_spans_reader r;
+    fh_spans_reader_init(&r, spans, spans_len);
+    fh_span sp;
+    int got;
+    while ((got = fh_spans_next(&r, &sp)) == 1) {
+        if (sp.end > len || is_continuation(text, len, sp.start) ||
+            is_continuation(text, len, sp.end)) {
+            got = -1;
+            break;
+        }
+        if (add_span(&c, sp.start, sp.end, key_match(keys, &sp), 1))
+            break;
+    }
+    if (got < 0) {
+        free(c.spans);
+        return fh_error_set(err, FH_ERR_CORRUPT, "stored word spans do not fit the text");
+    }
+    return finish(&c, text, max_words, style, out, err);
+}
+
+/* ---- the keys of the query's words ---- */
+
+static void add_keys(fh_word_keys *k, char *const *terms, size_t n, size_t skip, int word,
+                     int is_stem)
+{
+    for (size_t t = 0; t < n && k->usable; t++) {
+        if (k->n == FH_WORD_KEYS_MAX) {
+            k->usable = 0;
+            break;
+        }
+        k->keys[k->n++] = (fh_word_key){fh_span_key(terms[t] + skip, strlen(terms[t]) - skip),
+                                        word, is_stem};
+    }
+}
+
+void fh_word_keys_of(const fh_parsed_query *q, fh_word_keys *out)
+{
+    out->n = 0;
+    out->usable = 1;
+    for (size_t i = 0; i < q->nwords && out->usable; i++) {
+        const fh_query_word *w = &q->words[i];
+        if (w->flags & FH_WORD_EXCLUDED)
+            continue;
+        add_keys(out, w->exact, w->nexact, 0, (int)i, 0);
+        add_keys(out, w->spellings, w->nspellings, 0, (int)i, 0);
+        add_keys(out, w->stems, w->nstems, strlen(FH_PREFIX_STEM), (int)i, 1);
+    }
+    if (!out->usable)
+        out->n = 0;
 }

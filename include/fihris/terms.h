@@ -29,6 +29,7 @@
 #include "fihris/db.h"
 #include "fihris/error.h"
 #include "fihris/lexicon.h"
+#include "fihris/spans.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -86,10 +87,11 @@ size_t fh_shard_of(const char *id, size_t n);
  * first_pos; *next_pos receives the position after the last word.  Name-like
  * words are noted in lex for the name lexicon.  lex may be NULL: no names
  * are noted, and no XC terms are added either, since they serve only to
- * tell names among the spellings the lexicon holds. */
+ * tell names among the spellings the lexicon holds.  spans, when not NULL,
+ * receives where each word lies in text (spans.h). */
 fh_status fh_index_text(fh_analyzer *an, fh_doc *doc, fh_zone zone, const char *text,
                         size_t len, uint32_t first_pos, uint32_t *next_pos, fh_lexicon *lex,
-                        fh_error *err);
+                        fh_spans_writer *spans, fh_error *err);
 
 #ifdef __cplusplus
 }

@@ -35,6 +35,15 @@ static void round_trip(const fh_docdata *d)
     same("source", s.source, d->source);
     same("lang", s.lang, d->lang);
     same("path", s.path, d->path);
+    /* spans are bytes: NUL and 0xFF included */
+    CHECK((s.title_spans == NULL) == (d->title_spans == NULL));
+    CHECK((s.body_spans == NULL) == (d->body_spans == NULL));
+    CHECK_INT(s.title_spans_len, d->title_spans_len);
+    CHECK_INT(s.body_spans_len, d->body_spans_len);
+    if (d->body_spans)
+        CHECK(memcmp(s.body_spans, d->body_spans, d->body_spans_len) == 0);
+    if (d->title_spans)
+        CHECK(memcmp(s.title_spans, d->title_spans, d->title_spans_len) == 0);
     fh_stored_free(&s);
     fh_buf_free(&data);
 }
@@ -45,16 +54,18 @@ static void round_trips(void)
     const char *body = "سر الصفقة المليارية التي جذبت أندرو تولوش إلى عالم Meta.";
     round_trip(&(fh_docdata){"a1", title, strlen(title), body, strlen(body),
                              "https://example.org/a1", "2025-08-29", "Reuters", "ar",
-                             "corpus/a1.txt"});
-    round_trip(&(fh_docdata){"a2", NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL});
-    round_trip(&(fh_docdata){"", "", 0, "", 0, "", NULL, "", NULL, NULL});
+                             "corpus/a1.txt", NULL, NULL, 0, 0});
+    round_trip(&(fh_docdata){"a2", NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0});
+    round_trip(&(fh_docdata){"a3", title, strlen(title), body, strlen(body), NULL, NULL, NULL,
+                             NULL, NULL, "\x01\x00\xff", "", 3, 0});
+    round_trip(&(fh_docdata){"", "", 0, "", 0, "", NULL, "", NULL, NULL, NULL, NULL, 0, 0});
     /* bodies whose lengths take two and three bytes to write */
     for (size_t n = 100; n <= 200000; n *= 10) {
         char *big = malloc(n + 1);
         for (size_t i = 0; i < n; i++)
             big[i] = (char)('a' + i % 26);
         big[n] = '\0';
-        round_trip(&(fh_docdata){"big", big, n, big, n, NULL, NULL, NULL, NULL, NULL});
+        round_trip(&(fh_docdata){"big", big, n, big, n, NULL, NULL, NULL, NULL, NULL, big, big, n, n});
         free(big);
     }
 }
@@ -100,7 +111,7 @@ static void damaged(void)
     const char *body = "نص المقال";
     fh_buf data = FH_BUF_INIT;
     CHECK_INT(fh_docdata_encode(&(fh_docdata){"a1", "t", 1, body, strlen(body), "u", "d", "s",
-                                              "ar", "p"},
+                                              "ar", "p", "\x02", "\x01\x02\x03", 1, 3},
                                 &data, NULL),
               FH_OK);
     for (size_t n = 0; n < data.len; n++) {
@@ -123,7 +134,7 @@ static void invalid_utf8(void)
     fh_buf data = FH_BUF_INIT;
     fh_error err;
     CHECK_INT(fh_docdata_encode(&(fh_docdata){"a1", "bad \xff title", 11, "", 0, NULL, NULL,
-                                              NULL, NULL, NULL},
+                                              NULL, NULL, NULL, NULL, NULL, 0, 0},
                                 &data, &err),
               FH_ERR_INVALID);
     CHECK(strstr(err.message, "UTF-8") != NULL);

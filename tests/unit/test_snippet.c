@@ -1,13 +1,16 @@
 /*
  * test_snippet.c - the passage shown for a hit: around the words matched
  * (by exact form or stem), cut at words, marked, and "…" wherever the text
- * goes on, however long the text.
+ * goes on, however long the text.  Every passage is made both ways, by
+ * analyzing the text and from the tokens the indexer stores (spans.h), and
+ * the two must be the same.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "fihris/snippet.h"
+#include "fihris/terms.h"
 
 static fh_analyzer *an;
 
@@ -18,6 +21,33 @@ static void filler(fh_buf *b, size_t n)
         fh_buf_append_str(b, i % 2 ? "نص " : "filler ");
 }
 
+/* The stored tokens of text, as the indexer makes them. */
+static void spans_of(const char *text, size_t len, fh_spans_writer *sw)
+{
+    fh_error err;
+    fh_doc *doc = fh_doc_new();
+    *sw = (fh_spans_writer){FH_BUF_INIT, 0, 0};
+    CHECK_INT(fh_index_text(an, doc, FH_ZONE_BODY, text, len, 0, NULL, NULL, sw, &err), FH_OK);
+    fh_doc_free(doc);
+}
+
+static char *stored_snippet(const fh_parsed_query *q, const char *text, size_t len, size_t words)
+{
+    fh_spans_writer sw;
+    spans_of(text, len, &sw);
+    fh_word_keys keys;
+    fh_word_keys_of(q, &keys);
+    CHECK(keys.usable);
+    fh_buf out = FH_BUF_INIT;
+    fh_error err;
+    CHECK_INT(fh_snippet_stored(q, &keys, text, len, sw.out.data ? sw.out.data : "", sw.out.len,
+                                words, FH_MARK_PLAIN, &out, &err),
+              FH_OK);
+    fh_spans_writer_free(&sw);
+    fh_buf_append_char(&out, '\0');
+    return fh_buf_steal(&out);
+}
+
 static char *snippet_of(const char *query, const char *text, size_t len, size_t words)
 {
     fh_parsed_query q;
@@ -25,8 +55,12 @@ static char *snippet_of(const char *query, const char *text, size_t len, size_t 
     CHECK_INT(fh_query_parse(an, query, strlen(query), &q, &err), FH_OK);
     fh_buf out = FH_BUF_INIT;
     CHECK_INT(fh_snippet(an, &q, text, len, words, FH_MARK_PLAIN, &out, &err), FH_OK);
-    fh_parsed_query_free(&q);
     fh_buf_append_char(&out, '\0');
+    char *stored = stored_snippet(&q, text, len, words);
+    CHECK_MSG(strcmp(stored, out.data) == 0, "query %s: analyzed \"%.300s\", stored \"%.300s\"",
+              query, out.data, stored);
+    free(stored);
+    fh_parsed_query_free(&q);
     return fh_buf_steal(&out);
 }
 
@@ -86,6 +120,63 @@ static void every_word(void)
     fh_buf_free(&e);
 }
 
+/* Tokens that share a position or a character: compounds and their
+ * pieces, dagger-alef spellings, a proclitic glued to a Latin word, a
+ * possessive, several words from one character. */
+static void shared_positions(void)
+{
+    static const struct {
+        const char *query, *text, *want;
+    } cases[] = {
+        /* the first piece shares the whole's position: the whole is marked */
+        {"gpt", "OpenAI released GPT-4 today.", "OpenAI released **GPT-4** today"},
+        {"gpt-4", "OpenAI released GPT-4 today.", "OpenAI released **GPT-4** today"},
+        {"4", "OpenAI released GPT-4 today.", "OpenAI released GPT-**4** today"},
+        {"ذلك", "قال ذَٰلِكَ الكتاب", "قال **ذَٰلِكَ** الكتاب"},
+        {"deepmind", "انضم وDeepMind إلى", "انضم و**DeepMind** إلى"},
+        {"zuckerberg", "Mark Zuckerberg's plan", "Mark **Zuckerberg's** plan"},
+        {"محمد", "قال محمد ﷺ ثم", "قال **محمد** ﷺ ثم"},
+        {"الله", "قال محمد ﷺ ثم", "قال محمد **ﷺ** ثم"},
+        {"mail", "write to a@b.org by e-mail", "write to a@b.org by e-**mail**"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = snippet_of(cases[i].query, cases[i].text, strlen(cases[i].text), 30);
+        CHECK_MSG(strcmp(s, cases[i].want) == 0, "%s: got \"%s\"", cases[i].query, s);
+        free(s);
+    }
+}
+
+/* Stored tokens that do not fit the text are refused, never read past it. */
+static void damaged_spans(void)
+{
+    const char *text = "Andrew Tulloch joined Meta.";
+    fh_spans_writer sw;
+    spans_of(text, strlen(text), &sw);
+    fh_parsed_query q;
+    fh_error err;
+    CHECK_INT(fh_query_parse(an, "meta", 4, &q, &err), FH_OK);
+    fh_word_keys keys;
+    fh_word_keys_of(&q, &keys);
+    /* every prefix cut inside a token, and the whole against a shorter text */
+    for (size_t n = 1; n < sw.out.len; n++) {
+        char *cut = malloc(n); /* exactly n bytes: ASan sees any overread */
+        memcpy(cut, sw.out.data, n);
+        fh_buf out = FH_BUF_INIT;
+        fh_status st = fh_snippet_stored(&q, &keys, text, strlen(text), cut, n, 30,
+                                         FH_MARK_PLAIN, &out, &err);
+        CHECK_MSG(st == FH_OK || st == FH_ERR_CORRUPT, "prefix %zu: status %d", n, (int)st);
+        fh_buf_free(&out);
+        free(cut);
+    }
+    fh_buf out = FH_BUF_INIT;
+    CHECK_INT(fh_snippet_stored(&q, &keys, text, 10, sw.out.data, sw.out.len, 30, FH_MARK_PLAIN,
+                                &out, &err),
+              FH_ERR_CORRUPT);
+    fh_buf_free(&out);
+    fh_parsed_query_free(&q);
+    fh_spans_writer_free(&sw);
+}
+
 int main(void)
 {
     fh_error err;
@@ -96,6 +187,8 @@ int main(void)
     short_text();
     long_text();
     every_word();
+    shared_positions();
+    damaged_spans();
     fh_analyzer_free(an);
     return check_result();
 }

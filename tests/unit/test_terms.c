@@ -19,7 +19,7 @@ static void put(fh_db *db, fh_analyzer *an, const char *id_term, fh_lexicon *lex
     CHECK(doc != NULL);
     if (doc == NULL)
         return;
-    CHECK_MSG(fh_index_text(an, doc, FH_ZONE_BODY, TEXT, sizeof TEXT - 1, 0, NULL, lex, &err) ==
+    CHECK_MSG(fh_index_text(an, doc, FH_ZONE_BODY, TEXT, sizeof TEXT - 1, 0, NULL, lex, NULL, &err) ==
                   FH_OK,
               "%s", err.message);
     CHECK_MSG(fh_doc_add_boolean(doc, id_term, strlen(id_term), &err) == FH_OK, "%s", err.message);
