@@ -15,6 +15,7 @@
 #include "fihris/clock.h"
 #include "fihris/db.h"
 #include "fihris/layout.h"
+#include "fihris/lexicon.h"
 #include "fihris/paths.h"
 #include "fihris/pool.h"
 #include "fihris/terms.h"
@@ -266,6 +267,29 @@ static fh_status run_single(run *r, const fh_file_list *files, const fh_reader_s
     return r->fatal != FH_OK ? r->fatal : cst;
 }
 
+/* The name spellings of every shard, gathered in DB.shards/names for the
+ * clients of remote shards (the remote backend serves no synonyms). */
+static fh_status collect_names(const fh_layout *layout, fh_error *err)
+{
+    char *path = fh_layout_names_path(layout);
+    if (path == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    fh_db *names = NULL;
+    fh_status st = fh_db_open(path, FH_DB_WRITE, &names, err);
+    for (size_t k = 0; st == FH_OK && k < layout->nshards; k++) {
+        fh_db *shard = NULL;
+        st = fh_db_open(layout->shards[k], FH_DB_READ, &shard, err);
+        if (st == FH_OK)
+            st = fh_db_copy_synonyms(names, shard, FH_PREFIX_NAMEKEY, err);
+        fh_db_close(shard);
+    }
+    if (st == FH_OK)
+        st = fh_db_commit(names, err);
+    fh_db_close(names);
+    free(path);
+    return st;
+}
+
 static fh_status run_parallel(run *r, fh_layout *layout, const fh_file_list *files,
                               const fh_reader_sink *sink)
 {
@@ -291,8 +315,11 @@ static fh_status run_parallel(run *r, fh_layout *layout, const fh_file_list *fil
     r->stopped = r->stopped || interrupted(r); /* perhaps while the queues drained */
     add_counts(r->stats, c);
     st = r->fatal != FH_OK ? r->fatal : pst;
-    /* An interrupted build keeps its stub and shards: the next run resumes. */
-    if (st == FH_OK && !r->stopped)
+    /* A sharded database keeps its shards; an interrupted build keeps its
+     * stub and shards, and the next run resumes. */
+    if (st == FH_OK && layout->sharded)
+        st = collect_names(layout, r->err);
+    else if (st == FH_OK && !r->stopped)
         st = fh_layout_merge(layout, r->err);
     return st;
 }
@@ -306,7 +333,7 @@ static fh_status run_files(run *r, const fh_file_list *files, const fh_reader_si
 {
     fh_layout layout;
     fh_status st = fh_layout_open(r->opts->db_path, wanted_shards(r->opts, files->total_bytes),
-                                  &layout, r->err);
+                                  r->opts->shards, &layout, r->err);
     if (st == FH_OK)
         st = layout.nshards ? run_parallel(r, &layout, files, sink) : run_single(r, files, sink);
     fh_layout_close(&layout);
@@ -340,20 +367,51 @@ fh_status fh_index_paths(const fh_index_opts *opts, const char *const *paths, si
     return st;
 }
 
-/* An id as given ("a1", or a file's absolute path) or, failing that, as the
- * absolute form of a relative path (corpus/a.txt). */
 static fh_status delete_id(fh_db *db, const char *id, fh_buf *term, int *found, fh_error *err)
 {
-    fh_status st = fh_term_id(id, term) == FH_OK ? fh_db_delete(db, term->data, found, err)
-                                                 : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    return fh_term_id(id, term) == FH_OK ? fh_db_delete(db, term->data, found, err)
+                                         : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+}
+
+/* The database that holds id: one shard of a sharded database. */
+static fh_db *holder(fh_db *const *dbs, size_t n, const char *id)
+{
+    return dbs[n > 1 ? fh_shard_of(id, n) : 0];
+}
+
+/* An id as given ("a1", or a file's absolute path) or, failing that, as the
+ * absolute form of a relative path (corpus/a.txt), in the database (or the
+ * shard) that holds it. */
+static fh_status delete_one(fh_db *const *dbs, size_t n, const char *id, fh_buf *term,
+                            int *found, fh_error *err)
+{
+    fh_status st = delete_id(holder(dbs, n, id), id, term, found, err);
     if (st != FH_OK || *found || id[0] == '/')
         return st;
     fh_buf abs = FH_BUF_INIT;
     st = fh_absolute_path(id, &abs, err);
     if (st == FH_OK)
-        st = fh_term_id(abs.data, term) == FH_OK ? fh_db_delete(db, term->data, found, err)
-                                                  : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+        st = delete_id(holder(dbs, n, abs.data), abs.data, term, found, err);
     fh_buf_free(&abs);
+    return st;
+}
+
+static fh_status delete_in(fh_db *const *dbs, size_t n, const char *const *ids, size_t nids,
+                           size_t *deleted, size_t *missing, fh_error *err)
+{
+    fh_buf term = FH_BUF_INIT;
+    fh_status st = FH_OK;
+    for (size_t i = 0; st == FH_OK && i < nids; i++) {
+        int found = 0;
+        st = delete_one(dbs, n, ids[i], &term, &found, err);
+        if (found)
+            (*deleted)++;
+        else
+            (*missing)++;
+    }
+    for (size_t k = 0; st == FH_OK && k < n; k++)
+        st = fh_db_commit(dbs[k], err);
+    fh_buf_free(&term);
     return st;
 }
 
@@ -361,23 +419,21 @@ fh_status fh_delete_documents(const char *db_path, const char *const *ids, size_
                               size_t *deleted, size_t *missing, fh_error *err)
 {
     *deleted = *missing = 0;
-    fh_db *db = NULL;
-    fh_buf term = FH_BUF_INIT;
-    fh_status st = fh_layout_check_idle(db_path, err);
+    fh_layout layout;
+    fh_status st = fh_layout_open(db_path, 1, 0, &layout, err);
+    if (st == FH_OK && layout.nshards > 0 && !layout.sharded)
+        st = fh_error_set(err, FH_ERR_INVALID,
+                          "%s is a new database whose build was interrupted: run the indexer "
+                          "on it again to finish the build first", db_path);
+    size_t ndbs = layout.sharded ? layout.nshards : 1;
+    fh_db *dbs[FH_MAX_SHARDS] = {NULL};
+    for (size_t k = 0; st == FH_OK && k < ndbs; k++)
+        st = fh_db_open(layout.sharded ? layout.shards[k] : db_path, FH_DB_UPDATE, &dbs[k], err);
     if (st == FH_OK)
-        st = fh_db_open(db_path, FH_DB_UPDATE, &db, err);
-    for (size_t i = 0; st == FH_OK && i < n; i++) {
-        int found = 0;
-        st = delete_id(db, ids[i], &term, &found, err);
-        if (found)
-            (*deleted)++;
-        else
-            (*missing)++;
-    }
-    if (st == FH_OK)
-        st = fh_db_commit(db, err);
-    fh_db_close(db);
-    fh_buf_free(&term);
+        st = delete_in(dbs, ndbs, ids, n, deleted, missing, err);
+    for (size_t k = 0; k < ndbs; k++)
+        fh_db_close(dbs[k]);
+    fh_layout_close(&layout);
     return st;
 }
 

@@ -18,7 +18,6 @@
 #include "fihris/buf.h"
 #include "fihris/db.h"
 
-enum { MAX_SHARDS = 64 };
 
 /* a + suffix, or NULL when out of memory */
 static char *path_with(const char *a, const char *suffix)
@@ -86,7 +85,7 @@ static fh_status take_lock(fh_layout *l, fh_error *err)
 static size_t count_shards(const char *dir)
 {
     size_t n = 0;
-    for (; n < MAX_SHARDS; n++) {
+    for (; n < FH_MAX_SHARDS; n++) {
         char *p = shard_path(dir, n);
         int there = p && is_dir(p);
         free(p);
@@ -106,9 +105,52 @@ static fh_status name_shards(fh_layout *l, size_t n, fh_error *err)
     return FH_OK;
 }
 
-/* DB.shards exists: resume the build, or clean up after a finished merge. */
-static fh_status resume(fh_layout *l, size_t want_shards, fh_error *err)
+/* DB.shards/sharded marks a database whose shards are kept. */
+static int is_sharded(const fh_layout *l)
 {
+    char *mark = path_with(l->shard_dir, "/sharded");
+    int there = mark && exists(mark);
+    free(mark);
+    return there;
+}
+
+static fh_status mark_sharded(fh_layout *l, fh_error *err)
+{
+    char *mark = path_with(l->shard_dir, "/sharded");
+    FILE *f = mark ? fopen(mark, "w") : NULL;
+    int ok = f && fclose(f) == 0;
+    free(mark);
+    l->sharded = 1;
+    return ok ? FH_OK : fh_error_set(err, FH_ERR_IO, "cannot write %s.shards: %s", l->db,
+                                     strerror(errno));
+}
+
+/* A sharded database: its shards, as many as it was made with. */
+static fh_status open_sharded(fh_layout *l, size_t keep_shards, fh_error *err)
+{
+    fh_status st = take_lock(l, err);
+    if (st != FH_OK)
+        return st;
+    size_t n = count_shards(l->shard_dir);
+    if (n == 0)
+        return fh_error_set(err, FH_ERR_CORRUPT, "%s: a sharded database without shards", l->db);
+    if (keep_shards && keep_shards != n)
+        return fh_error_set(err, FH_ERR_INVALID,
+                            "%s has %zu shards, not %zu: documents are routed by their number",
+                            l->db, n, keep_shards);
+    l->sharded = 1;
+    return name_shards(l, n, err);
+}
+
+/* DB.shards exists: resume the build, or clean up after a finished merge. */
+static fh_status resume(fh_layout *l, size_t want_shards, size_t keep_shards, fh_error *err)
+{
+    if (is_sharded(l))
+        return open_sharded(l, keep_shards, err);
+    if (keep_shards)
+        return fh_error_set(err, FH_ERR_INVALID,
+                            "%s is a database whose build was interrupted: finish it without "
+                            "--shards first", l->db);
     fh_status st = take_lock(l, err);
     if (st != FH_OK)
         return st;
@@ -120,17 +162,20 @@ static fh_status resume(fh_layout *l, size_t want_shards, fh_error *err)
     return name_shards(l, n ? n : want_shards, err);
 }
 
-static fh_status start_build(fh_layout *l, size_t want_shards, fh_error *err)
+static fh_status start_build(fh_layout *l, size_t want_shards, int keep, fh_error *err)
 {
     if (mkdir(l->shard_dir, 0777) != 0 && errno != EEXIST)
         return fh_error_set(err, FH_ERR_IO, "cannot create %s: %s", l->shard_dir, strerror(errno));
     fh_status st = take_lock(l, err);
+    if (st == FH_OK && keep)
+        st = mark_sharded(l, err);
     if (st == FH_OK)
-        st = name_shards(l, want_shards > MAX_SHARDS ? MAX_SHARDS : want_shards, err);
+        st = name_shards(l, want_shards > FH_MAX_SHARDS ? FH_MAX_SHARDS : want_shards, err);
     return st;
 }
 
-fh_status fh_layout_open(const char *db, size_t want_shards, fh_layout *out, fh_error *err)
+fh_status fh_layout_open(const char *db, size_t want_shards, size_t keep_shards, fh_layout *out,
+                         fh_error *err)
 {
     memset(out, 0, sizeof *out);
     out->lock_fd = -1;
@@ -139,13 +184,25 @@ fh_status fh_layout_open(const char *db, size_t want_shards, fh_layout *out, fh_
     if (out->db == NULL || out->shard_dir == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     if (is_dir(out->shard_dir))
-        return resume(out, want_shards, err);
+        return resume(out, want_shards, keep_shards, err);
     if (exists(db) && !is_dir(db))
         return fh_error_set(err, FH_ERR_INVALID,
                             "%s exists and is not a Fihris database directory", db);
+    if (keep_shards && exists(db))
+        return fh_error_set(err, FH_ERR_INVALID,
+                            "%s exists as one database: --shards makes a new database", db);
+    if (keep_shards > FH_MAX_SHARDS)
+        return fh_error_set(err, FH_ERR_INVALID, "at most %d shards", FH_MAX_SHARDS);
+    if (keep_shards)
+        return start_build(out, keep_shards, 1, err);
     if (!exists(db) && want_shards > 1)
-        return start_build(out, want_shards, err);
+        return start_build(out, want_shards, 0, err);
     return FH_OK;
+}
+
+char *fh_layout_names_path(const fh_layout *l)
+{
+    return path_with(l->shard_dir, "/names");
 }
 
 fh_status fh_layout_publish(const fh_layout *l, fh_error *err)
@@ -196,16 +253,4 @@ void fh_layout_close(fh_layout *l)
     free(l->db);
     memset(l, 0, sizeof *l);
     l->lock_fd = -1;
-}
-
-fh_status fh_layout_check_idle(const char *db, fh_error *err)
-{
-    fh_layout l;
-    fh_status st = fh_layout_open(db, 1, &l, err);
-    if (st == FH_OK && l.nshards > 0)
-        st = fh_error_set(err, FH_ERR_INVALID,
-                          "%s is a new database whose build was interrupted: run the indexer "
-                          "on it again to finish the build first", db);
-    fh_layout_close(&l);
-    return st;
 }

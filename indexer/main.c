@@ -41,6 +41,10 @@ static void usage(FILE *out)
           "      --batch N    commit every N changed documents (default 1000)\n"
           "  -j, --jobs N     writer threads when building a new database from 4 MB or\n"
           "                   more of input (default: one per CPU); updates use one\n"
+          "      --shards N   make DB a new sharded database: N shard databases in\n"
+          "                   DB.shards/ (each document in the one its id hashes to,\n"
+          "                   in this run and every later one), DB a Xapian stub\n"
+          "                   naming them, for serving with xapian-tcpsrv\n"
           "      --no-names   file no spellings of names: search then matches names\n"
           "                   only as written\n"
           "      --no-progress  no live progress line\n"
@@ -55,6 +59,7 @@ typedef struct {
     const char *db;
     unsigned batch;
     unsigned jobs;
+    unsigned shards;
     int progress;
     int names;
     int delete_mode;
@@ -89,7 +94,8 @@ static int parse_args(int argc, char **argv, options *o)
             only_args = 1;
         else if ((strcmp(a, "-d") == 0 || strcmp(a, "--db") == 0) && i + 1 < argc)
             o->db = argv[++i];
-        else if (strcmp(a, "--batch") == 0 || strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+        else if (strcmp(a, "--batch") == 0 || strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0 ||
+                 strcmp(a, "--shards") == 0) {
             unsigned v = i + 1 < argc ? positive(argv[++i]) : 0;
             if (v == 0) {
                 fprintf(stderr, "indexer: %s needs a positive number (see indexer --help)\n", a);
@@ -97,6 +103,8 @@ static int parse_args(int argc, char **argv, options *o)
             }
             if (strcmp(a, "--batch") == 0)
                 o->batch = v;
+            else if (strcmp(a, "--shards") == 0)
+                o->shards = v;
             else
                 o->jobs = v;
         }
@@ -145,6 +153,7 @@ static int run_index(const char *db, const options *o)
         opts.batch_docs = o->batch;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     opts.jobs = o->jobs ? o->jobs : cpus > 0 ? (unsigned)cpus : 1;
+    opts.shards = o->shards;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;

@@ -44,6 +44,7 @@ const char *fh_status_name(fh_status status)
     case FH_ERR_MODIFIED: return "modified";
     case FH_ERR_UNSUPPORTED: return "unsupported";
     case FH_ERR_INTERNAL: return "internal error";
+    case FH_ERR_UNAVAILABLE: return "unavailable";
     }
     return "unknown";
 }

@@ -8,6 +8,7 @@
  * handle owns its Xapian objects and is used by one thread at a time.
  */
 #include "fihris/db.h"
+#include "fihris/cluster.h"
 
 #include <algorithm>
 #include <chrono>
@@ -29,6 +30,17 @@
  * a writer committing twice during one read is already unusual. */
 constexpr int kMaxRetries = 3;
 
+namespace {
+
+/* One shard of a cluster description, and whether it was reached. */
+struct Shard {
+    bool remote;
+    std::string path, host, label;
+    unsigned port;
+};
+
+} // namespace
+
 struct fh_db {
     std::string path; /* for messages */
     bool writable = false;
@@ -38,8 +50,17 @@ struct fh_db {
     bool in_txn = false;
     Xapian::WritableDatabase wdb; /* used when writable */
     Xapian::Database rdb;         /* used otherwise */
+    /* A reader opened from a cluster description (cluster.h): */
+    bool cluster = false;
+    std::vector<Shard> shards;
+    std::vector<Xapian::Database> subs; /* the shards reached, sharing rdb's */
+    std::vector<std::string> missing;   /* the labels of those not reached */
+    fh_remote_opts remote;
+    bool has_names = false;
+    Xapian::Database names; /* the name spellings, when the description names them */
 
     Xapian::Database &reader() { return writable ? wdb : rdb; }
+    Xapian::Database &synonyms() { return has_names ? names : reader(); }
 };
 
 struct fh_doc {
@@ -126,6 +147,12 @@ fh_status xapian_failure(fh_error *err, fh_status st, const char *action, const 
     return one_line(err, st);
 }
 
+/* A failure the shim describes itself, carried through guard(). */
+struct Failure {
+    fh_status status;
+    std::string message;
+};
+
 /* The one catch ladder.  `where` is read only after a throw, so a body that
  * walks several paths (compaction) can point it at the one in hand. */
 template <typename Body>
@@ -133,6 +160,8 @@ fh_status guard(fh_error *err, const char *action, const char *const &where, Bod
 {
     try {
         return body();
+    } catch (const Failure &f) {
+        return one_line(err, fh_error_set(err, f.status, "%s", f.message.c_str()));
     } catch (const Xapian::DatabaseLockError &) {
         return fh_error_set(err, FH_ERR_LOCKED, "database is locked by another indexer (%s)",
                             str(where));
@@ -152,6 +181,8 @@ fh_status guard(fh_error *err, const char *action, const char *const &where, Bod
         return xapian_failure(err, FH_ERR_CORRUPT, action, where, e);
     } catch (const Xapian::DatabaseModifiedError &e) {
         return xapian_failure(err, FH_ERR_MODIFIED, action, where, e);
+    } catch (const Xapian::NetworkError &e) {
+        return xapian_failure(err, FH_ERR_UNAVAILABLE, action, where, e);
     } catch (const Xapian::Error &e) {
         return xapian_failure(err, FH_ERR_INTERNAL, action, where, e);
     } catch (const std::bad_alloc &) {
@@ -166,7 +197,89 @@ fh_status guard(fh_error *err, const char *action, const char *const &where, Bod
     }
 }
 
-/* Run a read, reopening and rerunning it when a writer committed meanwhile.
+std::string describe_error(const Xapian::Error &e)
+{
+    const char *os = e.get_error_string();
+    return e.get_msg() + (os ? std::string(" (") + os + ")" : std::string());
+}
+
+Failure unreachable(const fh_db *db, size_t k, const Xapian::Error &e)
+{
+    return Failure{FH_ERR_UNAVAILABLE, "shard " + std::to_string(k + 1) + " of " + db->path +
+                                           " (" + db->shards[k].label +
+                                           ") is unavailable: " + describe_error(e)};
+}
+
+/* The shard a network error came from: Xapian names the connection in its
+ * context, "remote:tcp(HOST:PORT)". */
+Failure failed_during(const fh_db *db, const Xapian::NetworkError &e)
+{
+    for (size_t k = 0; k < db->shards.size(); k++) {
+        const Shard &s = db->shards[k];
+        if (s.remote &&
+            e.get_context() == "remote:tcp(" + s.host + ":" + std::to_string(s.port) + ")")
+            return unreachable(db, k, e);
+    }
+    return Failure{FH_ERR_UNAVAILABLE,
+                   "a shard of " + db->path + " is unavailable: " + describe_error(e)};
+}
+
+Xapian::Database open_shard(const Shard &s, const fh_remote_opts &o)
+{
+    if (!s.remote)
+        return Xapian::Database(s.path);
+    return Xapian::Remote::open(s.host, s.port, o.timeout_ms, o.connect_timeout_ms);
+}
+
+/* (Re)open the shards of a cluster.  One that cannot be reached fails the
+ * open or, with allow_partial, is left out and listed in db->missing. */
+void open_shards(fh_db *db)
+{
+    Xapian::Database all;
+    std::vector<Xapian::Database> subs;
+    std::vector<std::string> missing;
+    for (size_t k = 0; k < db->shards.size(); k++) {
+        try {
+            subs.push_back(open_shard(db->shards[k], db->remote));
+        } catch (const Xapian::Error &e) {
+            if (!db->remote.allow_partial)
+                throw unreachable(db, k, e);
+            missing.push_back(db->shards[k].label);
+            continue;
+        }
+        all.add_database(subs.back());
+    }
+    if (subs.empty())
+        throw Failure{FH_ERR_UNAVAILABLE, "no shard of " + db->path + " is available"};
+    db->rdb = all;
+    db->subs = std::move(subs);
+    db->missing = std::move(missing);
+}
+
+/* A reader on a cluster description: its shards and names (cluster.h). */
+void open_cluster(fh_db *db)
+{
+    fh_cluster c;
+    fh_error e;
+    if (fh_cluster_read(db->path.c_str(), &c, &e) != FH_OK)
+        throw Failure{e.status, e.message};
+    db->cluster = true;
+    for (size_t k = 0; k < c.n; k++) {
+        const fh_shard_spec &s = c.shards[k];
+        db->shards.push_back(Shard{s.remote != 0, s.path ? s.path : "", s.host ? s.host : "",
+                                   s.label, s.port});
+    }
+    std::string names = c.names ? c.names : "";
+    fh_cluster_free(&c);
+    if (!names.empty()) {
+        db->names = Xapian::Database(names);
+        db->has_names = true;
+    }
+    open_shards(db);
+}
+
+/* Run a read, reopening and rerunning it when a writer committed meanwhile,
+ * and, over a cluster with allow_partial, once without a shard that failed.
  * fn must have no effect outside itself until it returns. */
 template <typename Fn>
 void with_retry(fh_db *db, Fn &&fn)
@@ -179,6 +292,12 @@ void with_retry(fh_db *db, Fn &&fn)
             if (db->writable || retries >= kMaxRetries)
                 throw;
             db->rdb.reopen();
+        } catch (const Xapian::NetworkError &e) {
+            if (!db->cluster)
+                throw;
+            if (!db->remote.allow_partial || retries >= 1)
+                throw failed_during(db, e);
+            open_shards(db);
         }
     }
 }
@@ -252,7 +371,7 @@ Xapian::Query::op xapian_op(fh_query_op op)
     case FH_Q_AND_NOT: return Xapian::Query::OP_AND_NOT;
     case FH_Q_AND_MAYBE: return Xapian::Query::OP_AND_MAYBE;
     case FH_Q_FILTER: return Xapian::Query::OP_FILTER;
-    case FH_Q_SYNONYM: return Xapian::Query::OP_SYNONYM;
+    case FH_Q_MAX: return Xapian::Query::OP_MAX;
     case FH_Q_PHRASE: return Xapian::Query::OP_PHRASE;
     case FH_Q_NEAR: return Xapian::Query::OP_NEAR;
     }
@@ -365,6 +484,8 @@ void open_db(fh_db *db, fh_db_mode mode)
         int flags = mode == FH_DB_WRITE ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
         db->wdb = Xapian::WritableDatabase(db->path, flags);
         writer(db);
+    } else if (fh_cluster_is_stub(db->path.c_str())) {
+        open_cluster(db);
     } else {
         db->rdb = Xapian::Database(db->path);
     }
@@ -408,7 +529,15 @@ extern "C" {
 
 /* ---- databases ---- */
 
-fh_status fh_db_open(const char *path, fh_db_mode mode, fh_db **out, fh_error *err)
+void fh_remote_opts_init(fh_remote_opts *o)
+{
+    o->connect_timeout_ms = 2000;
+    o->timeout_ms = 10000;
+    o->allow_partial = 0;
+}
+
+static fh_status open_with(const char *path, fh_db_mode mode, const fh_remote_opts *remote,
+                           fh_db **out, fh_error *err)
 {
     if (path == nullptr || out == nullptr)
         return invalid(err, "fh_db_open: NULL argument");
@@ -418,10 +547,35 @@ fh_status fh_db_open(const char *path, fh_db_mode mode, fh_db **out, fh_error *e
     return guard(err, "opening", path, [&] {
         std::unique_ptr<fh_db> db(new fh_db);
         db->path = path;
+        if (remote != nullptr)
+            db->remote = *remote;
+        else
+            fh_remote_opts_init(&db->remote);
         open_db(db.get(), mode);
         *out = db.release();
         return FH_OK;
     });
+}
+
+fh_status fh_db_open(const char *path, fh_db_mode mode, fh_db **out, fh_error *err)
+{
+    return open_with(path, mode, nullptr, out, err);
+}
+
+fh_status fh_db_open_reader(const char *path, const fh_remote_opts *remote, fh_db **out,
+                            fh_error *err)
+{
+    return open_with(path, FH_DB_READ, remote, out, err);
+}
+
+size_t fh_db_missing_count(const fh_db *db)
+{
+    return db ? db->missing.size() : 0;
+}
+
+const char *fh_db_missing(const fh_db *db, size_t k)
+{
+    return db && k < db->missing.size() ? db->missing[k].c_str() : nullptr;
 }
 
 void fh_db_close(fh_db *db)
@@ -437,8 +591,14 @@ fh_status fh_db_reopen(fh_db *db, fh_error *err)
         return invalid(err, "fh_db_reopen: NULL database");
     const char *where = db->path.c_str();
     return guard(err, "reopening", where, [&] {
-        if (!db->writable)
-            db->rdb.reopen();
+        if (db->writable)
+            return FH_OK;
+        /* left-out shards are tried again: they may be back */
+        if (db->cluster && !db->missing.empty()) {
+            open_shards(db);
+            return FH_OK;
+        }
+        with_retry(db, [&] { db->rdb.reopen(); });
         return FH_OK;
     });
 }
@@ -451,9 +611,15 @@ fh_status fh_db_state(fh_db *db, fh_buf *out, fh_error *err)
     return guard(err, "reading the revision of", where, [&] {
         std::string state;
         try {
-            state = db->reader().get_uuid() + ":" + std::to_string(db->reader().get_revision());
+            if (db->cluster)
+                for (Xapian::Database &sub : db->subs)
+                    state += sub.get_uuid() + ":" + std::to_string(sub.get_revision()) + ";";
+            else
+                state = db->reader().get_uuid() + ":" + std::to_string(db->reader().get_revision());
         } catch (const Xapian::InvalidOperationError &) {
             return FH_OK; /* several databases: no one revision */
+        } catch (const Xapian::UnimplementedError &) {
+            return FH_OK; /* a remote shard tells none */
         }
         return fh_buf_append(out, state.data(), state.size()) == FH_OK
                    ? FH_OK : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
@@ -600,7 +766,7 @@ fh_status fh_db_synonyms(fh_db *db, const char *key, fh_buf *out, size_t *count,
         std::vector<std::string> words;
         with_retry(db, [&] {
             words.clear();
-            Xapian::Database &r = db->reader();
+            Xapian::Database &r = db->synonyms();
             for (Xapian::TermIterator t = r.synonyms_begin(key); t != r.synonyms_end(key); ++t)
                 words.push_back(*t);
         });
@@ -730,6 +896,23 @@ fh_status fh_db_set_metadata(fh_db *db, const char *key, const char *value, fh_e
     const char *where = db->path.c_str();
     return guard(err, "writing metadata in", where, [&] {
         writer(db).set_metadata(key, value);
+        return FH_OK;
+    });
+}
+
+fh_status fh_db_copy_synonyms(fh_db *to, fh_db *from, const char *prefix, fh_error *err)
+{
+    if (to == nullptr || from == nullptr || prefix == nullptr)
+        return invalid(err, "fh_db_copy_synonyms: NULL argument");
+    if (need_writer(to, err) != FH_OK)
+        return FH_ERR_INVALID;
+    const char *where = from->path.c_str();
+    return guard(err, "copying the synonyms of", where, [&] {
+        Xapian::Database &src = from->reader();
+        for (Xapian::TermIterator k = src.synonym_keys_begin(prefix);
+             k != src.synonym_keys_end(prefix); ++k)
+            for (Xapian::TermIterator w = src.synonyms_begin(*k); w != src.synonyms_end(*k); ++w)
+                to->wdb.add_synonym(*k, *w);
         return FH_OK;
     });
 }

@@ -54,7 +54,7 @@ static fh_status word_term(const fh_query_word *w, const char *form, uint32_t po
     return st;
 }
 
-/* op (SYNONYM or OR) over a word's terms[0, n); none matches nothing. */
+/* op (MAX or OR) over a word's terms[0, n); none matches nothing. */
 static fh_status terms_of(const fh_query_word *w, char *const *terms, size_t n, fh_query_op op,
                           uint32_t pos, fh_query **out, fh_error *err)
 {
@@ -77,11 +77,11 @@ static fh_status spellings_part(const fh_query_word *w, uint32_t pos, fh_query *
                                 fh_error *err)
 {
     fh_query *group = NULL, *closest = NULL, *parts[2] = {NULL, NULL};
-    fh_status st = terms_of(w, w->spellings, w->nspellings, FH_Q_SYNONYM, pos, &group, err);
+    fh_status st = terms_of(w, w->spellings, w->nspellings, FH_Q_MAX, pos, &group, err);
     if (st == FH_OK)
         st = fh_query_scale(group, FH_SPELLING_WEIGHT, &parts[0], err);
     if (st == FH_OK && w->nclosest > 0 && w->nclosest < w->nspellings)
-        st = terms_of(w, w->spellings, w->nclosest, FH_Q_SYNONYM, pos, &closest, err);
+        st = terms_of(w, w->spellings, w->nclosest, FH_Q_MAX, pos, &closest, err);
     if (st == FH_OK && closest)
         st = fh_query_scale(closest, FH_CLOSEST_WEIGHT, &parts[1], err);
     fh_query_free(group);
@@ -98,9 +98,9 @@ fh_status fh_query_word_part(const fh_query_word *w, fh_word_part part, uint32_t
 {
     *out = NULL;
     if (part == FH_PART_EXACT)
-        return terms_of(w, w->exact, w->nexact, FH_Q_SYNONYM, pos, out, err);
+        return terms_of(w, w->exact, w->nexact, FH_Q_MAX, pos, out, err);
     if (part == FH_PART_STEM)
-        return w->nstems ? terms_of(w, w->stems, w->nstems, FH_Q_SYNONYM, pos, out, err) : FH_OK;
+        return w->nstems ? terms_of(w, w->stems, w->nstems, FH_Q_MAX, pos, out, err) : FH_OK;
     return w->nspellings ? spellings_part(w, pos, out, err) : FH_OK;
 }
 

@@ -43,6 +43,30 @@ fh_status fh_db_open(const char *path, fh_db_mode mode, fh_db **out, fh_error *e
 /* Closing a writer commits nothing (a writer always works inside a
  * transaction): call fh_db_commit() first. */
 void fh_db_close(fh_db *db);
+
+/* Reading a cluster description (cluster.h): how long a remote shard may
+ * take, and whether a search goes on without the shards it cannot reach. */
+typedef struct {
+    unsigned connect_timeout_ms; /* connecting to a shard server (default 2000) */
+    unsigned timeout_ms;         /* any one request to it (default 10000) */
+    int allow_partial;           /* leave out, rather than fail on, a shard that
+                                  * cannot be reached (default 0) */
+} fh_remote_opts;
+
+void fh_remote_opts_init(fh_remote_opts *o);
+
+/* Open path for reading: one database, or (a file) a cluster description
+ * whose shards are searched as one database, with BM25 statistics combined
+ * across them.  fh_db_open(path, FH_DB_READ) does this with the default
+ * remote options.  A shard that cannot be reached fails with
+ * FH_ERR_UNAVAILABLE naming it, unless remote->allow_partial. */
+fh_status fh_db_open_reader(const char *path, const fh_remote_opts *remote, fh_db **out,
+                            fh_error *err);
+
+/* The shards left out by the last open, reopen or search (allow_partial):
+ * how many, and the k-th's line of the description ("remote HOST:PORT"). */
+size_t fh_db_missing_count(const fh_db *db);
+const char *fh_db_missing(const fh_db *db, size_t k);
 /* Readers: catch up with the latest committed state. */
 fh_status fh_db_reopen(fh_db *db, fh_error *err);
 /* An identity of the committed state the reader sees: its database's uuid
@@ -101,6 +125,8 @@ fh_status fh_db_terms_with_prefix(fh_db *db, const char *prefix, size_t len, siz
 /* Merge the databases at srcs[0..n) into a new database at dest (which must
  * not exist), as Xapian's compactor does.  Used to combine shards written in
  * parallel.  The sources must hold disjoint documents. */
+/* Add to `to` (writable) every synonym of `from` whose key begins with prefix. */
+fh_status fh_db_copy_synonyms(fh_db *to, fh_db *from, const char *prefix, fh_error *err);
 fh_status fh_db_compact(const char *const *srcs, size_t n, const char *dest, fh_error *err);
 
 /* ---- documents under construction ---- */
@@ -130,7 +156,8 @@ typedef enum {
     FH_Q_AND_NOT,   /* first subquery minus the union of the others */
     FH_Q_AND_MAYBE, /* first subquery must match; the others only add score */
     FH_Q_FILTER,    /* first scores; the others must match but add nothing */
-    FH_Q_SYNONYM,   /* subqueries score as one term */
+    FH_Q_MAX,       /* scores as the best-scoring subquery: several spellings count
+                     * as one term, with weights that sharding leaves unchanged */
     FH_Q_PHRASE,    /* subqueries in order, within `window` positions */
     FH_Q_NEAR       /* subqueries in any order, within `window` positions */
 } fh_query_op;

@@ -26,7 +26,8 @@ typedef enum {
     FH_ERR_CORRUPT,     /* the database cannot be read */
     FH_ERR_MODIFIED,    /* the database changed under a reader; reopen and retry */
     FH_ERR_UNSUPPORTED, /* input of a kind Fihris does not handle */
-    FH_ERR_INTERNAL     /* a library failed in an unexpected way */
+    FH_ERR_INTERNAL,    /* a library failed in an unexpected way */
+    FH_ERR_UNAVAILABLE  /* a shard server could not be reached in time */
 } fh_status;
 
 #define FH_ERROR_MAX 512

@@ -13,7 +13,8 @@
  * (so the database can be searched, and survives a crash, during the build);
  * at the end the shards are compacted into one database at DB.  A run that
  * finds such a stub finishes the interrupted build.  An existing database is
- * updated by one writer.
+ * updated by one writer.  A sharded database (opts.shards, layout.h) keeps
+ * its shards, each document in the shard its id hashes to, for all runs.
  */
 #ifndef FIHRIS_INDEXER_H
 #define FIHRIS_INDEXER_H
@@ -35,6 +36,7 @@ typedef struct {
     unsigned batch_docs;  /* commit after this many changed documents */
     size_t batch_bytes;   /* ... or this many bytes of changed text */
     unsigned jobs;        /* writer threads for a new database (1: no parallelism) */
+    unsigned shards;      /* > 0: a sharded database of this many shards (layout.h) */
     int names;            /* file name spellings (see fh_writer_opts; default 1) */
     int progress;         /* draw a live progress line on `log` */
     FILE *log;            /* notices and progress (stderr when NULL) */
