@@ -536,6 +536,13 @@ void fh_remote_opts_init(fh_remote_opts *o)
     o->allow_partial = 0;
 }
 
+void fh_remote_opts_timeout(fh_remote_opts *o, unsigned ms)
+{
+    o->timeout_ms = ms;
+    if (o->connect_timeout_ms > ms)
+        o->connect_timeout_ms = ms;
+}
+
 static fh_status open_with(const char *path, fh_db_mode mode, const fh_remote_opts *remote,
                            fh_db **out, fh_error *err)
 {

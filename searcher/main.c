@@ -25,6 +25,7 @@ typedef struct {
     out_format format;
     fh_search_request req;
     fh_buf query;
+    fh_remote_opts remote;
 } options;
 
 static void usage(FILE *out)
@@ -56,6 +57,11 @@ static void usage(FILE *out)
           "                     or scripts (Zuckerberg finds زوكربيرغ unless given)\n"
           "      --batch FILE   one query per line (- for standard input); ids output\n"
           "                     is \"LINE<TAB>ID\", json output one object per line\n"
+          "      --allow-partial  over a cluster of shards (-d STUB): answer from the\n"
+          "                     shards that can be reached and say which are missing,\n"
+          "                     instead of failing\n"
+          "      --shard-timeout MS  a shard server silent this long is unavailable\n"
+          "                     (default 10000; connecting: at most 2000)\n"
           "  -h, --help         this help\n"
           "\n"
           "Exit status: 0 something matched, 1 nothing matched, 2 error.\n",
@@ -123,6 +129,10 @@ static int parse_option(int argc, char **argv, int *i, options *o)
         o->req.facets = 1;
         return 0;
     }
+    if (strcmp(a, "--allow-partial") == 0) {
+        o->remote.allow_partial = 1;
+        return 0;
+    }
     if (v == NULL)
         ok = 0;
     else if (strcmp(a, "-d") == 0 || strcmp(a, "--db") == 0)
@@ -131,6 +141,11 @@ static int parse_option(int argc, char **argv, int *i, options *o)
         ok = parse_count(v, &o->req.count) && o->req.count > 0;
     else if (strcmp(a, "--offset") == 0)
         ok = parse_count(v, &o->req.offset);
+    else if (strcmp(a, "--shard-timeout") == 0) {
+        uint32_t ms = 0;
+        ok = parse_count(v, &ms) && ms > 0;
+        fh_remote_opts_timeout(&o->remote, ms);
+    }
     else if (strcmp(a, "--format") == 0)
         ok = parse_format(v, &o->format);
     else if (strcmp(a, "--k1") == 0)
@@ -274,7 +289,7 @@ static int open_searcher(const options *o, fh_searcher **s)
     fh_error err;
     fh_status st = fh_db_path(o->db, &path, &err);
     if (st == FH_OK)
-        st = fh_searcher_open(path.data, s, &err);
+        st = fh_searcher_open_remote(path.data, &o->remote, s, &err);
     if (st == FH_ERR_NOT_FOUND)
         fprintf(stderr, "search: no database at %s: index documents first (indexer -d %s DIR) "
                         "or point -d / FIHRIS_DB at one\n", path.data, path.data);
@@ -291,6 +306,7 @@ int main(int argc, char **argv)
 {
     options o = {0};
     fh_search_request_init(&o.req);
+    fh_remote_opts_init(&o.remote);
     int r = parse_args(argc, argv, &o);
     if (r != 0) {
         if (r > 0)

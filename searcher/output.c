@@ -79,6 +79,8 @@ static void print_why(FILE *out, const fh_search_result *r, const fh_hit *h)
 void fh_print_text(FILE *out, const char *query, const fh_search_result *r)
 {
     print_words(out, r);
+    for (size_t i = 0; i < r->nmissing; i++)
+        fprintf(out, "Partial results: shard %s is unavailable.\n", r->missing_shards[i]);
     if (r->notes)
         fprintf(out, "Note: %s.\n", r->notes);
     if (r->suggestion)
@@ -201,6 +203,17 @@ static json_t *facets_json(const fh_search_result *r)
     return o;
 }
 
+static json_t *missing_json(const fh_search_result *r)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < r->nmissing; i++)
+        if (json_array_append_new(a, json_string(r->missing_shards[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
 static json_t *result_json(const char *query, const fh_search_result *r)
 {
     json_t *o = json_object(), *hits = json_array();
@@ -216,6 +229,7 @@ static json_t *result_json(const char *query, const fh_search_result *r)
               json_object_set_new(o, "fallback",
                                   r->matched_any ? json_string("any-word") : json_null()) ||
               set_optional(o, "notes", r->notes) ||
+              (r->nmissing && json_object_set_new(o, "missing_shards", missing_json(r))) ||
               set_optional(o, "suggestion", r->suggestion) ||
               (r->counted && json_object_set_new(o, "facets", facets_json(r))) ||
               json_object_set(o, "hits", hits) ||

@@ -32,10 +32,16 @@ enum { TITLE_WORDS = 20, EXACT_COUNT_UPTO = 100 };
 
 fh_status fh_searcher_open(const char *db_path, fh_searcher **out, fh_error *err)
 {
+    return fh_searcher_open_remote(db_path, NULL, out, err);
+}
+
+fh_status fh_searcher_open_remote(const char *db_path, const fh_remote_opts *remote,
+                                  fh_searcher **out, fh_error *err)
+{
     fh_searcher *s = calloc(1, sizeof *s);
     if (s == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    fh_status st = fh_db_open(db_path, FH_DB_READ, &s->db, err);
+    fh_status st = fh_db_open_reader(db_path, remote, &s->db, err);
     if (st == FH_OK)
         st = fh_analyzer_new(&s->an, err);
     if (st == FH_OK)
@@ -645,6 +651,21 @@ static fh_status suggest(fh_searcher *s, const fh_search_request *req, const fh_
     return st;
 }
 
+/* The shards a partial search went without, for the user to know. */
+static fh_status note_missing(const fh_db *db, fh_search_result *out, fh_error *err)
+{
+    size_t n = fh_db_missing_count(db);
+    if (n == 0)
+        return FH_OK;
+    if ((out->missing_shards = calloc(n, sizeof *out->missing_shards)) == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    for (; out->nmissing < n; out->nmissing++)
+        if ((out->missing_shards[out->nmissing] = strdup(fh_db_missing(db, out->nmissing))) ==
+            NULL)
+            return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    return FH_OK;
+}
+
 fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_result *out,
                     fh_error *err)
 {
@@ -665,6 +686,8 @@ fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_resu
         st = collect_hits(s, &pq, req, m, out, err);
     if (st == FH_OK && req->facets)
         st = collect_facets(m, out, err);
+    if (st == FH_OK)
+        st = note_missing(s->db, out, err);
     fh_mset_free(m);
     if (st == FH_OK && req->suggest && (out->matched_any || out->estimated < FH_SUGGEST_BELOW))
         st = suggest(s, req, &pq, out, err);
@@ -695,6 +718,9 @@ void fh_search_result_free(fh_search_result *r)
         free(h->why);
     }
     free(r->hits);
+    for (size_t i = 0; i < r->nmissing; i++)
+        free(r->missing_shards[i]);
+    free(r->missing_shards);
     fh_parsed_query_free(&r->words);
     free(r->query_tree);
     free(r->parsed);

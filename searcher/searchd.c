@@ -41,6 +41,11 @@ static void usage(FILE *out)
           "                       counting: right hits, estimated totals (default 500)\n"
           "      --cors-origin O  let the web origin O (https://example.org) call the API;\n"
           "                       may be given several times\n"
+          "      --allow-partial  over a cluster of shards (-d STUB): answer from the\n"
+          "                       shards that can be reached, naming the others in\n"
+          "                       \"missing_shards\", instead of failing with 503\n"
+          "      --shard-timeout MS  a shard server silent this long is unavailable\n"
+          "                       (default 10000; connecting: at most 2000)\n"
           "      --quiet          no request log on standard error\n"
           "  -h, --help           this help\n",
           out);
@@ -93,6 +98,11 @@ static int parse_option(const char *a, const char *v, options *o)
         if (!parse_unsigned(v, 0, 65536, &mb))
             return 0;
         o->server.cache_bytes = (size_t)mb << 20;
+    } else if (strcmp(a, "--shard-timeout") == 0) {
+        unsigned ms;
+        if (!parse_unsigned(v, 1, 600000, &ms))
+            return 0;
+        fh_remote_opts_timeout(&o->server.remote, ms);
     } else if (strcmp(a, "--time-limit") == 0)
         return parse_unsigned(v, 1, 600000, &o->server.time_limit_ms);
     else if (strcmp(a, "--cors-origin") == 0 && o->server.ncors_origins < MAX_ORIGINS)
@@ -111,6 +121,10 @@ static int parse_args(int argc, char **argv, options *o)
             return 1;
         if (strcmp(a, "--quiet") == 0) {
             o->server.quiet = 1;
+            continue;
+        }
+        if (strcmp(a, "--allow-partial") == 0) {
+            o->server.remote.allow_partial = 1;
             continue;
         }
         if (!parse_option(a, i + 1 < argc ? argv[i + 1] : NULL, o)) {

@@ -61,6 +61,7 @@ void fh_server_opts_init(fh_server_opts *o)
     o->idle_timeout_s = 30;
     o->time_limit_ms = 500;
     o->cache_bytes = 64u << 20;
+    fh_remote_opts_init(&o->remote);
 }
 
 /* ---- responses ---- */
@@ -134,6 +135,13 @@ static void close_reader(void *s)
 }
 
 /* This thread's reader, up to date; NULL when the database cannot be read. */
+/* Which shard is down is for the operator's log, never for the client. */
+static void log_unavailable(const fh_server *srv, const fh_error *err)
+{
+    if (err->status == FH_ERR_UNAVAILABLE && !srv->opts.quiet)
+        fprintf(stderr, "searchd: %s\n", err->message);
+}
+
 static fh_searcher *reader_of_thread(fh_server *srv)
 {
     fh_error err;
@@ -142,8 +150,10 @@ static fh_searcher *reader_of_thread(fh_server *srv)
         return s;
     fh_searcher_close(s);
     s = NULL;
-    if (fh_searcher_open(srv->opts.db_path, &s, &err) != FH_OK)
+    if (fh_searcher_open_remote(srv->opts.db_path, &srv->opts.remote, &s, &err) != FH_OK) {
+        log_unavailable(srv, &err);
         s = NULL;
+    }
     pthread_setspecific(srv->reader, s);
     return s;
 }
@@ -319,12 +329,14 @@ static reply status_of(fh_status st, const fh_error *err)
 {
     if (st == FH_ERR_INVALID)
         return error_reply(400, err->message); /* what the user typed, said plainly */
+    if (st == FH_ERR_UNAVAILABLE)
+        return error_reply(503, "the database is not available");
     return error_reply(500, "internal error");
 }
 
 /* The answer to req; *keep says whether it may be reused (an answer cut
  * short by the time limit is not one to keep). */
-static reply run_search(fh_searcher *s, fh_search_request *req, int *keep)
+static reply run_search(const fh_server *srv, fh_searcher *s, fh_search_request *req, int *keep)
 {
     *keep = 0;
     fh_buf query = FH_BUF_INIT;
@@ -337,10 +349,13 @@ static reply run_search(fh_searcher *s, fh_search_request *req, int *keep)
     char *body = NULL;
     if (st == FH_OK) {
         st = fh_result_json(req->query, &r, 0, &body, &err);
-        *keep = !r.time_limited;
+        /* neither a cut count nor an answer without some shards is kept */
+        *keep = !r.time_limited && r.nmissing == 0;
         fh_search_result_free(&r);
     }
     fh_buf_free(&query);
+    if (st != FH_OK)
+        log_unavailable(srv, &err);
     return st == FH_OK ? json_reply(200, body) : status_of(st, &err);
 }
 
@@ -360,7 +375,7 @@ static reply api_search(fh_server *srv, const request *c)
         r = error_reply(500, "internal error");
     else if (!cached(srv, s, key.data, &state, &r)) {
         int keep;
-        r = run_search(s, &req, &keep);
+        r = run_search(srv, s, &req, &keep);
         if (keep)
             r = remember(srv, key.data, &state, r);
     }

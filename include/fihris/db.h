@@ -54,6 +54,8 @@ typedef struct {
 } fh_remote_opts;
 
 void fh_remote_opts_init(fh_remote_opts *o);
+/* Both timeouts from one figure: requests ms, connecting at most that. */
+void fh_remote_opts_timeout(fh_remote_opts *o, unsigned ms);
 
 /* Open path for reading: one database, or (a file) a cluster description
  * whose shards are searched as one database, with BM25 statistics combined

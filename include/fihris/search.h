@@ -28,6 +28,10 @@ typedef struct fh_searcher fh_searcher;
 
 /* Open db_path read-only.  FH_ERR_NOT_FOUND when there is no database. */
 fh_status fh_searcher_open(const char *db_path, fh_searcher **out, fh_error *err);
+/* The same, with these options for the remote shards of a cluster
+ * description (db.h, cluster.h); remote may be NULL for the defaults. */
+fh_status fh_searcher_open_remote(const char *db_path, const fh_remote_opts *remote,
+                                  fh_searcher **out, fh_error *err);
 void fh_searcher_close(fh_searcher *s);
 
 /* Catch up with what the indexer committed since the database was opened
@@ -146,6 +150,9 @@ typedef struct {
     int counted;           /* facets were counted (over every match: exact unless
                             * time_limited) */
     fh_facet facets[FH_FACETS];
+    char **missing_shards; /* the shards a partial search left out (their lines of
+                            * the cluster description), nmissing of them */
+    size_t nmissing;
 } fh_search_result;
 
 /* On failure *out holds nothing to free. */

@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fihris/db.h"
 #include "fihris/error.h"
 
 #ifdef __cplusplus
@@ -54,6 +55,8 @@ typedef struct {
     const char *const *cors_origins; /* origins allowed to call the API, or none */
     size_t ncors_origins;
     int quiet;                  /* no request log on stderr */
+    fh_remote_opts remote;      /* over a cluster description: timeouts, and
+                                 * whether to answer without a shard (db.h) */
 } fh_server_opts;
 
 void fh_server_opts_init(fh_server_opts *o);
