@@ -13,6 +13,7 @@
 
 #include "fihris/buf.h"
 #include "fihris/clock.h"
+#include "fihris/cluster.h"
 #include "fihris/db.h"
 #include "fihris/layout.h"
 #include "fihris/lexicon.h"
@@ -415,10 +416,44 @@ static fh_status delete_in(fh_db *const *dbs, size_t n, const char *const *ids, 
     return st;
 }
 
+/* Deleting through a cluster description: each shard by its line. */
+static fh_status delete_in_cluster(const char *path, const char *const *ids, size_t n,
+                                   size_t *deleted, size_t *missing, fh_error *err)
+{
+    fh_cluster c;
+    fh_status st = fh_cluster_read(path, &c, err);
+    if (st != FH_OK)
+        return st;
+    fh_db *dbs[FH_MAX_SHARDS] = {NULL};
+    if (c.n > FH_MAX_SHARDS)
+        st = fh_error_set(err, FH_ERR_INVALID, "%s: more than %d shards", path, FH_MAX_SHARDS);
+    for (size_t k = 0; st == FH_OK && k < c.n; k++)
+        st = fh_db_open_shard_writer(&c.shards[k], NULL, &dbs[k], err);
+    if (st == FH_OK)
+        st = delete_in(dbs, c.n, ids, n, deleted, missing, err);
+    for (size_t k = 0; k < c.n && k < FH_MAX_SHARDS; k++)
+        fh_db_close(dbs[k]);
+    fh_cluster_free(&c);
+    return st;
+}
+
+/* A cluster description: a file that is not the stub of a database being
+ * built or sharded here (those have DB.shards next to them). */
+static int is_cluster_description(const char *path)
+{
+    fh_buf shards = FH_BUF_INIT;
+    struct stat sb;
+    int here = fh_buf_printf(&shards, "%s.shards", path) == FH_OK && stat(shards.data, &sb) == 0;
+    fh_buf_free(&shards);
+    return !here && fh_cluster_is_stub(path);
+}
+
 fh_status fh_delete_documents(const char *db_path, const char *const *ids, size_t n,
                               size_t *deleted, size_t *missing, fh_error *err)
 {
     *deleted = *missing = 0;
+    if (is_cluster_description(db_path))
+        return delete_in_cluster(db_path, ids, n, deleted, missing, err);
     fh_layout layout;
     fh_status st = fh_layout_open(db_path, 1, 0, &layout, err);
     if (st == FH_OK && layout.nshards > 0 && !layout.sharded)

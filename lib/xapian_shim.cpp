@@ -575,6 +575,39 @@ fh_status fh_db_open_reader(const char *path, const fh_remote_opts *remote, fh_d
     return open_with(path, FH_DB_READ, remote, out, err);
 }
 
+fh_status fh_db_open_shard_writer(const struct fh_shard_spec *shard, const fh_remote_opts *remote,
+                                  fh_db **out, fh_error *err)
+{
+    if (shard == nullptr || out == nullptr)
+        return invalid(err, "fh_db_open_shard_writer: NULL argument");
+    if (!shard->remote)
+        return open_with(shard->path, FH_DB_UPDATE, remote, out, err);
+    *out = nullptr;
+    fh_remote_opts o;
+    fh_remote_opts_init(&o);
+    if (remote != nullptr)
+        o = *remote;
+    const char *where = shard->label;
+    return guard(err, "opening for writing", where, [&] {
+        std::unique_ptr<fh_db> db(new fh_db);
+        db->path = shard->label;
+        db->writable = true;
+        try {
+            db->wdb = Xapian::Remote::open_writable(shard->host, shard->port, o.timeout_ms,
+                                                    o.connect_timeout_ms);
+            writer(db.get());
+        } catch (const Xapian::InvalidOperationError &) {
+            throw Failure{FH_ERR_UNSUPPORTED,
+                          std::string(shard->label) + " is read-only: serve it with "
+                                                      "xapian-tcpsrv --writable to change it "
+                                                      "from here, or run the indexer where its "
+                                                      "files are"};
+        }
+        *out = db.release();
+        return FH_OK;
+    });
+}
+
 size_t fh_db_missing_count(const fh_db *db)
 {
     return db ? db->missing.size() : 0;

@@ -12,6 +12,9 @@
  *                       keeps one in DB.shards/names)
  * Blank lines and other lines starting with # are ignored.  `remote :PROG`
  * (a program Xapian would spawn) is refused: only TCP servers are shards.
+ * The shards of a sharded database (indexer --shards) are listed in the
+ * order of their numbers, DB.shards/0 first: deleting a document goes to
+ * the shard its id hashes to (fh_shard_of) by that order.
  */
 #ifndef FIHRIS_CLUSTER_H
 #define FIHRIS_CLUSTER_H
@@ -24,7 +27,7 @@
 extern "C" {
 #endif
 
-typedef struct {
+typedef struct fh_shard_spec {
     int remote;          /* served by xapian-tcpsrv, else a local database */
     char *path;          /* local: the database's path */
     char *host;          /* remote: where the server listens */

@@ -65,6 +65,13 @@ void fh_remote_opts_timeout(fh_remote_opts *o, unsigned ms);
 fh_status fh_db_open_reader(const char *path, const fh_remote_opts *remote, fh_db **out,
                             fh_error *err);
 
+/* A writer on one shard of a cluster description (struct fh_shard_spec of
+ * cluster.h): its local database (FH_DB_UPDATE), or a xapian-tcpsrv started
+ * with --writable (FH_ERR_UNSUPPORTED, saying so, for a read-only one). */
+struct fh_shard_spec;
+fh_status fh_db_open_shard_writer(const struct fh_shard_spec *shard, const fh_remote_opts *remote,
+                                  fh_db **out, fh_error *err);
+
 /* The shards left out by the last open, reopen or search (allow_partial):
  * how many, and the k-th's line of the description ("remote HOST:PORT"). */
 size_t fh_db_missing_count(const fh_db *db);

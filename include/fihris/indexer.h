@@ -66,7 +66,9 @@ typedef struct {
 fh_status fh_index_paths(const fh_index_opts *opts, const char *const *paths, size_t n,
                          fh_index_stats *stats, fh_error *err);
 
-/* Remove the documents with the given ids; counts those found and missing. */
+/* Remove the documents with the given ids; counts those found and missing.
+ * db_path may be a sharded database or a cluster description (cluster.h)
+ * whose shards are local or served by xapian-tcpsrv --writable. */
 fh_status fh_delete_documents(const char *db_path, const char *const *ids, size_t n,
                               size_t *deleted, size_t *missing, fh_error *err);
 

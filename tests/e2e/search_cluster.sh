@@ -2,7 +2,8 @@
 # search_cluster.sh - a sharded database served by three xapian-tcpsrv
 # processes searches exactly as one database of the same documents: the
 # same ranked ids and scores (ties may swap) for over a hundred queries,
-# names across scripts included; deletion reaches the right shard; a shard
+# names across scripts included; deletion reaches the right shard, in the
+# local shards or through writable shard servers; a shard
 # server down is an error naming it, or with --allow-partial an answer from
 # the others that says which is missing; a server that stops answering
 # costs a timeout, never a hang; searchd serves the cluster the same ways.
@@ -160,11 +161,40 @@ assert_exit 0 "$INDEXER" -d "$TMP/sh" --delete "$victim"
 assert_contains "$OUT$ERR" "1 deleted"
 assert_exit 0 "$INDEXER" -d "$TMP/one" --delete "$victim"
 assert_exit 0 "$SEARCH" -d "$TMP/cluster" --format ids -n 1000 "Tulloch"
-assert_not_contains "$OUT" "$victim" "a deleted document is still found over remote shards"
+grep -qxF "$victim" <<<"$OUT" && fail "a deleted document is still found over remote shards"
 assert_exit 0 "$SEARCH" -d "$TMP/one" --format ids -n 1000 "Tulloch"
 one_ids=$OUT
 assert_exit 0 "$SEARCH" -d "$TMP/cluster" --format ids -n 1000 "Tulloch"
 assert_eq "$(sort <<<"$one_ids")" "$(sort <<<"$OUT")" "matches after deleting"
+
+# through the cluster description: its servers must accept writes
+assert_exit 2 "$INDEXER" -d "$TMP/cluster" --delete doc-1
+assert_contains "$ERR" "is read-only"
+WPORTS=()
+WRITERS=()
+for k in 0 1 2; do
+    WPORTS[$k]=$(free_port)
+    start_bg "$TMP/writer$k" setsid xapian-tcpsrv --writable --interface 127.0.0.1 \
+        --port "${WPORTS[$k]}" "$TMP/sh.shards/$k"
+    WRITERS[$k]=$BG_PID
+done
+for k in 0 1 2; do
+    for ((i = 0; i < 200; i++)); do
+        grep -q Listening "$TMP/writer$k.out" 2>/dev/null && break
+        sleep 0.05
+    done
+    echo "remote 127.0.0.1:${WPORTS[$k]}"
+done >"$TMP/cluster-w"
+victim=$("$SEARCH" -d "$TMP/cluster" --format ids -n 1 "Zuckerberg")
+assert_exit 0 "$INDEXER" -d "$TMP/cluster-w" --delete "$victim"
+assert_contains "$OUT$ERR" "1 deleted"
+assert_exit 0 "$INDEXER" -d "$TMP/one" --delete "$victim"
+for k in 0 1 2; do
+    kill "${WRITERS[$k]}"
+    wait_bg "${WRITERS[$k]}"
+done
+run "$SEARCH" -d "$TMP/cluster" --format ids -n 1000 "Zuckerberg"
+grep -qxF "$victim" <<<"$OUT" && fail "a document deleted through writable servers is still found"
 
 # ---- a shard server down ----
 kill "${SERVER_PIDS[1]}"
