@@ -371,7 +371,6 @@ Xapian::Query::op xapian_op(fh_query_op op)
     case FH_Q_AND_NOT: return Xapian::Query::OP_AND_NOT;
     case FH_Q_AND_MAYBE: return Xapian::Query::OP_AND_MAYBE;
     case FH_Q_FILTER: return Xapian::Query::OP_FILTER;
-    case FH_Q_MAX: return Xapian::Query::OP_MAX;
     case FH_Q_PHRASE: return Xapian::Query::OP_PHRASE;
     case FH_Q_NEAR: return Xapian::Query::OP_NEAR;
     }

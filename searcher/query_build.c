@@ -54,7 +54,7 @@ static fh_status word_term(const fh_query_word *w, const char *form, uint32_t po
     return st;
 }
 
-/* op (MAX or OR) over a word's terms[0, n); none matches nothing. */
+/* op over a word's terms[0, n); none matches nothing. */
 static fh_status terms_of(const fh_query_word *w, char *const *terms, size_t n, fh_query_op op,
                           uint32_t pos, fh_query **out, fh_error *err)
 {
@@ -77,11 +77,11 @@ static fh_status spellings_part(const fh_query_word *w, uint32_t pos, fh_query *
                                 fh_error *err)
 {
     fh_query *group = NULL, *closest = NULL, *parts[2] = {NULL, NULL};
-    fh_status st = terms_of(w, w->spellings, w->nspellings, FH_Q_MAX, pos, &group, err);
+    fh_status st = terms_of(w, w->spellings, w->nspellings, FH_Q_OR, pos, &group, err);
     if (st == FH_OK)
         st = fh_query_scale(group, FH_SPELLING_WEIGHT, &parts[0], err);
     if (st == FH_OK && w->nclosest > 0 && w->nclosest < w->nspellings)
-        st = terms_of(w, w->spellings, w->nclosest, FH_Q_MAX, pos, &closest, err);
+        st = terms_of(w, w->spellings, w->nclosest, FH_Q_OR, pos, &closest, err);
     if (st == FH_OK && closest)
         st = fh_query_scale(closest, FH_CLOSEST_WEIGHT, &parts[1], err);
     fh_query_free(group);
@@ -93,14 +93,33 @@ static fh_status spellings_part(const fh_query_word *w, uint32_t pos, fh_query *
     return combine_owned(FH_Q_OR, parts, parts[1] ? 2 : 1, 0, out, err);
 }
 
+/* A word's forms (or stems), each weighing 1/n: a token that carries all n,
+ * as one written with a dagger alef does, counts as one word.  (OP_SYNONYM
+ * would count them as one rarer term, but Xapian estimates its statistics
+ * per database, so scores over shards would differ from one database's;
+ * OP_MAX crashes Xapian 1.4.22 over several databases.) */
+static fh_status forms_of(const fh_query_word *w, char *const *terms, size_t n, uint32_t pos,
+                          fh_query **out, fh_error *err)
+{
+    fh_query *all = NULL;
+    fh_status st = terms_of(w, terms, n, FH_Q_OR, pos, &all, err);
+    if (st != FH_OK || n < 2) {
+        *out = all;
+        return st;
+    }
+    st = fh_query_scale(all, 1.0 / (double)n, out, err);
+    fh_query_free(all);
+    return st;
+}
+
 fh_status fh_query_word_part(const fh_query_word *w, fh_word_part part, uint32_t pos,
                              fh_query **out, fh_error *err)
 {
     *out = NULL;
     if (part == FH_PART_EXACT)
-        return terms_of(w, w->exact, w->nexact, FH_Q_MAX, pos, out, err);
+        return forms_of(w, w->exact, w->nexact, pos, out, err);
     if (part == FH_PART_STEM)
-        return w->nstems ? terms_of(w, w->stems, w->nstems, FH_Q_MAX, pos, out, err) : FH_OK;
+        return w->nstems ? forms_of(w, w->stems, w->nstems, pos, out, err) : FH_OK;
     return w->nspellings ? spellings_part(w, pos, out, err) : FH_OK;
 }
 

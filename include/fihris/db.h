@@ -165,8 +165,6 @@ typedef enum {
     FH_Q_AND_NOT,   /* first subquery minus the union of the others */
     FH_Q_AND_MAYBE, /* first subquery must match; the others only add score */
     FH_Q_FILTER,    /* first scores; the others must match but add nothing */
-    FH_Q_MAX,       /* scores as the best-scoring subquery: several spellings count
-                     * as one term, with weights that sharding leaves unchanged */
     FH_Q_PHRASE,    /* subqueries in order, within `window` positions */
     FH_Q_NEAR       /* subqueries in any order, within `window` positions */
 } fh_query_op;

@@ -8,8 +8,8 @@
  *
  * A plain word becomes OR(exact form, stem): a document with the exact form
  * collects both weights, so exact matches rank above stem-only ones.  A word
- * spelled two ways (dagger alef) counts as its best-scoring spelling
- * (OP_MAX).  A compound such as GPT-4 is searched as a whole.  A word
+ * spelled two ways (dagger alef) weighs each spelling half, so a document
+ * writing both at once (as a dagger-alef word is indexed) counts it once.  A compound such as GPT-4 is searched as a whole.  A word
  * that may be a name also matches its other spellings and scripts
  * (spellings.h), weighted below exact and stemmed matches.
  *

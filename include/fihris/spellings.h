@@ -3,12 +3,10 @@
  *
  * A query word that may be a name (fh_query_word.maybe_name) also matches
  * its other spellings and scripts found in the index's name lexicon
- * (lexicon.h): Zuckerberg, زوكربيرغ and زوكربيرج.  They join the word as an
- * OP_MAX group weighted FH_SPELLING_WEIGHT (query.h), so a document is not
- * rewarded for holding several spellings, and exact and stemmed matches
- * rank above them (OP_SYNONYM would weigh the spellings as one rarer term,
- * but Xapian estimates its statistics per database: over shards its scores
- * would differ from one database's); the
+ * (lexicon.h): Zuckerberg, زوكربيرغ and زوكربيرج.  They join the word as a
+ * group weighted FH_SPELLING_WEIGHT (query.h), so that exact and stemmed
+ * matches rank above them (an OR: each spelling weighs by its own
+ * statistics, which stay the same however the index is sharded); the
  * closest of them form a second group of FH_CLOSEST_WEIGHT, so that a
  * spelling written as the name sounds ranks above a word that merely reads
  * like it.

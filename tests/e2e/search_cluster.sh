@@ -1,8 +1,8 @@
 #!/bin/bash
 # search_cluster.sh - a sharded database served by three xapian-tcpsrv
 # processes searches exactly as one database of the same documents: the
-# same ranked ids and scores (ties may swap) for over a hundred queries,
-# names across scripts included; deletion reaches the right shard, in the
+# same ranked ids and scores (ties may swap), suggestions and facet counts
+# for over a hundred queries, names across scripts included; deletion reaches the right shard, in the
 # local shards or through writable shard servers; a shard
 # server down is an error naming it, or with --allow-partial an answer from
 # the others that says which is missing; a server that stops answering
@@ -95,6 +95,10 @@ words = [w for d in docs[:300] for w in re.findall(r"\w{3,}", d["body"]) if not 
 queries = ["Zuckerberg", "زوكربيرغ", "زوكربيرج", "Tulloch", "تولوش", "تولوخ", "غوغل", "جوجل",
            "Meta", "OpenAI", "ميتا OR جوجل", "Scale AI", "الذكاء الاصطناعي", "Zuckerberg -Meta",
            "lang:en Meta", "source:Reuters ميتا", "date:2025-03 الذكاء", "zuck*", "\"Scale AI\""]
+# misspellings, for the suggestions ("did you mean") drawn from the shards
+for w in rnd.sample(sorted(set(w for w in words if len(w) > 5)), 12):
+    i = rnd.randrange(1, len(w) - 1)
+    queries.append(w[:i] + w[i + 1:])
 while len(queries) < 130:
     k = rnd.choice([1, 1, 2, 2, 3])
     if rnd.random() < 0.3:
@@ -109,7 +113,7 @@ EOF
 
 search_all()
 {
-    "$SEARCH" -d "$1" --batch "$TMP/queries" --format json -n 20 "${@:2}" 2>"$TMP/batch.err"
+    "$SEARCH" -d "$1" --batch "$TMP/queries" --format json -n 20 --facets "${@:2}" 2>"$TMP/batch.err"
 }
 search_all "$TMP/one" >"$TMP/one.json" || [ $? == 1 ] || fail "search over one database: $(cat "$TMP/batch.err")"
 
@@ -124,8 +128,12 @@ def load(p):
 a, b = load(sys.argv[1]), load(sys.argv[2])
 if len(a) != len(b):
     sys.exit("%d answers against %d" % (len(a), len(b)))
-matched = 0
+matched = suggested = 0
 for x, y in zip(a, b):
+    for field in ("suggestion", "fallback", "facets"):
+        if x.get(field) != y.get(field):
+            sys.exit("%s: %s %s against %s" % (x["query"], field, x.get(field), y.get(field)))
+    suggested += x.get("suggestion") is not None
     hx = [(round(h["score"], 9), h["id"]) for h in x["hits"]]
     hy = [(round(h["score"], 9), h["id"]) for h in y["hits"]]
     matched += len(hx) > 0
@@ -138,8 +146,8 @@ for x, y in zip(a, b):
     cut = hx[-1][0] if len(hx) == 20 else None
     if sorted(h for h in hx if h[0] != cut) != sorted(h for h in hy if h[0] != cut):
         sys.exit("%s: ids %s against %s" % (x["query"], hx[:5], hy[:5]))
-if matched < 100:
-    sys.exit("only %d queries matched anything" % matched)
+if matched < 100 or suggested < 3:
+    sys.exit("only %d queries matched anything, %d had suggestions" % (matched, suggested))
 EOF
 }
 

@@ -430,26 +430,6 @@ static void test_weights(fh_db *db)
     fh_query_free(brown);
 }
 
-/* MAX scores a document as its best subquery, not the sum of them. */
-static void test_max(fh_db *db)
-{
-    fh_query *brown = term("brown"), *lazy = term("lazy");
-    fh_mset *mb = search(db, brown), *ml = search(db, lazy);
-    fh_query *q = combine2(FH_Q_MAX, "brown", "lazy");
-    fh_mset *m = search(db, q);
-    CHECK_INT(fh_mset_size(m), 4);
-    double b = weight_of(mb, "four"), l = weight_of(ml, "four");
-    CHECK(near(weight_of(m, "four"), b > l ? b : l)); /* holds both */
-    CHECK(near(weight_of(m, "one"), weight_of(mb, "one")));
-    CHECK(near(weight_of(m, "two"), weight_of(ml, "two")));
-    fh_mset_free(m);
-    fh_mset_free(mb);
-    fh_mset_free(ml);
-    fh_query_free(q);
-    fh_query_free(brown);
-    fh_query_free(lazy);
-}
-
 static void test_positional(fh_db *db)
 {
     expect_hits(db, combine2(FH_Q_PHRASE, "brown", "fox"), "one");
@@ -541,7 +521,6 @@ static void test_search(const char *path)
     CHECK_INT(fh_db_open(path, FH_DB_READ, &db, NULL), FH_OK);
     test_boolean_ops(db);
     test_weights(db);
-    test_max(db);
     test_positional(db);
     test_values_and_sort(db);
     test_time_limit(db);
