@@ -50,6 +50,30 @@ fh_status fh_buf_append_char(fh_buf *b, char c)
     return fh_buf_append(b, &c, 1);
 }
 
+fh_status fh_buf_append_varint(fh_buf *b, uint64_t x)
+{
+    unsigned char v[10];
+    size_t n = 0;
+    do {
+        v[n++] = (unsigned char)((x & 0x7F) | (x > 0x7F ? 0x80 : 0));
+        x >>= 7;
+    } while (x);
+    return fh_buf_append(b, v, n);
+}
+
+int fh_varint_read(const unsigned char **p, const unsigned char *end, uint64_t *x)
+{
+    *x = 0;
+    for (unsigned shift = 0;; shift += 7) {
+        if (*p == end || shift > 63)
+            return -1;
+        unsigned char b = *(*p)++;
+        *x |= (uint64_t)(b & 0x7F) << shift;
+        if (!(b & 0x80))
+            return 0;
+    }
+}
+
 fh_status fh_buf_printf(fh_buf *b, const char *fmt, ...)
 {
     va_list ap;

@@ -17,16 +17,6 @@ int fh_cluster_is_stub(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static char *copy(const char *s, size_t n)
-{
-    char *c = malloc(n + 1);
-    if (c) {
-        memcpy(c, s, n);
-        c[n] = '\0';
-    }
-    return c;
-}
-
 /* target relative to the folder of the file at stub, unless absolute. */
 static char *resolve(const char *stub, const char *target)
 {
@@ -72,7 +62,7 @@ static int split_host_port(const char *s, char **host, unsigned *port)
     if (errno || *end || p == 0 || p > 65535)
         return -1;
     *port = (unsigned)p;
-    *host = copy(s, (size_t)(colon - s));
+    *host = strndup(s, (size_t)(colon - s));
     return *host ? 0 : -1;
 }
 

@@ -19,15 +19,8 @@ enum { NTEXT = F_TITLE_SPANS };
 
 static fh_status put_field(fh_buf *out, const char *s, size_t len)
 {
-    /* LEB128 of len + 1: 0 says "absent" */
-    unsigned char v[10];
-    size_t n = 0;
-    uint64_t x = s ? (uint64_t)len + 1 : 0;
-    do {
-        v[n++] = (unsigned char)((x & 0x7F) | (x > 0x7F ? 0x80 : 0));
-        x >>= 7;
-    } while (x);
-    fh_status st = fh_buf_append(out, v, n);
+    /* len + 1: 0 says "absent" */
+    fh_status st = fh_buf_append_varint(out, s ? (uint64_t)len + 1 : 0);
     return st == FH_OK && s && len ? fh_buf_append(out, s, len) : st;
 }
 
@@ -81,15 +74,9 @@ static char **field_slot(fh_stored *out, int f, size_t **len)
 static int get_field(const unsigned char **p, const unsigned char *end, const char **s,
                      size_t *n)
 {
-    uint64_t x = 0;
-    for (unsigned shift = 0;; shift += 7) {
-        if (*p == end || shift > 63)
-            return -1;
-        unsigned char b = *(*p)++;
-        x |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80))
-            break;
-    }
+    uint64_t x;
+    if (fh_varint_read(p, end, &x) != 0)
+        return -1;
     if (x == 0)
         return 0;
     if (x - 1 > (uint64_t)(end - *p))

@@ -15,17 +15,6 @@ uint32_t fh_span_key(const char *s, size_t len)
     return (uint32_t)(h ^ (h >> 32));
 }
 
-static fh_status put_number(fh_buf *out, uint64_t x)
-{
-    unsigned char v[10];
-    size_t n = 0;
-    do {
-        v[n++] = (unsigned char)((x & 0x7F) | (x > 0x7F ? 0x80 : 0));
-        x >>= 7;
-    } while (x);
-    return fh_buf_append(out, v, n);
-}
-
 static fh_status put_key(fh_buf *out, uint32_t key)
 {
     unsigned char v[4] = {(unsigned char)key, (unsigned char)(key >> 8),
@@ -48,11 +37,11 @@ fh_status fh_spans_add(fh_spans_writer *w, const fh_token *tok, uint32_t pos, si
     if (pos < w->last_pos || start < w->last_start || end < start || end > FH_SPANS_TEXT_BYTES)
         return FH_OK;
     int kind = stem_kind(tok);
-    fh_status st = put_number(&w->out, pos - w->last_pos);
+    fh_status st = fh_buf_append_varint(&w->out, pos - w->last_pos);
     if (st == FH_OK)
-        st = put_number(&w->out, start - w->last_start);
+        st = fh_buf_append_varint(&w->out, start - w->last_start);
     if (st == FH_OK)
-        st = put_number(&w->out, (uint64_t)(end - start) * 4 + (uint64_t)kind);
+        st = fh_buf_append_varint(&w->out, (uint64_t)(end - start) * 4 + (uint64_t)kind);
     if (st == FH_OK)
         st = put_key(&w->out, fh_span_key(tok->form, tok->form_len));
     if (st == FH_OK && kind == STEM_OWN)
@@ -78,16 +67,8 @@ void fh_spans_reader_init(fh_spans_reader *r, const char *data, size_t len)
 /* One number below 2^32 at r->p: 0, or -1 when cut short or too large. */
 static int get_number(fh_spans_reader *r, uint32_t *x)
 {
-    uint64_t v = 0;
-    for (unsigned shift = 0;; shift += 7) {
-        if (r->p == r->end || shift > 28)
-            return -1;
-        unsigned char b = *r->p++;
-        v |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80))
-            break;
-    }
-    if (v > UINT32_MAX)
+    uint64_t v;
+    if (fh_varint_read(&r->p, r->end, &v) != 0 || v > UINT32_MAX)
         return -1;
     *x = (uint32_t)v;
     return 0;

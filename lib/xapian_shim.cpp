@@ -542,6 +542,14 @@ void fh_remote_opts_timeout(fh_remote_opts *o, unsigned ms)
         o->connect_timeout_ms = ms;
 }
 
+/* The options given, or the defaults for NULL. */
+static fh_remote_opts remote_or_defaults(const fh_remote_opts *remote)
+{
+    fh_remote_opts o;
+    fh_remote_opts_init(&o);
+    return remote != nullptr ? *remote : o;
+}
+
 static fh_status open_with(const char *path, fh_db_mode mode, const fh_remote_opts *remote,
                            fh_db **out, fh_error *err)
 {
@@ -553,10 +561,7 @@ static fh_status open_with(const char *path, fh_db_mode mode, const fh_remote_op
     return guard(err, "opening", path, [&] {
         std::unique_ptr<fh_db> db(new fh_db);
         db->path = path;
-        if (remote != nullptr)
-            db->remote = *remote;
-        else
-            fh_remote_opts_init(&db->remote);
+        db->remote = remote_or_defaults(remote);
         open_db(db.get(), mode);
         *out = db.release();
         return FH_OK;
@@ -582,10 +587,7 @@ fh_status fh_db_open_shard_writer(const struct fh_shard_spec *shard, const fh_re
     if (!shard->remote)
         return open_with(shard->path, FH_DB_UPDATE, remote, out, err);
     *out = nullptr;
-    fh_remote_opts o;
-    fh_remote_opts_init(&o);
-    if (remote != nullptr)
-        o = *remote;
+    const fh_remote_opts o = remote_or_defaults(remote);
     const char *where = shard->label;
     return guard(err, "opening for writing", where, [&] {
         std::unique_ptr<fh_db> db(new fh_db);

@@ -11,6 +11,7 @@
 #define FIHRIS_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fihris/error.h"
 
@@ -30,6 +31,12 @@ fh_status fh_buf_reserve(fh_buf *b, size_t extra);
 fh_status fh_buf_append(fh_buf *b, const void *data, size_t len);
 fh_status fh_buf_append_str(fh_buf *b, const char *s);
 fh_status fh_buf_append_char(fh_buf *b, char c);
+/* x as a LEB128 number: 7 bits a byte, lowest first, the high bit set on
+ * every byte but the last.  The compact numbers of stored records. */
+fh_status fh_buf_append_varint(fh_buf *b, uint64_t x);
+/* Read back such a number at *p (advanced past it), never past end: 0, or -1
+ * when it is cut short or runs past 64 bits. */
+int fh_varint_read(const unsigned char **p, const unsigned char *end, uint64_t *x);
 fh_status fh_buf_printf(fh_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
