@@ -172,6 +172,10 @@ start_bg()
 {
     local log=$1
     shift
+    # Emptied here, not only by the child's redirections: a caller that reads
+    # LOG right after (start_searchd) must never see a previous run's lines.
+    : >"$log.out"
+    : >"$log.err"
     "$@" >"$log.out" 2>"$log.err" &
     BG_PID=$!
     BG_PIDS+=("$BG_PID")
