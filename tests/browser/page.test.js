@@ -304,7 +304,9 @@ describe('the search page', () => {
       Object.assign(data.hits[0], {
         title_marked: 'A <b>ميتا</b> title ' + img + script + ' &lt;i&gt;escaped&lt;/i&gt; &amp;amp;',
         snippet: img + ' <b>ميتا</b> ' + script + svg + ' &quot;quoted&quot; &#39;x&#39; &#x41;&#66; &bogus;',
+        source: svg,
       });
+      data.suggestion = img; // the other fields are shown as text as they are
       await route.fulfill({response, json: data});
     };
     await page.route('**/api/search?*', hostile);
@@ -324,6 +326,8 @@ describe('the search page', () => {
     assert.deepEqual(made.title, ['B ميتا'], 'the title holds one element: the <b> of the match');
     assert.deepEqual(made.snippet, ['B ميتا'], 'the passage holds one element: the <b> of the match');
     assert.ok(made.weights.every((w) => w >= 700), 'a match shows bold: ' + made.weights);
+    assert.ok((await first.locator('.meta').textContent()).includes(svg), 'the source shows as text');
+    assert.equal(await page.locator('#suggestion').textContent(), img, 'the suggestion shows as text');
     const doc = await page.evaluate(() => ({
       pwned: window.__pwned,
       made: document.querySelectorAll('img, svg, i, [onerror], [onload]').length,
