@@ -97,16 +97,18 @@ static const char *origin_allowed(const fh_server *srv, struct MHD_Connection *c
     return NULL;
 }
 
-/* The page runs its own script and style only (no inline script, no
- * event handler attribute, no innerHTML), talks to this server only and
- * cannot be framed; nothing else searchd sends is a document, so it may
- * load nothing.  No Referer: a result's link would carry the query. */
+/* The page runs its own script and style only (no inline script, style
+ * or event handler attribute) and, by Trusted Types, no innerHTML; it
+ * fetches from searchd only.  Nothing else searchd sends is a document: it
+ * may load nothing. */
 static const char PAGE_POLICY[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
     "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
     "require-trusted-types-for 'script'; trusted-types 'none'";
 static const char OTHER_POLICY[] = "default-src 'none'; frame-ancestors 'none'";
 
+/* No answer may be framed or sniffed into another type, and none passes
+ * a Referer on: the page's address, so a result's link, carries the query. */
 static void add_security_headers(struct MHD_Response *resp, const char *type)
 {
     int page = strncmp(type, "text/html", 9) == 0;
@@ -557,8 +559,9 @@ static reply route(fh_server *srv, const request *rq)
         r.allow = "GET, HEAD";
         return r;
     }
-    if (web_file_at(url))
-        return web_reply(web_file_at(url));
+    const web_file *file = web_file_at(url);
+    if (file)
+        return web_reply(file);
     if (strcmp(url, "/healthz") == 0)
         return healthz(srv);
     if (strcmp(url, "/api/search") == 0)
