@@ -26,8 +26,8 @@
 #include "fihris/search.h"
 #include "fihris/utf8.h"
 
-extern const char fh_web_page[];
-extern const size_t fh_web_page_len;
+extern const char fh_web_page[], fh_web_script[], fh_web_style[];
+extern const size_t fh_web_page_len, fh_web_script_len, fh_web_style_len;
 
 struct request;
 
@@ -97,6 +97,27 @@ static const char *origin_allowed(const fh_server *srv, struct MHD_Connection *c
     return NULL;
 }
 
+/* The page runs its own script and style only (no inline script, style
+ * or event handler attribute) and, by Trusted Types, no innerHTML; it
+ * fetches from searchd only.  Nothing else searchd sends is a document: it
+ * may load nothing. */
+static const char PAGE_POLICY[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
+    "require-trusted-types-for 'script'; trusted-types 'none'";
+static const char OTHER_POLICY[] = "default-src 'none'; frame-ancestors 'none'";
+
+/* No answer may be framed or sniffed into another type, and none passes
+ * a Referer on: the page's address, so a result's link, carries the query. */
+static void add_security_headers(struct MHD_Response *resp, const char *type)
+{
+    int page = strncmp(type, "text/html", 9) == 0;
+    MHD_add_response_header(resp, "Content-Security-Policy", page ? PAGE_POLICY : OTHER_POLICY);
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+}
+
 static enum MHD_Result send_reply(const fh_server *srv, struct MHD_Connection *c, reply r)
 {
     if (r.body == NULL) /* out of memory building the reply */
@@ -111,7 +132,7 @@ static enum MHD_Result send_reply(const fh_server *srv, struct MHD_Connection *c
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", r.type);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    add_security_headers(resp, r.type);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (r.allow)
         MHD_add_response_header(resp, "Allow", r.allow);
@@ -473,14 +494,35 @@ static reply healthz(fh_server *srv)
     return json_reply(200, body);
 }
 
-static reply page(void)
+/* The page and its files, compiled in (searcher/web/), at fixed paths. */
+typedef struct {
+    const char *path, *data;
+    const size_t *len;
+    const char *type;
+} web_file;
+
+static const web_file WEB_FILES[] = {
+    {"/", fh_web_page, &fh_web_page_len, "text/html; charset=utf-8"},
+    {"/app.js", fh_web_script, &fh_web_script_len, "text/javascript; charset=utf-8"},
+    {"/app.css", fh_web_style, &fh_web_style_len, "text/css; charset=utf-8"},
+};
+
+static const web_file *web_file_at(const char *url)
 {
-    char *body = malloc(fh_web_page_len + 1);
+    for (size_t i = 0; i < sizeof WEB_FILES / sizeof WEB_FILES[0]; i++)
+        if (strcmp(url, WEB_FILES[i].path) == 0)
+            return &WEB_FILES[i];
+    return NULL;
+}
+
+static reply web_reply(const web_file *f)
+{
+    char *body = malloc(*f->len + 1);
     if (body) {
-        memcpy(body, fh_web_page, fh_web_page_len);
-        body[fh_web_page_len] = '\0';
+        memcpy(body, f->data, *f->len);
+        body[*f->len] = '\0';
     }
-    return (reply){200, body, "text/html; charset=utf-8", NULL, NULL};
+    return (reply){200, body, f->type, NULL, NULL};
 }
 
 /* ---- routing ---- */
@@ -488,11 +530,12 @@ static reply page(void)
 static const char DOC_PREFIX[] = "/api/doc/";
 
 /* Requests answered at once by the polling thread: those that read no
- * database (the page, a wrong path or method, a request too large). */
+ * database (the page and its files, a wrong path or method, a request
+ * too large). */
 static int answered_at_once(const request *rq)
 {
     const char *url = rq->url;
-    return rq->body_bytes > 0 || rq->url_len > FH_SERVER_MAX_URL || strcmp(url, "/") == 0 ||
+    return rq->body_bytes > 0 || rq->url_len > FH_SERVER_MAX_URL || web_file_at(url) ||
            (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) ||
            !(strcmp(url, "/healthz") == 0 || strcmp(url, "/api/search") == 0 ||
              strcmp(url, "/api/suggest") == 0 ||
@@ -506,7 +549,7 @@ static reply route(fh_server *srv, const request *rq)
         return error_reply(413, "requests take no body");
     if (rq->url_len > FH_SERVER_MAX_URL)
         return error_reply(414, "the URL is too long");
-    int known = strcmp(url, "/") == 0 || strcmp(url, "/healthz") == 0 ||
+    int known = web_file_at(url) || strcmp(url, "/healthz") == 0 ||
                 strcmp(url, "/api/search") == 0 || strcmp(url, "/api/suggest") == 0 ||
                 strncmp(url, DOC_PREFIX, sizeof DOC_PREFIX - 1) == 0;
     if (!known)
@@ -516,8 +559,9 @@ static reply route(fh_server *srv, const request *rq)
         r.allow = "GET, HEAD";
         return r;
     }
-    if (strcmp(url, "/") == 0)
-        return page();
+    const web_file *file = web_file_at(url);
+    if (file)
+        return web_reply(file);
     if (strcmp(url, "/healthz") == 0)
         return healthz(srv);
     if (strcmp(url, "/api/search") == 0)

@@ -24,8 +24,10 @@ const NAME = 'زوكربيرغ';
 const NAME_SPELLINGS = /^(زوكربيرغ|زوكربيرج|زوكربرج|زاكربيرج|لزوكربيرج|zuckerberg)$/i;
 
 // One tab for every test (a new one costs a second on a busy machine); each
-// test begins by loading the page.
-let browser, page, pageErrors = [];
+// test begins by loading the page.  Every test ends with no script error, no
+// error on the console and nothing refused by the page's
+// Content-Security-Policy: a refused script, style or handler breaks the page.
+let browser, page, pageErrors = [], consoleErrors = [], violations = [];
 
 before(async () => {
   browser = await chromium.launch({
@@ -36,11 +38,25 @@ before(async () => {
   page = await context.newPage();
   page.setDefaultTimeout(8000);
   page.on('pageerror', (e) => pageErrors.push(String(e)));
+  // An answer of 400 or 404 the test asks for is logged as a failed load:
+  // not an error of the page.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))
+      consoleErrors.push(m.text());
+  });
+  await context.exposeFunction('reportViolation', (v) => violations.push(v));
+  await context.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) =>
+    window.reportViolation(e.violatedDirective + ' refused ' + (e.blockedURI || 'inline') + ' (' +
+                           e.sourceFile + ':' + e.lineNumber + ')')));
 });
 after(async () => { if (browser) await browser.close(); });
 
-beforeEach(() => { pageErrors = []; });
-afterEach(() => { assert.deepEqual(pageErrors, [], 'the page threw no script error'); });
+beforeEach(() => { pageErrors = []; consoleErrors = []; violations = []; });
+afterEach(() => {
+  assert.deepEqual(pageErrors, [], 'the page threw no script error');
+  assert.equal(violations.join('\n'), '', 'the Content-Security-Policy refused nothing');
+  assert.equal(consoleErrors.join('\n'), '', 'the page logged no error');
+});
 
 const shot = (name, fullPage = false) => page.screenshot({path: path.join(SHOTS, name), fullPage});
 const status = () => page.locator('#status');
@@ -274,6 +290,52 @@ describe('the search page', () => {
     assert.match(await status().textContent(), new RegExp('عدد النتائج: ' + expected.total + '$'));
     assert.deepEqual(await shownIds(), expected.hits.map((h) => h.id));
     assert.equal(query().get('q'), NAME);
+  });
+
+  test('markup in a document\'s title and passage shows as text; only <b> marks a match', async (t) => {
+    // An answer whose marked title and passage carry markup left unescaped,
+    // next to what the server escapes: the page builds text and <b> from it,
+    // never elements from the markup.
+    const img = '<img src=x onerror="window.__pwned=1">', script = '<script>window.__pwned=2</script>';
+    const svg = '<svg onload="window.__pwned=3"></svg>';
+    const hostile = async (route) => {
+      const response = await route.fetch();
+      const data = await response.json();
+      Object.assign(data.hits[0], {
+        title_marked: 'A <b>ميتا</b> title ' + img + script + ' &lt;i&gt;escaped&lt;/i&gt; &amp;amp;',
+        snippet: img + ' <b>ميتا</b> ' + script + svg + ' &quot;quoted&quot; &#39;x&#39; &#x41;&#66; &bogus;',
+        source: svg,
+      });
+      data.suggestion = img; // the other fields are shown as text as they are
+      await route.fulfill({response, json: data});
+    };
+    await page.route('**/api/search?*', hostile);
+    t.after(() => page.unroute('**/api/search?*', hostile));
+    await page.goto(BASE + '/?q=' + encodeURIComponent('ميتا'));
+    await waitForResults();
+    const first = hits().first();
+    assert.equal(await first.locator('h2').textContent(),
+                 'A ميتا title ' + img + script + ' <i>escaped</i> &amp;', 'the title\'s markup shows as text');
+    assert.equal(await first.locator('.snippet').textContent(),
+                 img + ' ميتا ' + script + svg + ' "quoted" \'x\' AB &bogus;', 'the passage\'s markup shows as text');
+    const made = await first.evaluate((a) => ({
+      title: [...a.querySelectorAll('h2 > * *')].map((e) => e.tagName + ' ' + e.textContent),
+      snippet: [...a.querySelectorAll('.snippet *')].map((e) => e.tagName + ' ' + e.textContent),
+      weights: [...a.querySelectorAll('h2 b, .snippet b')].map((b) => Number(getComputedStyle(b).fontWeight)),
+    }));
+    assert.deepEqual(made.title, ['B ميتا'], 'the title holds one element: the <b> of the match');
+    assert.deepEqual(made.snippet, ['B ميتا'], 'the passage holds one element: the <b> of the match');
+    assert.ok(made.weights.every((w) => w >= 700), 'a match shows bold: ' + made.weights);
+    assert.ok((await first.locator('.meta').textContent()).includes(svg), 'the source shows as text');
+    assert.equal(await page.locator('#suggestion').textContent(), img, 'the suggestion shows as text');
+    const doc = await page.evaluate(() => ({
+      pwned: window.__pwned,
+      made: document.querySelectorAll('img, svg, i, [onerror], [onload]').length,
+      scripts: [...document.scripts].map((e) => e.getAttribute('src')),
+    }));
+    assert.equal(doc.made, 0, 'no element of the markup was made');
+    assert.deepEqual(doc.scripts, ['/app.js'], 'the only script is the page\'s own');
+    assert.equal(doc.pwned, undefined, 'no script of the markup ran');
   });
 
   test('?lang=en: an English page, left to right, Arabic results still right to left', async () => {

@@ -80,6 +80,53 @@ get /
 assert_eq 200 "$STATUS" "the page"
 assert_contains "$BODY" '<html lang="ar" dir="rtl">' "the page is Arabic, right to left"
 
+# ---- security headers ----
+# headers PATH: the response headers of a HEAD request, without CRs.
+headers()
+{
+    curl -sI "$BASE$1" | tr -d '\r' || fail "curl -I $1 failed"
+}
+# The page runs its own script and style only, never inline code (an
+# injected script or handler is refused), fetches from searchd only and
+# cannot be framed; it sends no Referer, which would carry the query.
+for path in / "/?lang=en&q=%D9%85%D9%8A%D8%AA%D8%A7"; do
+    h=$(headers "$path")
+    csp=$(grep -i '^Content-Security-Policy: ' <<<"$h")
+    for directive in "default-src 'none'" "script-src 'self';" "style-src 'self';" \
+        "connect-src 'self';" "frame-ancestors 'none'" "base-uri 'none'" \
+        "require-trusted-types-for 'script'"; do
+        assert_contains "$csp" "$directive" "the page's policy ($path) has $directive"
+    done
+    assert_not_contains "$csp" "unsafe-" "the page's policy ($path) allows no inline code or eval"
+    for header in "X-Frame-Options: DENY" "Referrer-Policy: no-referrer" \
+        "X-Content-Type-Options: nosniff" "Content-Type: text/html; charset=utf-8"; do
+        assert_contains "$h" "$header" "the page ($path) is sent with $header"
+    done
+done
+# ... so the page holds no inline script, style or handler: they are its files.
+assert_eq "" "$(grep -Eio '<script>|<script [^>]*>[^<]|<style|style=|[[:space:]]on[a-z]+=' <<<"$BODY")" \
+    "the page has no inline script, style or handler"
+assert_contains "$BODY" '<script src="/app.js"></script>' "the page loads /app.js"
+assert_contains "$BODY" '<link rel="stylesheet" href="/app.css">' "the page loads /app.css"
+for file in app.js:text/javascript app.css:text/css; do
+    name=${file%%:*} type=${file#*:}
+    h=$(headers "/$name")
+    assert_contains "$h" "HTTP/1.1 200" "/$name is served"
+    assert_contains "$h" "Content-Type: $type; charset=utf-8" "/$name is $type"
+    assert_contains "$h" "X-Content-Type-Options: nosniff" "/$name is not sniffed"
+    curl -s -o "$TMP/$name" "$BASE/$name" || fail "curl /$name failed"
+    cmp -s "$TMP/$name" "$SOURCE_DIR/searcher/web/$name" || fail "/$name is not searcher/web/$name"
+done
+# The answers of the API are no documents: they may load nothing, be framed
+# by no page, nor be sniffed into one.
+for path in "/api/search?q=Meta" /healthz /no/such/path; do
+    h=$(headers "$path")
+    for header in "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'" \
+        "X-Frame-Options: DENY" "Referrer-Policy: no-referrer" "X-Content-Type-Options: nosniff"; do
+        assert_contains "$h" "$header" "$path is sent with $header"
+    done
+done
+
 # ---- errors ----
 expect_error 404 /api/doc/no-such-document
 expect_error 404 /no/such/path
