@@ -15,6 +15,16 @@ the searchd tests (searchd_hostile.sh, tests/stress/searchd.sh).
       127.0.0.1 asks TARGET again and again.  Prints a JSON summary: how
       the attackers' connections ended (refused: within S seconds, or cut
       after how long) and the other client's answers and latencies.
+
+  halfclose PORT --requests N --hold M [--threads T]
+      N requests over T threads, each client shutting down its sending
+      side after its request, while M other connections stay open (opened
+      again when the server closes them).  Prints a JSON summary.
+
+  params PORT --rounds R [--threads T]
+      R rounds of URLs with too many parameters (up to the longest URL,
+      4096 bytes, made of them), over T threads.  Prints a JSON summary:
+      how many were answered with a JSON error.
 """
 import argparse
 import json
@@ -64,7 +74,7 @@ def get(port, target, timeout=10.0, half_close=False, source=None):
         if half_close:
             sock.shutdown(socket.SHUT_WR)
         return read_reply(sock, timeout)
-    except (socket.timeout, ConnectionError):
+    except OSError:  # timeouts, resets, refusals
         return 0, b""
     finally:
         sock.close()
@@ -191,6 +201,97 @@ def cmd_slow(a):
     sys.stdout.write("\n")
 
 
+class Holder:
+    """M idle connections kept open, in a thread of their own."""
+
+    def __init__(self, port, m):
+        self.port, self.m, self.stop = port, m, threading.Event()
+        self.thread = threading.Thread(target=self.run)
+
+    def run(self):
+        sel = selectors.DefaultSelector()
+        n = 0
+        while not self.stop.is_set():
+            while n < self.m:
+                try:
+                    sel.register(socket.create_connection(("127.0.0.1", self.port)),
+                                 selectors.EVENT_READ)
+                    n += 1
+                except OSError:
+                    break
+            for key, _ in sel.select(timeout=0.1):
+                sel.unregister(key.fileobj)
+                key.fileobj.close()
+                n -= 1
+        for key in list(sel.get_map().values()):
+            key.fileobj.close()
+
+
+def run_threads(n, job):
+    threads = [threading.Thread(target=job, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def cmd_halfclose(a):
+    holder = Holder(a.port, a.hold)
+    holder.thread.start()
+    time.sleep(0.5)
+    targets = ["/healthz", "/api/search?q=Zuckerberg", "/api/suggest?q=Zuck",
+               "/api/doc/meta-tulloch-en", "/api/search?q=OpenAI&size=3&page=2"]
+    latencies, statuses = [], []
+
+    def job(k):
+        for i in range(k, a.requests, a.threads):
+            t = time.monotonic()
+            status, _ = get(a.port, targets[i % len(targets)], timeout=30.0, half_close=True)
+            latencies.append((time.monotonic() - t) * 1000.0)
+            statuses.append(status)
+
+    run_threads(a.threads, job)
+    holder.stop.set()
+    holder.thread.join()
+    json.dump({"requests": len(statuses), "ok": sum(1 for s in statuses if s == 200),
+               "p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99)},
+              sys.stdout)
+    sys.stdout.write("\n")
+
+
+def too_many_params():
+    """Targets with too many parameters, the longest 4096 bytes."""
+    out = []
+    for n in (65, 100, 226, 500, 1000):
+        out.append("/api/search?q=a" + "&p=1" * n)
+    out.append("/api/search?" + "&" * 4084)
+    out.append("/api/search?" + "a&" * 2042)
+    out.append("/api/suggest?q=a" + "&a" * 2040)
+    out.append("/api/doc/x?" + "a=&" * 1361)
+    return out
+
+
+def cmd_params(a):
+    targets = too_many_params()
+    results = []
+
+    def job(k):
+        for r in range(k, a.rounds, a.threads):
+            for t in targets:
+                status, body = get(a.port, t, timeout=30.0)
+                try:
+                    d = json.loads(body)
+                    ok = status == 400 and isinstance(d.get("error"), str) and len(d) == 1
+                except ValueError:
+                    ok = False
+                results.append(ok)
+
+    run_threads(a.threads, job)
+    json.dump({"requests": len(results), "json_errors": sum(results),
+               "longest": max(len(t) for t in targets)}, sys.stdout)
+    sys.stdout.write("\n")
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -209,8 +310,18 @@ def main():
     s.add_argument("--target", default="/healthz")
     s.add_argument("--legit-every", type=float, default=0.1)
     s.add_argument("--refused-within", type=float, default=0.5)
+    h = sub.add_parser("halfclose")
+    h.add_argument("port", type=int)
+    h.add_argument("--requests", type=int, required=True)
+    h.add_argument("--hold", type=int, default=0)
+    h.add_argument("--threads", type=int, default=4)
+    m = sub.add_parser("params")
+    m.add_argument("port", type=int)
+    m.add_argument("--rounds", type=int, required=True)
+    m.add_argument("--threads", type=int, default=4)
     a = p.parse_args()
-    cmd_request(a) if a.cmd == "request" else cmd_slow(a)
+    {"request": cmd_request, "slow": cmd_slow, "halfclose": cmd_halfclose,
+     "params": cmd_params}[a.cmd](a)
 
 
 if __name__ == "__main__":
