@@ -501,8 +501,10 @@ static reply api_doc(fh_server *srv, const char *id)
     fh_status st = fh_searcher_document(s, id, &d, &err);
     if (st == FH_ERR_NOT_FOUND)
         return error_reply(404, "no document with this id");
+    if (st == FH_ERR_UNAVAILABLE)
+        return unavailable(&err);
     if (st != FH_OK)
-        return status_of(st, &err);
+        return because(error_reply(500, "internal error"), err.message);
     json_t *o = json_pack("{s:s, s:s%, s:s%, s:o, s:o, s:o, s:o}", "id", d.id, "title", d.title,
                           d.title_len, "body", d.body, d.body_len, "url", optional(d.url),
                           "date", optional(d.date), "source", optional(d.source), "lang",
@@ -795,8 +797,41 @@ static void utc_now(char *out, size_t size)
     snprintf(out + n, size - n, ".%03ldZ", now.tv_nsec / 1000000L);
 }
 
-/* Send the reply; one line in the log: time, client, method, path, status,
- * time taken, and the reason of a 5xx. */
+/* s for the log: a client's path could otherwise write lines of its own. */
+static void append_printable(fh_buf *out, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f)
+            fh_buf_printf(out, "\\x%02x", c);
+        else
+            fh_buf_append_char(out, (char)c);
+    }
+}
+
+/* One line of the log, written at once: time, client, method, path,
+ * status, time taken, and the reason of a 5xx. */
+static void log_request(const request *rq, unsigned status, int hit, const char *why)
+{
+    char when[40];
+    utc_now(when, sizeof when);
+    fh_buf line = FH_BUF_INIT;
+    fh_buf_printf(&line, "%s %s ", when, rq->client);
+    append_printable(&line, rq->method);
+    fh_buf_append_char(&line, ' ');
+    append_printable(&line, rq->url);
+    fh_buf_printf(&line, " %u %.1f ms%s", status, fh_clock_ms() - rq->started,
+                  hit ? " (cached)" : "");
+    if (status >= 500) {
+        fh_buf_printf(&line, ": ");
+        append_printable(&line, why ? why : "unknown");
+    }
+    if (fh_buf_append_char(&line, '\n') == FH_OK)
+        fwrite(line.data, 1, line.len, stderr);
+    fh_buf_free(&line);
+}
+
+/* Send the reply, and log it. */
 static enum MHD_Result answer(fh_server *srv, request *rq)
 {
     reply r = rq->r;
@@ -805,13 +840,8 @@ static enum MHD_Result answer(fh_server *srv, request *rq)
     const char *why = r.body ? r.why : "out of memory";
     int hit = r.cache && strcmp(r.cache, "hit") == 0;
     enum MHD_Result ok = send_reply(srv, rq->conn, r);
-    if (!srv->opts.quiet) {
-        char when[40];
-        utc_now(when, sizeof when);
-        fprintf(stderr, "%s %s %s %s %u %.1f ms%s%s%s\n", when, rq->client, rq->method, rq->url,
-                status, fh_clock_ms() - rq->started, hit ? " (cached)" : "",
-                status >= 500 ? ": " : "", status >= 500 ? (why ? why : "unknown") : "");
-    }
+    if (!srv->opts.quiet)
+        log_request(rq, status, hit, why);
     return ok;
 }
 

@@ -74,6 +74,11 @@ expect_json_error 400 "/api/doc/x?q=%00"
 line=$(grep -m1 ' GET /healthz 200 ' "$TMP/searchd.err")
 [[ "$line" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z\ 127\.0\.0\.1\ GET\ /healthz\ 200\ [0-9]+\.[0-9]\ ms$ ]] ||
     fail "the log line of a request: $line"
+# a path cannot write lines of its own into the log
+raw "/x%0a2026-01-01T00:00:00.000Z%20127.0.0.9%20GET%20/forged%20200%200.1%20ms"
+assert_eq 404 "$STATUS" "a path with a line feed"
+assert_not_contains "$(cut -c1-40 "$TMP/searchd.err")" "127.0.0.9" "a forged log line"
+assert_contains "$(cat "$TMP/searchd.err")" 'GET /x\x0a2026' "the line feed is shown escaped"
 
 # ---- /healthz: a database removed, or damaged, after the start ----
 cp -r "$DB" "$TMP/gone"
