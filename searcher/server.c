@@ -18,7 +18,6 @@
 #include "fihris/server.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -762,13 +761,13 @@ static void *watch(void *cls)
 {
     fh_server *srv = cls;
     /* a tenth of the timeout: a connection is cut at most 10% late */
-    long step_ns = 100000000L * (long)srv->opts.header_timeout_s;
+    long long step_ns = 100000000LL * srv->opts.header_timeout_s;
     pthread_mutex_lock(&srv->watch_lock);
     while (!srv->watch_stopping) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += step_ns % 1000000000L;
-        until.tv_sec += step_ns / 1000000000L + until.tv_nsec / 1000000000L;
+        until.tv_nsec += (long)(step_ns % 1000000000LL);
+        until.tv_sec += (time_t)(step_ns / 1000000000LL) + until.tv_nsec / 1000000000L;
         until.tv_nsec %= 1000000000L;
         pthread_cond_timedwait(&srv->watch_stop, &srv->watch_lock, &until);
         if (srv->watch_stopping)
