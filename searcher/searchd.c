@@ -35,6 +35,11 @@ static void usage(FILE *out)
           "      --threads N      worker threads, each with its own reader (default: one\n"
           "                       per processor, at least 2)\n"
           "      --max-connections N   (default 256)\n"
+          "      --max-per-client N    connections of one client address (default 64;\n"
+          "                       0: any number, e.g. behind a proxy on this machine)\n"
+          "      --header-timeout S    a request not received whole S seconds after its\n"
+          "                       connection opened, or after the last reply on it,\n"
+          "                       closes the connection (default 5)\n"
           "      --cache-mb N     memory for answers kept for reuse, dropped when the\n"
           "                       database changes (default 64; 0: no cache)\n"
           "      --time-limit MS  a search counting its matches longer than this stops\n"
@@ -93,6 +98,10 @@ static int parse_option(const char *a, const char *v, options *o)
         return parse_unsigned(v, 1, 256, &o->server.threads);
     else if (strcmp(a, "--max-connections") == 0)
         return parse_unsigned(v, 1, 100000, &o->server.max_connections);
+    else if (strcmp(a, "--max-per-client") == 0)
+        return parse_unsigned(v, 0, 100000, &o->server.max_per_client);
+    else if (strcmp(a, "--header-timeout") == 0)
+        return parse_unsigned(v, 1, 3600, &o->server.header_timeout_s);
     else if (strcmp(a, "--cache-mb") == 0) {
         unsigned mb;
         if (!parse_unsigned(v, 0, 65536, &mb))

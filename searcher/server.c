@@ -1,12 +1,19 @@
 /*
  * server.c - the HTTP API and page on libmicrohttpd (see server.h).
  *
- * libmicrohttpd polls the connections in one thread, which answers at once
- * what needs no database (the page, errors of path, method and size); the
- * rest waits, its connection suspended, in one queue for a pool of worker
+ * libmicrohttpd gives each connection a thread, which answers at once what
+ * needs no database (the page, errors of path, method and size); the rest
+ * waits, its connection's thread blocked, in one queue for a pool of worker
  * threads.  Each worker opens its own reader the first time it needs one (a
  * thread-specific fh_searcher, closed when the thread ends), so no Xapian
- * object is ever shared.
+ * object is ever shared.  (A connection is never suspended: libmicrohttpd
+ * 0.9.75 reads a resumed connection before answering it, and closes one
+ * whose client has shut down its sending side without a reply.)
+ *
+ * A watchdog thread closes the connections that have not sent a whole
+ * request in time (header_timeout_s): libmicrohttpd's own timeout counts
+ * from the last byte received, which a client sending a byte a second
+ * never reaches.
  */
 #include "fihris/server.h"
 
@@ -17,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +38,7 @@ extern const char fh_web_page[], fh_web_script[], fh_web_style[];
 extern const size_t fh_web_page_len, fh_web_script_len, fh_web_style_len;
 
 struct request;
+struct watched;
 
 struct fh_server {
     fh_server_opts opts;
@@ -45,6 +54,12 @@ struct fh_server {
     struct request *head, *tail; /* requests waiting for a worker */
     int stopping;
     size_t unsent;        /* replies made by workers, not yet sent */
+    pthread_t watchdog;
+    int watchdog_running;
+    pthread_mutex_t watch_lock; /* guards what follows */
+    pthread_cond_t watch_stop;
+    struct watched *watching;   /* every open connection */
+    int watch_stopping;
 };
 
 void fh_server_opts_init(fh_server_opts *o)
@@ -59,6 +74,8 @@ void fh_server_opts_init(fh_server_opts *o)
     o->threads = cpus < 2 ? 2 : cpus > 64 ? 64 : (unsigned)cpus;
     o->max_connections = 256;
     o->idle_timeout_s = 30;
+    o->header_timeout_s = 5;
+    o->max_per_client = 64;
     o->time_limit_ms = 500;
     o->cache_bytes = 64u << 20;
     fh_remote_opts_init(&o->remote);
@@ -72,11 +89,12 @@ typedef struct {
     const char *type;    /* content type */
     const char *allow;   /* Allow header for 405, or NULL */
     const char *cache;   /* X-Fihris-Cache: "hit", "miss", or NULL */
+    char *why;           /* owned: the internal reason of a 5xx, for the log */
 } reply;
 
 static reply json_reply(unsigned status, char *body)
 {
-    return (reply){status, body, "application/json; charset=utf-8", NULL, NULL};
+    return (reply){status, body, "application/json; charset=utf-8", NULL, NULL, NULL};
 }
 
 /* {"error": message}: messages here are for users, never internal ones. */
@@ -86,6 +104,13 @@ static reply error_reply(unsigned status, const char *message)
     char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return json_reply(status, body);
+}
+
+/* r with the reason the log gives for it (never sent to the client). */
+static reply because(reply r, const char *why)
+{
+    r.why = why ? strdup(why) : NULL;
+    return r;
 }
 
 static const char *origin_allowed(const fh_server *srv, struct MHD_Connection *c)
@@ -121,7 +146,7 @@ static void add_security_headers(struct MHD_Response *resp, const char *type)
 static enum MHD_Result send_reply(const fh_server *srv, struct MHD_Connection *c, reply r)
 {
     if (r.body == NULL) /* out of memory building the reply */
-        r = (reply){500, NULL, "application/json; charset=utf-8", NULL, NULL};
+        r = (reply){500, NULL, "application/json; charset=utf-8", NULL, NULL, NULL};
     static const char failed[] = "{\"error\":\"internal error\"}";
     struct MHD_Response *resp =
         r.body ? MHD_create_response_from_buffer(strlen(r.body), r.body, MHD_RESPMEM_MUST_FREE)
@@ -155,28 +180,25 @@ static void close_reader(void *s)
     fh_searcher_close(s);
 }
 
-/* This thread's reader, up to date; NULL when the database cannot be read. */
-/* Which shard is down is for the operator's log, never for the client. */
-static void log_unavailable(const fh_server *srv, const fh_error *err)
+/* This thread's reader, up to date; NULL when the database cannot be read,
+ * with *err saying why (which shard is down is for the operator's log,
+ * never for the client). */
+static fh_searcher *reader_of_thread(fh_server *srv, fh_error *err)
 {
-    if (err->status == FH_ERR_UNAVAILABLE && !srv->opts.quiet)
-        fprintf(stderr, "searchd: %s\n", err->message);
-}
-
-static fh_searcher *reader_of_thread(fh_server *srv)
-{
-    fh_error err;
     fh_searcher *s = pthread_getspecific(srv->reader);
-    if (s && fh_searcher_refresh(s, &err) == FH_OK)
+    if (s && fh_searcher_refresh(s, err) == FH_OK)
         return s;
     fh_searcher_close(s);
     s = NULL;
-    if (fh_searcher_open_remote(srv->opts.db_path, &srv->opts.remote, &s, &err) != FH_OK) {
-        log_unavailable(srv, &err);
+    if (fh_searcher_open_remote(srv->opts.db_path, &srv->opts.remote, &s, err) != FH_OK)
         s = NULL;
-    }
     pthread_setspecific(srv->reader, s);
     return s;
+}
+
+static reply unavailable(const fh_error *err)
+{
+    return because(error_reply(503, "the database is not available"), err->message);
 }
 
 /* ---- the answer cache ---- */
@@ -210,20 +232,33 @@ static reply remember(fh_server *srv, const char *key, const fh_buf *state, repl
 
 /* ---- requests ---- */
 
-/* One request, from its headers to its reply.  The polling thread copies
- * what the request asks (URL, method, arguments) before handing it to a
- * worker, so that a worker never touches the connection. */
+/* One request, from its headers to its reply.  The connection's thread
+ * copies what the request asks (URL, method, arguments) before handing it
+ * to a worker, so that a worker never touches the connection. */
 typedef struct request {
     double started;
     size_t body_bytes;
     struct MHD_Connection *conn;
+    char client[INET6_ADDRSTRLEN]; /* its address, for the log */
     char *url, *method;
     char **args;           /* name, value, name, value ...; values may be NULL */
     size_t nargs, url_len; /* url_len: the URL with its arguments */
+    int nul_in_args;       /* an argument holds a NUL byte */
     reply r;
     int answered;          /* r is the reply: send it */
+    pthread_cond_t done;   /* answered was set (by a worker) */
     struct request *next;  /* in the queue of the workers */
 } request;
+
+static request *request_new(void)
+{
+    request *rq = calloc(1, sizeof *rq);
+    if (rq && pthread_cond_init(&rq->done, NULL) != 0) {
+        free(rq);
+        rq = NULL;
+    }
+    return rq;
+}
 
 static void request_free(request *rq)
 {
@@ -233,6 +268,8 @@ static void request_free(request *rq)
     free(rq->url);
     free(rq->method);
     free(rq->r.body);
+    free(rq->r.why);
+    pthread_cond_destroy(&rq->done);
     free(rq);
 }
 
@@ -241,12 +278,16 @@ static char *copy_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
+/* Arguments come with their decoded lengths: a NUL byte (%00) would
+ * otherwise cut a value short without a word. */
 static enum MHD_Result copy_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                const char *value)
+                                size_t key_len, const char *value, size_t value_len)
 {
     request *rq = cls;
     (void)kind;
-    rq->url_len += strlen(key) + (value ? strlen(value) : 0) + 2;
+    if (strlen(key) != key_len || (value && strlen(value) != value_len))
+        rq->nul_in_args = 1;
+    rq->url_len += 1 + key_len + (value ? 1 + value_len : 0); /* ?key=value or &key */
     char **grown = realloc(rq->args, 2 * (rq->nargs + 1) * sizeof *grown);
     if (grown == NULL)
         return MHD_NO;
@@ -257,15 +298,30 @@ static enum MHD_Result copy_arg(void *cls, enum MHD_ValueKind kind, const char *
     return MHD_YES;
 }
 
+static void client_address(struct MHD_Connection *c, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *a = info ? info->client_addr : NULL;
+    const void *bytes = a == NULL                ? NULL
+                        : a->sa_family == AF_INET ? (const void *)&((const struct sockaddr_in *)a)->sin_addr
+                        : a->sa_family == AF_INET6
+                            ? (const void *)&((const struct sockaddr_in6 *)a)->sin6_addr
+                            : NULL;
+    if (bytes == NULL || inet_ntop(a->sa_family, bytes, out, (socklen_t)size) == NULL)
+        snprintf(out, size, "-");
+}
+
 /* Copy what the request asks; 0 when out of memory. */
 static int take_request(request *rq, struct MHD_Connection *c, const char *url,
                         const char *method)
 {
     rq->conn = c;
+    client_address(c, rq->client, sizeof rq->client);
     rq->url = strdup(url);
     rq->method = strdup(method);
     rq->url_len = strlen(url);
-    int n = MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, copy_arg, rq);
+    int n = MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, copy_arg, rq);
     if (rq->url == NULL || rq->method == NULL || n < 0 || (size_t)n != rq->nargs)
         return 0;
     for (size_t i = 0; i < rq->nargs; i++)
@@ -351,8 +407,8 @@ static reply status_of(fh_status st, const fh_error *err)
     if (st == FH_ERR_INVALID)
         return error_reply(400, err->message); /* what the user typed, said plainly */
     if (st == FH_ERR_UNAVAILABLE)
-        return error_reply(503, "the database is not available");
-    return error_reply(500, "internal error");
+        return unavailable(err);
+    return because(error_reply(500, "internal error"), err->message);
 }
 
 /* The answer to req; *keep says whether it may be reused (an answer cut
@@ -362,7 +418,7 @@ static reply run_search(const fh_server *srv, fh_searcher *s, fh_search_request 
     *keep = 0;
     fh_buf query = FH_BUF_INIT;
     if (fh_utf8_repair(req->query, req->query_len, &query, NULL) != FH_OK)
-        return error_reply(500, "internal error");
+        return because(error_reply(500, "internal error"), "out of memory");
     req->query = query.data;
     fh_search_result r;
     fh_error err;
@@ -375,8 +431,7 @@ static reply run_search(const fh_server *srv, fh_searcher *s, fh_search_request 
         fh_search_result_free(&r);
     }
     fh_buf_free(&query);
-    if (st != FH_OK)
-        log_unavailable(srv, &err);
+    (void)srv;
     return st == FH_OK ? json_reply(200, body) : status_of(st, &err);
 }
 
@@ -386,14 +441,15 @@ static reply api_search(fh_server *srv, const request *c)
     reply bad;
     if (!read_search_args(srv, c, &req, &bad))
         return bad;
-    fh_searcher *s = reader_of_thread(srv);
+    fh_error err;
+    fh_searcher *s = reader_of_thread(srv, &err);
     if (s == NULL)
-        return error_reply(503, "the database is not available");
+        return unavailable(&err);
     fh_buf key = FH_BUF_INIT, state = FH_BUF_INIT;
     reply r;
     if (fh_buf_printf(&key, "search %u %u %d %d %d %s", req.offset, req.count,
                       req.sort_by_date, req.facets, req.explain, req.query) != FH_OK)
-        r = error_reply(500, "internal error");
+        r = because(error_reply(500, "internal error"), "out of memory");
     else if (!cached(srv, s, key.data, &state, &r)) {
         int keep;
         r = run_search(srv, s, &req, &keep);
@@ -433,14 +489,15 @@ static reply api_suggest(fh_server *srv, const request *c)
         return error_reply(400, "give the text typed so far: q=...");
     if (strlen(q) > FH_SEARCH_MAX_QUERY_BYTES)
         return error_reply(400, "query too long");
-    fh_searcher *s = reader_of_thread(srv);
+    fh_error err;
+    fh_searcher *s = reader_of_thread(srv, &err);
     if (s == NULL)
-        return error_reply(503, "the database is not available");
+        return unavailable(&err);
     fh_buf typed = FH_BUF_INIT, key = FH_BUF_INIT, state = FH_BUF_INIT;
     reply r;
     if (fh_utf8_repair(q, strlen(q), &typed, NULL) != FH_OK ||
         fh_buf_printf(&key, "suggest %s", typed.data ? typed.data : "") != FH_OK)
-        r = error_reply(500, "internal error");
+        r = because(error_reply(500, "internal error"), "out of memory");
     else if (!cached(srv, s, key.data, &state, &r))
         r = remember(srv, key.data, &state, completions(s, typed.data ? typed.data : ""));
     fh_buf_free(&typed);
@@ -456,16 +513,18 @@ static json_t *optional(const char *s)
 
 static reply api_doc(fh_server *srv, const char *id)
 {
-    fh_searcher *s = reader_of_thread(srv);
-    if (s == NULL)
-        return error_reply(503, "the database is not available");
-    fh_stored d;
     fh_error err;
+    fh_searcher *s = reader_of_thread(srv, &err);
+    if (s == NULL)
+        return unavailable(&err);
+    fh_stored d;
     fh_status st = fh_searcher_document(s, id, &d, &err);
     if (st == FH_ERR_NOT_FOUND)
         return error_reply(404, "no document with this id");
+    if (st == FH_ERR_UNAVAILABLE)
+        return unavailable(&err);
     if (st != FH_OK)
-        return error_reply(500, "internal error");
+        return because(error_reply(500, "internal error"), err.message);
     json_t *o = json_pack("{s:s, s:s%, s:s%, s:o, s:o, s:o, s:o}", "id", d.id, "title", d.title,
                           d.title_len, "body", d.body, d.body_len, "url", optional(d.url),
                           "date", optional(d.date), "source", optional(d.source), "lang",
@@ -476,13 +535,54 @@ static reply api_doc(fh_server *srv, const char *id)
     return json_reply(200, body);
 }
 
+/* 503 {"status": "unavailable", "error": message}, the details in the log. */
+static reply unhealthy(const char *message, const char *why)
+{
+    json_t *o = json_pack("{s:s, s:s}", "status", "unavailable", "error", message);
+    char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return because(json_reply(503, body), why);
+}
+
+/* "shard X is unavailable, shard Y is unavailable" for the log. */
+static reply shards_missing(fh_db *db)
+{
+    fh_buf why = FH_BUF_INIT;
+    size_t n = fh_db_missing_count(db);
+    for (size_t k = 0; k < n; k++)
+        if (fh_buf_printf(&why, "%sshard %s is unavailable", k ? ", " : "", fh_db_missing(db, k)) !=
+            FH_OK)
+            break;
+    reply r = unhealthy(n == 1 ? "a shard of the cluster cannot be reached"
+                               : "shards of the cluster cannot be reached",
+                        why.data ? why.data : "shards are unavailable");
+    fh_buf_free(&why);
+    return r;
+}
+
+/* The database as it is now on disk (the workers' readers may hold files
+ * removed since, or have read only what was sound): opened afresh, every
+ * shard of a cluster counted, its tables read. */
 static reply healthz(fh_server *srv)
 {
-    fh_searcher *s = reader_of_thread(srv);
-    uint32_t docs = 0;
+    fh_remote_opts remote = srv->opts.remote;
+    remote.allow_partial = 1; /* to name every shard down, not the first */
+    fh_db *db = NULL;
+    uint32_t docs = 0, freq = 0;
     fh_error err;
-    if (s == NULL || fh_searcher_doc_count(s, &docs, &err) != FH_OK)
-        return error_reply(503, "the database is not available");
+    fh_status st = fh_db_open_reader(srv->opts.db_path, &remote, &db, &err);
+    if (st == FH_OK && (st = fh_db_doc_count(db, &docs, &err)) == FH_OK)
+        st = fh_db_term_freq(db, "healthz", 7, &freq, &err);
+    reply bad = {0};
+    if (st == FH_ERR_NOT_FOUND)
+        bad = unhealthy("there is no database", err.message);
+    else if (st != FH_OK)
+        bad = unhealthy("the database cannot be read", err.message);
+    else if (fh_db_missing_count(db) > 0)
+        bad = shards_missing(db);
+    fh_db_close(db);
+    if (bad.status)
+        return bad;
     size_t hits = 0, lookups = 0;
     if (srv->cache)
         fh_cache_stats(srv->cache, &hits, &lookups);
@@ -522,20 +622,21 @@ static reply web_reply(const web_file *f)
         memcpy(body, f->data, *f->len);
         body[*f->len] = '\0';
     }
-    return (reply){200, body, f->type, NULL, NULL};
+    return (reply){200, body, f->type, NULL, NULL, NULL};
 }
 
 /* ---- routing ---- */
 
 static const char DOC_PREFIX[] = "/api/doc/";
 
-/* Requests answered at once by the polling thread: those that read no
+/* Requests answered at once by the connection's thread: those that read no
  * database (the page and its files, a wrong path or method, a request
  * too large). */
 static int answered_at_once(const request *rq)
 {
     const char *url = rq->url;
-    return rq->body_bytes > 0 || rq->url_len > FH_SERVER_MAX_URL || web_file_at(url) ||
+    return rq->body_bytes > 0 || rq->url_len > FH_SERVER_MAX_URL ||
+           rq->nargs > FH_SERVER_MAX_PARAMS || rq->nul_in_args || web_file_at(url) ||
            (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) ||
            !(strcmp(url, "/healthz") == 0 || strcmp(url, "/api/search") == 0 ||
              strcmp(url, "/api/suggest") == 0 ||
@@ -549,6 +650,10 @@ static reply route(fh_server *srv, const request *rq)
         return error_reply(413, "requests take no body");
     if (rq->url_len > FH_SERVER_MAX_URL)
         return error_reply(414, "the URL is too long");
+    if (rq->nargs > FH_SERVER_MAX_PARAMS)
+        return error_reply(400, "too many parameters (at most 64)");
+    if (rq->nul_in_args)
+        return error_reply(400, "a parameter holds a NUL byte (%00)");
     int known = web_file_at(url) || strcmp(url, "/healthz") == 0 ||
                 strcmp(url, "/api/search") == 0 || strcmp(url, "/api/suggest") == 0 ||
                 strncmp(url, DOC_PREFIX, sizeof DOC_PREFIX - 1) == 0;
@@ -593,44 +698,193 @@ static void *work(void *cls)
         pthread_mutex_unlock(&srv->lock);
         if (rq == NULL)
             return NULL; /* stopping, and nothing left to answer */
-        rq->r = route(srv, rq);
-        rq->answered = 1;
+        reply r = route(srv, rq);
         pthread_mutex_lock(&srv->lock);
+        rq->r = r;
+        rq->answered = 1;
         srv->unsent++;
+        pthread_cond_signal(&rq->done);
         pthread_mutex_unlock(&srv->lock);
-        MHD_resume_connection(rq->conn);
     }
 }
 
-/* Queue rq for a worker, its connection suspended until the reply is
- * ready; 0 when the server is stopping. */
+/* Queue rq for a worker and wait for its reply; 0 when the server is
+ * stopping. */
 static int hand_to_workers(fh_server *srv, request *rq)
 {
     pthread_mutex_lock(&srv->lock);
     int open = !srv->stopping;
     if (open) {
-        MHD_suspend_connection(rq->conn);
         rq->next = NULL;
         *(srv->tail ? &srv->tail->next : &srv->head) = rq;
         srv->tail = rq;
         pthread_cond_signal(&srv->ready);
+        while (!rq->answered)
+            pthread_cond_wait(&rq->done, &srv->lock);
     }
     pthread_mutex_unlock(&srv->lock);
     return open;
 }
 
+/* ---- connections and their deadline ---- */
+
+/* An open connection, from libmicrohttpd's notice of its start to that of
+ * its end (the socket is closed after it: while the entry is listed under
+ * watch_lock, fd is this connection's). */
+typedef struct watched {
+    int fd;
+    double since;   /* opened, or its last reply finished */
+    int waiting;    /* for a whole request */
+    int cut;        /* shut down by the watchdog */
+    struct watched *prev, *next;
+} watched;
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    fh_server *srv = cls;
+    watched *w = *context;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (info == NULL || (w = calloc(1, sizeof *w)) == NULL)
+            return; /* not watched: only the idle timeout applies */
+        w->fd = info->connect_fd;
+        w->since = fh_clock_ms();
+        w->waiting = 1;
+        pthread_mutex_lock(&srv->watch_lock);
+        w->next = srv->watching;
+        if (w->next)
+            w->next->prev = w;
+        srv->watching = w;
+        pthread_mutex_unlock(&srv->watch_lock);
+        *context = w;
+    } else if (w) {
+        pthread_mutex_lock(&srv->watch_lock);
+        *(w->prev ? &w->prev->next : &srv->watching) = w->next;
+        if (w->next)
+            w->next->prev = w->prev;
+        pthread_mutex_unlock(&srv->watch_lock);
+        free(w);
+        *context = NULL;
+    }
+}
+
+/* The connection c waits for a request (since now), or has one whole. */
+static void set_waiting(fh_server *srv, struct MHD_Connection *c, int waiting)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    watched *w = info ? info->socket_context : NULL;
+    if (w == NULL)
+        return;
+    pthread_mutex_lock(&srv->watch_lock);
+    w->waiting = waiting;
+    w->since = fh_clock_ms();
+    pthread_mutex_unlock(&srv->watch_lock);
+}
+
+/* Shut down the connections waiting past the deadline; how many. */
+static unsigned cut_late(fh_server *srv)
+{
+    double deadline = fh_clock_ms() - 1000.0 * srv->opts.header_timeout_s;
+    unsigned n = 0;
+    pthread_mutex_lock(&srv->watch_lock);
+    for (watched *w = srv->watching; w; w = w->next)
+        if (w->waiting && !w->cut && w->since < deadline) {
+            /* its thread sees the end of the stream and closes it */
+            shutdown(w->fd, SHUT_RDWR);
+            w->cut = 1;
+            n++;
+        }
+    pthread_mutex_unlock(&srv->watch_lock);
+    return n;
+}
+
+static void *watch(void *cls)
+{
+    fh_server *srv = cls;
+    /* a tenth of the timeout: a connection is cut at most 10% late */
+    long long step_ns = 100000000LL * srv->opts.header_timeout_s;
+    pthread_mutex_lock(&srv->watch_lock);
+    while (!srv->watch_stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += (long)(step_ns % 1000000000LL);
+        until.tv_sec += (time_t)(step_ns / 1000000000LL) + until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&srv->watch_stop, &srv->watch_lock, &until);
+        if (srv->watch_stopping)
+            break;
+        pthread_mutex_unlock(&srv->watch_lock);
+        unsigned n = cut_late(srv);
+        if (n && !srv->opts.quiet)
+            fprintf(stderr, "searchd: closed %u connection%s with no whole request after %u s\n",
+                    n, n == 1 ? "" : "s", srv->opts.header_timeout_s);
+        pthread_mutex_lock(&srv->watch_lock);
+    }
+    pthread_mutex_unlock(&srv->watch_lock);
+    return NULL;
+}
+
 /* ---- the handler ---- */
 
+/* 2025-08-12T09:30:00.123Z */
+static void utc_now(char *out, size_t size)
+{
+    struct timespec now;
+    struct tm t;
+    clock_gettime(CLOCK_REALTIME, &now);
+    gmtime_r(&now.tv_sec, &t);
+    size_t n = strftime(out, size, "%Y-%m-%dT%H:%M:%S", &t);
+    snprintf(out + n, size - n, ".%03ldZ", now.tv_nsec / 1000000L);
+}
+
+/* s for the log: a client's path could otherwise write lines of its own. */
+static void append_printable(fh_buf *out, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f)
+            fh_buf_printf(out, "\\x%02x", c);
+        else
+            fh_buf_append_char(out, (char)c);
+    }
+}
+
+/* One line of the log, written at once: time, client, method, path,
+ * status, time taken, and the reason of a 5xx. */
+static void log_request(const request *rq, unsigned status, int hit, const char *why)
+{
+    char when[40];
+    utc_now(when, sizeof when);
+    fh_buf line = FH_BUF_INIT;
+    fh_buf_printf(&line, "%s %s ", when, rq->client);
+    append_printable(&line, rq->method);
+    fh_buf_append_char(&line, ' ');
+    append_printable(&line, rq->url);
+    fh_buf_printf(&line, " %u %.1f ms%s", status, fh_clock_ms() - rq->started,
+                  hit ? " (cached)" : "");
+    if (status >= 500) {
+        fh_buf_printf(&line, ": ");
+        append_printable(&line, why ? why : "unknown");
+    }
+    if (fh_buf_append_char(&line, '\n') == FH_OK)
+        fwrite(line.data, 1, line.len, stderr);
+    fh_buf_free(&line);
+}
+
+/* Send the reply, and log it. */
 static enum MHD_Result answer(fh_server *srv, request *rq)
 {
     reply r = rq->r;
     rq->r.body = NULL; /* send_reply takes it */
     unsigned status = r.body ? r.status : 500;
+    const char *why = r.body ? r.why : "out of memory";
     int hit = r.cache && strcmp(r.cache, "hit") == 0;
     enum MHD_Result ok = send_reply(srv, rq->conn, r);
     if (!srv->opts.quiet)
-        fprintf(stderr, "%s %s %u %.1f ms%s\n", rq->method, rq->url, status,
-                fh_clock_ms() - rq->started, hit ? " (cached)" : "");
+        log_request(rq, status, hit, why);
     return ok;
 }
 
@@ -642,7 +896,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     request *rq = *state;
     (void)version, (void)upload_data;
     if (rq == NULL) { /* the headers: wait for the body, if any */
-        if ((rq = calloc(1, sizeof *rq)) == NULL)
+        if ((rq = request_new()) == NULL)
             return MHD_NO;
         rq->started = fh_clock_ms();
         *state = rq;
@@ -653,15 +907,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
-    if (rq->answered) /* back from a worker */
-        return answer(srv, rq);
+    set_waiting(srv, c, 0); /* the request is whole */
     if (!take_request(rq, c, url, method))
         return MHD_NO;
     if (answered_at_once(rq))
         rq->r = route(srv, rq);
-    else if (hand_to_workers(srv, rq))
-        return MHD_YES;
-    else
+    else if (!hand_to_workers(srv, rq)) /* which waits for the reply */
         rq->r = error_reply(503, "the server is stopping");
     return answer(srv, rq);
 }
@@ -671,7 +922,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
 {
     fh_server *srv = cls;
     request *rq = *state;
-    (void)c, (void)why;
+    (void)why;
+    set_waiting(srv, c, 1); /* for the next request on this connection */
     if (rq && rq->answered) {
         pthread_mutex_lock(&srv->lock);
         srv->unsent--;
@@ -717,8 +969,32 @@ static void stop_workers(fh_server *srv)
     srv->nworkers = 0;
 }
 
+/* Start the watchdog of the connections' deadlines (none: no deadline). */
+static int start_watchdog(fh_server *srv)
+{
+    if (srv->opts.header_timeout_s == 0)
+        return 1;
+    srv->watchdog_running = pthread_create(&srv->watchdog, NULL, watch, srv) == 0;
+    return srv->watchdog_running;
+}
+
+static void stop_watchdog(fh_server *srv)
+{
+    if (!srv->watchdog_running)
+        return;
+    pthread_mutex_lock(&srv->watch_lock);
+    srv->watch_stopping = 1;
+    pthread_cond_signal(&srv->watch_stop);
+    pthread_mutex_unlock(&srv->watch_lock);
+    pthread_join(srv->watchdog, NULL);
+    srv->watchdog_running = 0;
+}
+
 static void free_server(fh_server *srv)
 {
+    stop_watchdog(srv);
+    pthread_mutex_destroy(&srv->watch_lock);
+    pthread_cond_destroy(&srv->watch_stop);
     pthread_key_delete(srv->reader);
     pthread_mutex_destroy(&srv->lock);
     pthread_cond_destroy(&srv->ready);
@@ -740,7 +1016,9 @@ static fh_status new_server(const fh_server_opts *o, fh_server **out, fh_error *
              (o->cache_bytes == 0 || fh_cache_new(o->cache_bytes, &srv->cache, err) == FH_OK) &&
              pthread_key_create(&srv->reader, close_reader) == 0 &&
              pthread_mutex_init(&srv->lock, NULL) == 0 && pthread_cond_init(&srv->ready, NULL) == 0 &&
-             pthread_cond_init(&srv->sent, NULL) == 0;
+             pthread_cond_init(&srv->sent, NULL) == 0 &&
+             pthread_mutex_init(&srv->watch_lock, NULL) == 0 &&
+             pthread_cond_init(&srv->watch_stop, NULL) == 0 && start_watchdog(srv);
     while (ok && srv->nworkers < n &&
            pthread_create(&srv->workers[srv->nworkers], NULL, work, srv) == 0)
         srv->nworkers++;
@@ -753,11 +1031,18 @@ static fh_status new_server(const fh_server_opts *o, fh_server **out, fh_error *
     return FH_OK;
 }
 
+/* The memory of a connection holds its request (line and headers) and
+ * every argument of the URL as libmicrohttpd parses them, some 64 bytes
+ * each: enough for a URL of FH_SERVER_MAX_URL bytes made of "&&&...", so
+ * that any URL up to that length is answered, not dropped (libmicrohttpd
+ * touches only the pages it uses). */
+#define CONNECTION_MEMORY (80 * FH_SERVER_MAX_URL)
+
 fh_status fh_server_start(const fh_server_opts *o, fh_server **out, fh_error *err)
 {
     struct sockaddr_storage addr;
-    /* one thread polls the connections; the workers search */
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+    /* a thread per connection, which waits for a worker to search */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
     fh_server *srv = NULL;
     fh_status st = bind_address(o, &addr, &flags, err);
     if (st == FH_OK)
@@ -768,7 +1053,9 @@ fh_status fh_server_start(const fh_server_opts *o, fh_server **out, fh_error *er
         flags, o->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &addr,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->idle_timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(4 * FH_SERVER_MAX_URL),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_client,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         stop_workers(srv);

@@ -11,9 +11,18 @@
  *   GET /healthz                status, document count, answer cache use
  *
  * Errors are JSON {"error": message} with the status that says what went
- * wrong: 400 bad parameters, 404 unknown document or path, 405 another
- * method, 413 a request body, 414 a long URL, 503 no database; never a
- * path, a stack or a library message.
+ * wrong: 400 bad parameters (more than FH_SERVER_MAX_PARAMS, or one holding
+ * a NUL byte), 404 unknown document or path, 405 another method, 413 a
+ * request body, 414 a long URL, 503 no database; never a path, a stack or a
+ * library message.  /healthz answers 503 {"status": "unavailable", "error":
+ * why} when the database cannot be read or a shard of a cluster cannot be
+ * reached.  The log line of a request (time, client, method, path, status,
+ * time taken) gives the internal reason of every 5xx.
+ *
+ * Hostile clients are bounded: a request must arrive whole (headers, and a
+ * body if any) within header_timeout_s of its connection opening or of the
+ * previous reply on it, else its connection is closed; one client address
+ * holds at most max_per_client connections.
  *
  * Answers to searches and completions are kept in a cache shared by the
  * threads (cache.h), each with the database state it came from, so that a
@@ -48,6 +57,10 @@ typedef struct {
     unsigned threads;           /* worker threads (default: one per processor, >= 2) */
     unsigned max_connections;
     unsigned idle_timeout_s;    /* a connection idle this long is closed */
+    unsigned header_timeout_s;  /* a request not received whole this long
+                                 * after its connection opened (or the last
+                                 * reply on it) closes the connection */
+    unsigned max_per_client;    /* connections of one client address; 0: any */
     unsigned time_limit_ms;     /* a search's counting stops after this (see
                                  * fh_search_request.time_limit_ms) */
     size_t cache_bytes;         /* answers of /api/search and /api/suggest kept
@@ -63,6 +76,7 @@ void fh_server_opts_init(fh_server_opts *o);
 
 /* Limits on a request. */
 #define FH_SERVER_MAX_URL 4096u
+#define FH_SERVER_MAX_PARAMS 64u
 #define FH_SERVER_MAX_PAGE_SIZE 100u
 #define FH_SERVER_MAX_PAGE 1000u
 #define FH_SERVER_MAX_SUGGESTIONS 10u

@@ -240,12 +240,23 @@ assert_contains "$ERR" "$silent"
 kill -CONT "${SERVER_PIDS[2]}"
 
 # ---- searchd over the cluster, a shard down ----
-kill "${SERVER_PIDS[1]}"
-wait_bg "${SERVER_PIDS[1]}"
+# /healthz is ok while every shard answers, and 503 once one is down, even
+# when searches go on without it; which one is for the log only.
 DB=$TMP/cluster
 start_searchd --allow-partial --shard-timeout 2000
+code=$(curl -s -o "$TMP/body" -w '%{http_code}' "$BASE/healthz")
+assert_eq "200 ok" "$code $(json_eval 'd["status"]' <"$TMP/body")" "healthz with every shard up"
+kill "${SERVER_PIDS[1]}"
+wait_bg "${SERVER_PIDS[1]}"
 body=$(curl -s "$BASE/api/search?q=Meta")
 assert_eq "[\"$down\"]" "$(json_eval 'd["missing_shards"]' <<<"$body")" "searchd missing_shards"
+code=$(curl -s -o "$TMP/body" -w '%{http_code}' "$BASE/healthz")
+assert_eq "503 unavailable" "$code $(json_eval 'd["status"]' <"$TMP/body")" \
+    "healthz with a shard down, --allow-partial"
+assert_contains "$(json_eval 'd["error"]' <"$TMP/body")" "shard" "healthz says a shard is missing"
+assert_not_contains "$(cat "$TMP/body")" "127.0.0.1" "but not where it is"
+grep -q " GET /healthz 503 .*$down" "$TMP/searchd.err" ||
+    fail "the log line of /healthz names the shard down: $(cat "$TMP/searchd.err")"
 kill "$SEARCHD_PID"
 wait_bg "$SEARCHD_PID"
 start_searchd --shard-timeout 2000
@@ -253,6 +264,8 @@ code=$(curl -s -o "$TMP/body" -w '%{http_code}' "$BASE/api/search?q=Meta")
 assert_eq 503 "$code" "searchd without --allow-partial and a shard down"
 assert_not_contains "$(cat "$TMP/body")" "127.0.0.1" "the client is not told where the shards are"
 assert_contains "$(cat "$TMP/searchd.err")" "$down" "the operator's log names the shard"
+code=$(curl -s -o "$TMP/body" -w '%{http_code}' "$BASE/healthz")
+assert_eq 503 "$code" "healthz with a shard down"
 kill "$SEARCHD_PID"
 wait_bg "$SEARCHD_PID"
 

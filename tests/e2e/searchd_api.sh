@@ -190,7 +190,9 @@ assert_contains "$(cat "$TMP/searchd.err")" "GET /healthz 200" "requests are log
 # CORS for a given origin; a missing database is 503, not a crash.
 DB=$TMP/no-such-db
 start_searchd --cors-origin https://news.example --quiet
-expect_error 503 /healthz
+get /healthz
+assert_eq "503 unavailable there is no database" \
+    "$STATUS $(json_eval '"%s %s" % (d["status"], d["error"])' <<<"$BODY")" "healthz without a database"
 expect_error 503 "/api/search?q=a"
 get /healthz -H "Origin: https://news.example" -D "$TMP/headers"
 assert_contains "$(cat "$TMP/headers")" "Access-Control-Allow-Origin: https://news.example" "CORS for a given origin"
