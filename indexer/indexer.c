@@ -368,10 +368,20 @@ fh_status fh_index_paths(const fh_index_opts *opts, const char *const *paths, si
     return st;
 }
 
+/* A long id in a database made before hashed id terms were marked: under
+ * its former term (terms.h). */
+static fh_status delete_legacy(fh_db *db, const char *id, fh_buf *term, int *found, fh_error *err)
+{
+    fh_status st = fh_find_legacy_id(db, id, term, found, err);
+    return st == FH_OK && *found ? fh_db_delete(db, term->data, found, err) : st;
+}
+
 static fh_status delete_id(fh_db *db, const char *id, fh_buf *term, int *found, fh_error *err)
 {
-    return fh_term_id(id, term) == FH_OK ? fh_db_delete(db, term->data, found, err)
-                                         : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    fh_status st = fh_term_id(id, term) == FH_OK
+                       ? fh_db_delete(db, term->data, found, err)
+                       : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    return st == FH_OK && !*found ? delete_legacy(db, id, term, found, err) : st;
 }
 
 /* The database that holds id: one shard of a sharded database. */

@@ -225,6 +225,20 @@ static fh_status store(fh_writer *w, const fh_document *d, int exists, fh_error 
     return st;
 }
 
+/* A database made before hashed id terms were marked may hold a long id's
+ * document under its former term (terms.h): it goes, so that indexing it
+ * again replaces it. */
+static fh_status drop_legacy(fh_writer *w, const char *id, int *exists, fh_error *err)
+{
+    fh_buf term = FH_BUF_INIT;
+    int found = 0;
+    fh_status st = fh_find_legacy_id(w->db, id, &term, &found, err);
+    if (st == FH_OK && found)
+        st = fh_db_delete(w->db, term.data, exists, err);
+    fh_buf_free(&term);
+    return st;
+}
+
 fh_status fh_writer_put(fh_writer *w, const fh_document *d, fh_error *err)
 {
     if (fh_term_id(d->id, &w->id_term) != FH_OK)
@@ -237,6 +251,8 @@ fh_status fh_writer_put(fh_writer *w, const fh_document *d, fh_error *err)
     fh_status st = w->started_empty ? FH_OK
                                     : fh_db_get_value(w->db, w->id_term.data, FH_SLOT_DIGEST,
                                                       &w->scratch, &exists, err);
+    if (st == FH_OK && !exists && !w->started_empty)
+        st = drop_legacy(w, d->id, &exists, err);
     if (st != FH_OK)
         return st;
     if (exists && w->scratch.len == w->digest.len &&
