@@ -153,9 +153,12 @@ static fh_status add_token(index_ctx *c, const fh_token *tok)
 {
     uint32_t pos = c->base + tok->pos;
     unsigned wdf = c->zone == FH_ZONE_TITLE ? FH_TITLE_WDF : 1;
+    size_t refused = fh_doc_refused_terms(c->doc);
     fh_status st = fh_term_exact(tok, &c->term);
     if (st == FH_OK)
         st = fh_doc_add_posting(c->doc, c->term.data, c->term.len, pos + 1, wdf, c->err);
+    /* a word left out of a full document (fh_doc_limit_terms) is no name to file */
+    int kept = fh_doc_refused_terms(c->doc) == refused;
     if (st == FH_OK && c->zone == FH_ZONE_TITLE) {
         st = fh_term_title(tok, &c->term);
         if (st == FH_OK)
@@ -168,7 +171,7 @@ static fh_status add_token(index_ctx *c, const fh_token *tok)
         (tok->flags & FH_TOKEN_CAPITALIZED) &&
         (st = fh_term_capital(tok->form, tok->form_len, &c->term)) == FH_OK)
         st = fh_doc_add_boolean(c->doc, c->term.data, c->term.len, c->err);
-    if (st == FH_OK && c->lex && fh_lexicon_note(c->lex, tok) != FH_OK)
+    if (st == FH_OK && c->lex && kept && fh_lexicon_note(c->lex, tok) != FH_OK)
         st = FH_ERR_NOMEM;
     if (st == FH_OK && c->spans && fh_spans_add(c->spans, tok, pos + 1, c->offset) != FH_OK)
         st = FH_ERR_NOMEM;
