@@ -398,7 +398,7 @@ fh_status rd_read_jsonl(const char *path, const fh_reader_sink *sink)
     fh_status status = FH_OK;
     if (lr_prefill(&lr) != LINE_OK)
         rd_notify_errno(sink, FH_NOTICE_FAILED, path, lr.err);
-    else if (lr.len == 0)
+    else if (lr.len == 0 || (lr.eof && rd_only_bom(lr.buf, lr.len)))
         rd_notify(sink, FH_NOTICE_SKIPPED, path, 0, "empty file");
     else if (rd_looks_binary(lr.buf, lr.len))
         rd_notify(sink, FH_NOTICE_SKIPPED, path, 0, "binary file");
