@@ -228,7 +228,7 @@ static void warn_refused(const fh_writer *w, const fh_document *d, size_t refuse
         return;
     char msg[160];
     snprintf(msg, sizeof msg,
-             "more than %u distinct terms: %zu later words left out of the index "
+             "more than %u distinct terms: %zu later terms left out of the index "
              "(its stored text is whole)",
              (unsigned)FH_MAX_DOC_TERMS, refused);
     w->notice(w->notice_ctx, FH_NOTICE_WARNING, d->path, d->line, msg);
