@@ -6,6 +6,7 @@
 #include "fihris/indexer.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -44,6 +45,9 @@ typedef struct {
     int stopped; /* reading stopped on an interrupt */
     fh_buf id, id_utf8;
     fh_error *err;
+    /* Notices come from the reader and from shard writers' threads: one at
+     * a time on the log and in the counts. */
+    pthread_mutex_t log_mu;
 } run;
 
 void fh_index_opts_init(fh_index_opts *opts)
@@ -155,6 +159,7 @@ static void on_notice(void *ctx, fh_notice_kind kind, const char *path, size_t l
                       const char *message)
 {
     run *r = ctx;
+    pthread_mutex_lock(&r->log_mu);
     clear_progress(r);
     if (line)
         fprintf(log_of(r), "indexer: %s: %s:%zu: %s\n", kind_name(kind), path, line, message);
@@ -167,6 +172,7 @@ static void on_notice(void *ctx, fh_notice_kind kind, const char *path, size_t l
         r->stats->skipped++;
     else
         r->stats->failed++;
+    pthread_mutex_unlock(&r->log_mu);
 }
 
 /* ---- reading ---- */
@@ -210,7 +216,9 @@ static int on_document(void *ctx, const fh_document *given)
     }
     r->docs_read++;
     r->file_bytes += d->title_len + d->body_len;
+    pthread_mutex_lock(&r->log_mu);
     draw_progress(r, 0);
+    pthread_mutex_unlock(&r->log_mu);
     return r->fatal != FH_OK;
 }
 
@@ -247,14 +255,15 @@ static void add_counts(fh_index_stats *s, fh_writer_counts c)
 }
 
 /* What every writer of the run, single or shard, is told. */
-static fh_writer_opts writer_opts(const fh_index_opts *o)
+static fh_writer_opts writer_opts(run *r)
 {
-    return (fh_writer_opts){o->batch_docs, o->batch_bytes, o->names};
+    const fh_index_opts *o = r->opts;
+    return (fh_writer_opts){o->batch_docs, o->batch_bytes, o->names, on_notice, r};
 }
 
 static fh_status run_single(run *r, const fh_file_list *files, const fh_reader_sink *sink)
 {
-    fh_writer_opts wo = writer_opts(r->opts);
+    fh_writer_opts wo = writer_opts(r);
     fh_status st = fh_writer_open(r->opts->db_path, &wo, &r->writer, r->err);
     if (st != FH_OK)
         return st;
@@ -294,7 +303,7 @@ static fh_status collect_names(const fh_layout *layout, fh_error *err)
 static fh_status run_parallel(run *r, fh_layout *layout, const fh_file_list *files,
                               const fh_reader_sink *sink)
 {
-    fh_writer_opts wo = writer_opts(r->opts);
+    fh_writer_opts wo = writer_opts(r);
     fh_status st = fh_pool_start((const char *const *)layout->shards, layout->nshards, &wo,
                                  r->opts->interrupted, &r->pool, r->err);
     if (st == FH_OK)
@@ -350,6 +359,7 @@ fh_status fh_index_paths(const fh_index_opts *opts, const char *const *paths, si
     r.stats = stats;
     r.err = err;
     r.start = fh_clock_ms() / 1e3;
+    pthread_mutex_init(&r.log_mu, NULL);
     fh_reader_sink sink = {on_document, on_notice, &r};
     fh_file_list files = {0};
     fh_status st = fh_make_parent_dirs(opts->db_path, err);
@@ -365,13 +375,24 @@ fh_status fh_index_paths(const fh_index_opts *opts, const char *const *paths, si
     fh_file_list_free(&files);
     fh_buf_free(&r.id);
     fh_buf_free(&r.id_utf8);
+    pthread_mutex_destroy(&r.log_mu);
     return st;
+}
+
+/* A long id in a database made before hashed id terms were marked: under
+ * its former term (terms.h). */
+static fh_status delete_legacy(fh_db *db, const char *id, fh_buf *term, int *found, fh_error *err)
+{
+    fh_status st = fh_find_legacy_id(db, id, term, found, err);
+    return st == FH_OK && *found ? fh_db_delete(db, term->data, found, err) : st;
 }
 
 static fh_status delete_id(fh_db *db, const char *id, fh_buf *term, int *found, fh_error *err)
 {
-    return fh_term_id(id, term) == FH_OK ? fh_db_delete(db, term->data, found, err)
-                                         : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    fh_status st = fh_term_id(id, term) == FH_OK
+                       ? fh_db_delete(db, term->data, found, err)
+                       : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    return st == FH_OK && !*found ? delete_legacy(db, id, term, found, err) : st;
 }
 
 /* The database that holds id: one shard of a sharded database. */

@@ -218,8 +218,11 @@ fh_status fh_layout_publish(const fh_layout *l, fh_error *err)
         bad = 1;
     if (!bad && rename(tmp, l->db) != 0)
         bad = 1;
-    if (bad)
+    if (bad) {
         fh_error_set(err, FH_ERR_IO, "cannot write %s: %s", l->db, strerror(errno));
+        if (tmp)
+            unlink(tmp); /* a disk full leaves no half-written stub behind */
+    }
     free(tmp);
     return bad ? FH_ERR_IO : FH_OK;
 }
@@ -231,6 +234,15 @@ fh_status fh_layout_merge(fh_layout *l, fh_error *err)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     remove_tree(tmp);
     fh_status st = fh_db_compact((const char *const *)l->shards, l->nshards, tmp, err);
+    if (st != FH_OK) {
+        /* Most likely the disk is full: what the merge wrote would keep
+         * every later run from finding the room to merge. */
+        remove_tree(tmp);
+        char why[FH_ERROR_MAX];
+        snprintf(why, sizeof why, "%s", err->message);
+        fh_error_set(err, st, "%s; removed the unfinished %s: the shards are kept, run the "
+                     "indexer again to merge them", why, tmp);
+    }
     /* A crash between these two steps leaves DB.shards: the next run
      * finds the shards and merges them again. */
     if (st == FH_OK && (unlink(l->db) != 0 || rename(tmp, l->db) != 0))

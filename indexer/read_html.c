@@ -5,9 +5,12 @@
  * noscript and template are dropped.  Also decides which encoding the
  * parser is to read the file in.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/globals.h>
+#include <libxml/xmlerror.h>
 #include <libxml/encoding.h>
 #include <libxml/tree.h>
 
@@ -282,13 +285,23 @@ static int has_utf16_bom(const char *s, size_t len)
     return len >= 2 && (memcmp(s, "\xFF\xFE", 2) == 0 || memcmp(s, "\xFE\xFF", 2) == 0);
 }
 
+static int has_utf32_bom(const char *s, size_t len)
+{
+    return len >= 4 &&
+           (memcmp(s, "\xFF\xFE\x00\x00", 4) == 0 || memcmp(s, "\x00\x00\xFE\xFF", 4) == 0);
+}
+
 /* The encoding to give libxml2: "UTF-8" (after our own repair), or NULL
  * when a UTF-16 byte order mark or a declared charset libxml2 knows must
- * decide.  Skips a UTF-8 byte order mark. */
-static const char *html_encoding(whole_file *wf, const char **s, size_t *len)
+ * decide (named in left_to, for a warning should it fail).  Skips a UTF-8
+ * byte order mark. */
+static const char *html_encoding(whole_file *wf, const char **s, size_t *len,
+                                 char left_to[sizeof wf->charset])
 {
-    if (has_utf16_bom(*s, *len))
+    if (has_utf16_bom(*s, *len)) {
+        snprintf(left_to, sizeof wf->charset, "UTF-16");
         return NULL;
+    }
     if (has_utf8_bom(*s, *len)) {
         *s += 3;
         *len -= 3;
@@ -297,8 +310,10 @@ static const char *html_encoding(whole_file *wf, const char **s, size_t *len)
     char charset[sizeof wf->charset];
     if (!html_declared_charset(*s, *len, charset, sizeof charset) || charset_is_utf8(charset))
         return "UTF-8";
-    if (charset_known(charset))
+    if (charset_known(charset)) {
+        memcpy(left_to, charset, sizeof charset);
         return NULL;
+    }
     memcpy(wf->charset, charset, sizeof charset);
     return "UTF-8";
 }
@@ -340,11 +355,62 @@ static fh_status repair_in_place(fh_buf *b, size_t *replaced)
     return FH_OK;
 }
 
+/* What libxml2 reported while parsing one file.  Its errors about the
+ * markup are of no use (the parser recovers), but one it cannot decode
+ * the file in means the text is lost past that point. */
+typedef struct {
+    char encoding_error[96]; /* the first such error, or "" */
+} parse_errors;
+
+static void on_libxml_error(void *ctx, xmlErrorPtr e)
+{
+    parse_errors *pe = ctx;
+    if (e == NULL || pe->encoding_error[0] || e->message == NULL)
+        return;
+    if (e->domain != XML_FROM_I18N && e->domain != XML_FROM_IO &&
+        e->code != XML_ERR_INVALID_ENCODING && e->code != XML_ERR_UNSUPPORTED_ENCODING)
+        return;
+    size_t n = strcspn(e->message, "\n");
+    if (n >= sizeof pe->encoding_error)
+        n = sizeof pe->encoding_error - 1;
+    memcpy(pe->encoding_error, e->message, n);
+    while (n > 0 && is_space((unsigned char)pe->encoding_error[n - 1]))
+        n--;
+    pe->encoding_error[n] = '\0';
+    /* the file's bytes may be quoted: keep the message valid UTF-8 */
+    pe->encoding_error[fh_utf8_find_invalid(pe->encoding_error, n)] = '\0';
+}
+
+/* The few messages libxml2 still writes without a structured error. */
+static void ignore_libxml_message(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    (void)fmt;
+}
+
+/* htmlReadMemory with libxml2's reports caught instead of printed: its
+ * error handlers belong to the thread, so they are set for the parse and
+ * put back after. */
+static htmlDocPtr html_parse(const char *s, size_t len, const char *encoding, int options,
+                             parse_errors *pe)
+{
+    xmlStructuredErrorFunc saved = xmlStructuredError;
+    void *saved_ctx = xmlStructuredErrorContext;
+    xmlGenericErrorFunc saved_generic = xmlGenericError;
+    void *saved_generic_ctx = xmlGenericErrorContext;
+    xmlSetStructuredErrorFunc(pe, on_libxml_error);
+    xmlSetGenericErrorFunc(NULL, ignore_libxml_message);
+    htmlDocPtr doc = htmlReadMemory(s, (int)len, NULL, encoding, options);
+    xmlSetStructuredErrorFunc(saved_ctx, saved);
+    xmlSetGenericErrorFunc(saved_generic_ctx, saved_generic);
+    return doc;
+}
+
 /* Parses the document and collects title and body; *parsed is 0 when
  * libxml2 gave up, which with HTML_PARSE_RECOVER means out of memory or
- * an input it cannot read at all. */
+ * an input it cannot read at all.  pe receives a decoding failure. */
 static fh_status html_extract(whole_file *wf, const char *s, size_t len, const char *encoding,
-                              fh_buf *title, fh_buf *body, int *parsed)
+                              fh_buf *title, fh_buf *body, int *parsed, parse_errors *pe)
 {
     /* Without XML_PARSE_HUGE libxml2 silently stops at 256 levels of
      * nesting or a text run of 10 MB and drops the rest of the document;
@@ -354,7 +420,7 @@ static fh_status html_extract(whole_file *wf, const char *s, size_t len, const c
                   XML_PARSE_HUGE;
     if (encoding != NULL)
         options |= HTML_PARSE_IGNORE_ENC; /* we already know better than a <meta> */
-    htmlDocPtr doc = htmlReadMemory(s, (int)len, NULL, encoding, options);
+    htmlDocPtr doc = html_parse(s, len, encoding, options, pe);
     *parsed = doc != NULL;
     if (doc == NULL)
         return FH_OK;
@@ -374,23 +440,49 @@ static fh_status html_extract(whole_file *wf, const char *s, size_t len, const c
     return st;
 }
 
+/* Reads s[0..len) as UTF-8 (repaired), whatever it declares. */
+static fh_status html_as_utf8(whole_file *wf, const char *s, size_t len, fh_buf *text,
+                              fh_buf *title, fh_buf *body, int *usable, int *parsed)
+{
+    parse_errors pe = {""};
+    fh_buf_reset(text);
+    fh_buf_reset(title);
+    fh_buf_reset(body);
+    /* Repairing first keeps libxml2 from switching to Latin-1 for the
+     * rest of the file at the first ill-formed byte. */
+    fh_status st = rd_prepare_text(wf, s, len, text, usable);
+    if (st == FH_OK && *usable)
+        st = html_extract(wf, text->data, text->len, "UTF-8", title, body, parsed, &pe);
+    return st;
+}
+
 fh_status rd_read_html(whole_file *wf, const char *s, size_t len)
 {
     fh_buf text = FH_BUF_INIT, title = FH_BUF_INIT, body = FH_BUF_INIT;
     fh_status st = FH_OK;
     int usable, parsed = 0;
-    const char *encoding = html_encoding(wf, &s, &len);
-    if (encoding == NULL) {
-        usable = html_legacy_usable(wf, s, len);
-    } else {
-        /* Repairing first keeps libxml2 from switching to Latin-1 for the
-         * rest of the file at the first ill-formed byte. */
-        st = rd_prepare_text(wf, s, len, &text, &usable);
-        s = text.data;
-        len = text.len;
+    char left_to[sizeof wf->charset] = "";
+    if (has_utf32_bom(s, len)) {
+        rd_notify(wf->sink, FH_NOTICE_SKIPPED, wf->path, 0, "UTF-32 text is not supported");
+        return FH_OK;
     }
-    if (st == FH_OK && usable)
-        st = html_extract(wf, s, len, encoding, &title, &body, &parsed);
+    const char *encoding = html_encoding(wf, &s, &len, left_to);
+    if (encoding == NULL) {
+        parse_errors pe = {""};
+        usable = html_legacy_usable(wf, s, len);
+        if (usable)
+            st = html_extract(wf, s, len, NULL, &title, &body, &parsed, &pe);
+        /* A charset libxml2 knows by name but cannot decode this file in
+         * (UTF-32, EBCDIC...): what it read stops at the failure, so the
+         * file is read again as UTF-8, with one warning. */
+        if (st == FH_OK && usable && pe.encoding_error[0]) {
+            memcpy(wf->charset, left_to, sizeof left_to);
+            memcpy(wf->charset_error, pe.encoding_error, sizeof wf->charset_error);
+            st = html_as_utf8(wf, s, len, &text, &title, &body, &usable, &parsed);
+        }
+    } else {
+        st = html_as_utf8(wf, s, len, &text, &title, &body, &usable, &parsed);
+    }
     if (st == FH_OK && usable && !parsed)
         rd_notify(wf->sink, FH_NOTICE_FAILED, wf->path, 0, "HTML could not be parsed");
     else if (st == FH_OK && usable)

@@ -17,6 +17,8 @@
 #include "fihris/utf8.h"
 #include "reader_int.h"
 
+/* A line longer than this is freed once parsed, not kept for the next. */
+#define LARGE_LINE_BYTES (1024u * 1024u)
 /* Long enough to recognise a value, short enough for a one-line notice. */
 #define EXCERPT_BYTES 60u
 
@@ -310,10 +312,11 @@ static int jsonl_document(const jsonl_line *jl, json_t *obj, size_t replaced)
 /* ------------------------------------------------------------------------ */
 /* Lines and files. */
 
-/* One non-blank line.  Invalid UTF-8 is repaired before parsing because
- * jansson rejects it outright, and the document is worth keeping. */
-static fh_status jsonl_line_read(const jsonl_line *jl, const char *s, size_t len, fh_buf *fixed,
-                                 int *stop)
+/* One non-blank line s[0..len), which lies in line (freed once parsed when
+ * huge).  Invalid UTF-8 is repaired before parsing because jansson rejects
+ * it outright, and the document is worth keeping. */
+static fh_status jsonl_line_read(const jsonl_line *jl, fh_buf *line, const char *s, size_t len,
+                                 fh_buf *fixed, int *stop)
 {
     size_t replaced = 0;
     if (fh_utf8_find_invalid(s, len) < len) {
@@ -325,6 +328,11 @@ static fh_status jsonl_line_read(const jsonl_line *jl, const char *s, size_t len
     }
     json_error_t jerr;
     json_t *obj = json_loadb(s, len, 0, &jerr);
+    /* the object holds its own copy: a huge line is not kept meanwhile */
+    if (obj != NULL && len > LARGE_LINE_BYTES) {
+        fh_buf_free(line);
+        fh_buf_free(fixed);
+    }
     if (obj == NULL) {
         char text[sizeof jerr.text + 4];
         excerpt(jerr.text, strlen(jerr.text), sizeof jerr.text, text, sizeof text);
@@ -363,7 +371,7 @@ static fh_status jsonl_lines(line_reader *lr, const char *path, const fh_reader_
         if (all_space(s, len))
             continue;
         seen = 1;
-        st = jsonl_line_read(&jl, s, len, &fixed, &stop);
+        st = jsonl_line_read(&jl, &line, s, len, &fixed, &stop);
     }
     if (!stop && st == FH_OK && ls == LINE_NOMEM)
         st = FH_ERR_NOMEM;
@@ -390,7 +398,7 @@ fh_status rd_read_jsonl(const char *path, const fh_reader_sink *sink)
     fh_status status = FH_OK;
     if (lr_prefill(&lr) != LINE_OK)
         rd_notify_errno(sink, FH_NOTICE_FAILED, path, lr.err);
-    else if (lr.len == 0)
+    else if (lr.len == 0 || (lr.eof && rd_only_bom(lr.buf, lr.len)))
         rd_notify(sink, FH_NOTICE_SKIPPED, path, 0, "empty file");
     else if (rd_looks_binary(lr.buf, lr.len))
         rd_notify(sink, FH_NOTICE_SKIPPED, path, 0, "binary file");

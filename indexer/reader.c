@@ -198,6 +198,41 @@ int rd_looks_binary(const char *s, size_t len)
     return bad * 10 > window * 3;
 }
 
+/* The byte order marks, with the size of their encoding's code units and
+ * whether those are big-endian: UTF-32 before UTF-16, whose little-endian
+ * mark begins UTF-32's. */
+static const struct {
+    const char *mark;
+    size_t unit;
+    int big_endian;
+} boms[] = {
+    {"\xFF\xFE\x00\x00", 4, 0}, {"\x00\x00\xFE\xFF", 4, 1}, {"\xEF\xBB\xBF", 1, 1},
+    {"\xFE\xFF", 2, 1},         {"\xFF\xFE", 2, 0},
+};
+
+int rd_only_bom(const char *s, size_t len)
+{
+    for (size_t b = 0; b < sizeof boms / sizeof boms[0]; b++) {
+        /* the UTF-32 marks hold NULs: their length is the unit's */
+        const size_t n = boms[b].unit == 4 ? 4 : strlen(boms[b].mark), unit = boms[b].unit;
+        if (len < n || memcmp(s, boms[b].mark, n) != 0)
+            continue;
+        if ((len - n) % unit != 0)
+            return 0;
+        for (size_t i = n; i < len; i += unit) {
+            uint32_t c = 0;
+            for (size_t k = 0; k < unit; k++) {
+                const unsigned char byte = (unsigned char)s[i + (boms[b].big_endian ? k : unit - 1 - k)];
+                c = c << 8 | byte;
+            }
+            if (c > 0x7F || !is_space((unsigned char)c))
+                return 0;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 /* CRLF and lone CR (old Mac files) become LF, so lines split the same way
  * everywhere.  NUL is valid UTF-8, but the sink may treat title and body
  * as C strings: a NUL past the sniffed window becomes a space. */
@@ -256,7 +291,11 @@ static fh_status whole_file_id(const whole_file *wf, fh_buf *id)
 /* The repairs made while reading the content. */
 static void content_warnings(const whole_file *wf)
 {
-    if (wf->charset[0])
+    if (wf->charset[0] && wf->charset_error[0])
+        rd_notify(wf->sink, FH_NOTICE_WARNING, wf->path, 0,
+                  "charset \"%s\" could not be read (%s); read as UTF-8", wf->charset,
+                  wf->charset_error);
+    else if (wf->charset[0])
         rd_notify(wf->sink, FH_NOTICE_WARNING, wf->path, 0,
                   "unknown charset \"%s\"; read as UTF-8", wf->charset);
     if (wf->replaced)
@@ -390,6 +429,8 @@ static fh_status read_whole_file(const char *path, file_format format, const fh_
         status = FH_OK;
     } else if (status == FH_OK && too_large) {
         notify_too_large(sink, path, raw.len);
+    } else if (status == FH_OK && rd_only_bom(raw.data, raw.len)) {
+        rd_notify(sink, FH_NOTICE_SKIPPED, path, 0, "empty file");
     } else if (status == FH_OK) {
         status = read_content(&wf, format, raw.data, raw.len);
     }

@@ -115,6 +115,10 @@ int rd_open_input(const char *path, const fh_reader_sink *sink, struct stat *st)
  * than 30% control characters or ill-formed UTF-8. */
 int rd_looks_binary(const char *s, size_t len);
 
+/* s[0..len) is a byte order mark (UTF-8, UTF-16 or UTF-32) followed by
+ * nothing but white space: an empty file. */
+int rd_only_bom(const char *s, size_t len);
+
 /* What a whole-file reader learned that the sink hears about only when the
  * document is kept (a skipped file gets one notice, not several). */
 typedef struct {
@@ -122,6 +126,9 @@ typedef struct {
     const fh_reader_sink *sink;
     size_t replaced;  /* ill-formed UTF-8 sequences replaced by U+FFFD */
     char charset[48]; /* unknown declared charset read as UTF-8, or "" */
+    /* libxml2's complaint when it could not read the charset (then named
+     * in charset) that it was left to decode, or "" */
+    char charset_error[96];
 } whole_file;
 
 /* Checks raw text (a UTF-8 BOM already removed) and appends its repaired

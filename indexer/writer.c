@@ -16,6 +16,8 @@
 #include "fihris/terms.h"
 #include "fihris/utf8.h"
 
+enum { LARGE_BUFFER_BYTES = 1024 * 1024 };
+
 struct fh_writer {
     fh_db *db;
     fh_analyzer *an;
@@ -24,7 +26,10 @@ struct fh_writer {
     int started_empty; /* nothing to look up: every document is new */
     unsigned batch_docs, pending_docs;
     size_t batch_bytes, pending_bytes;
+    size_t pending_terms; /* terms of the documents pending, each counted once per document */
     fh_writer_counts counts;
+    fh_writer_notice_fn notice;
+    void *notice_ctx;
 };
 
 fh_status fh_writer_open(const char *path, const fh_writer_opts *opts, fh_writer **out,
@@ -35,6 +40,8 @@ fh_status fh_writer_open(const char *path, const fh_writer_opts *opts, fh_writer
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     w->batch_docs = opts->batch_docs ? opts->batch_docs : 1;
     w->batch_bytes = opts->batch_bytes ? opts->batch_bytes : 1;
+    w->notice = opts->notice;
+    w->notice_ctx = opts->notice_ctx;
     fh_status st = fh_db_open(path, FH_DB_WRITE, &w->db, err);
     uint32_t docs = 0;
     if (st == FH_OK)
@@ -140,6 +147,13 @@ static fh_status add_metadata(fh_doc *doc, const fh_document *d, const char *lan
     return st;
 }
 
+/* A buffer that held a huge document is not kept for the next one. */
+static void release_large(fh_buf *b)
+{
+    if (b->cap > LARGE_BUFFER_BYTES)
+        fh_buf_free(b);
+}
+
 /* The stored fields, with where each word lies for snippets. */
 static fh_status store_fields(fh_writer *w, fh_doc *doc, const fh_document *d, const char *lang,
                               const fh_spans_writer *title, const fh_spans_writer *body,
@@ -159,24 +173,28 @@ static fh_status store_fields(fh_writer *w, fh_doc *doc, const fh_document *d, c
     fh_status st = fh_docdata_encode(&data, &w->stored, err);
     if (st == FH_OK)
         st = fh_doc_set_data(doc, w->stored.data, w->stored.len, err);
+    release_large(&w->stored); /* the document has its own copy */
     return st;
 }
 
+/* The id and filter terms first, so that the limit on a document's terms
+ * never refuses them. */
 static fh_status fill_doc(fh_writer *w, fh_doc *doc, const fh_document *d, fh_error *err)
 {
     uint32_t next = 0;
     fh_spans_writer title = {FH_BUF_INIT, 0, 0}, body = {FH_BUF_INIT, 0, 0};
-    fh_status st = fh_index_text(w->an, doc, FH_ZONE_TITLE, d->title, d->title_len, 0, &next,
-                                 w->lex, &title, err);
-    if (st == FH_OK)
-        st = fh_index_text(w->an, doc, FH_ZONE_BODY, d->body, d->body_len,
-                           next + FH_BODY_POS_GAP, NULL, w->lex, &body, err);
-    if (st == FH_OK)
-        st = fh_doc_add_boolean(doc, w->id_term.data, w->id_term.len, err);
+    fh_status st = fh_doc_add_boolean(doc, w->id_term.data, w->id_term.len, err);
     /* a document that does not give its language gets the one it is written in */
     const char *lang = d->lang ? d->lang : fh_guess_lang(d->body, d->body_len);
     if (st == FH_OK)
         st = add_metadata(doc, d, lang, &w->scratch, err);
+    fh_doc_limit_terms(doc, FH_MAX_DOC_TERMS);
+    if (st == FH_OK)
+        st = fh_index_text(w->an, doc, FH_ZONE_TITLE, d->title, d->title_len, 0, &next,
+                           w->lex, &title, err);
+    if (st == FH_OK)
+        st = fh_index_text(w->an, doc, FH_ZONE_BODY, d->body, d->body_len,
+                           next + FH_BODY_POS_GAP, NULL, w->lex, &body, err);
     if (st == FH_OK)
         st = fh_doc_set_value(doc, FH_SLOT_DIGEST, w->digest.data, w->digest.len, err);
     if (st == FH_OK)
@@ -199,7 +217,21 @@ fh_status fh_writer_commit(fh_writer *w, fh_error *err)
         st = fh_db_commit(w->db, err);
     w->pending_docs = 0;
     w->pending_bytes = 0;
+    w->pending_terms = 0;
     return st;
+}
+
+/* A document whose words outnumber the terms it may hold. */
+static void warn_refused(const fh_writer *w, const fh_document *d, size_t refused)
+{
+    if (w->notice == NULL)
+        return;
+    char msg[160];
+    snprintf(msg, sizeof msg,
+             "more than %u distinct terms: %zu later terms left out of the index "
+             "(its stored text is whole)",
+             (unsigned)FH_MAX_DOC_TERMS, refused);
+    w->notice(w->notice_ctx, FH_NOTICE_WARNING, d->path, d->line, msg);
 }
 
 static fh_status store(fh_writer *w, const fh_document *d, int exists, fh_error *err)
@@ -208,6 +240,11 @@ static fh_status store(fh_writer *w, const fh_document *d, int exists, fh_error 
     if (doc == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     fh_status st = fill_doc(w, doc, d, err);
+    /* Xapian holds every term of the batch until the commit: a document
+     * that would take them past FH_MAX_DOC_TERMS goes into the next batch. */
+    size_t terms = fh_doc_term_count(doc);
+    if (st == FH_OK && w->pending_docs > 0 && w->pending_terms + terms > FH_MAX_DOC_TERMS)
+        st = fh_writer_commit(w, err);
     if (st == FH_OK)
         st = fh_db_replace(w->db, w->id_term.data, doc, err);
     if (st == FH_OK) {
@@ -218,10 +255,27 @@ static fh_status store(fh_writer *w, const fh_document *d, int exists, fh_error 
             w->counts.added++;
         w->pending_docs++;
         w->pending_bytes += d->title_len + d->body_len;
+        w->pending_terms += terms;
     }
+    if (st == FH_OK && fh_doc_refused_terms(doc))
+        warn_refused(w, d, fh_doc_refused_terms(doc));
     fh_doc_free(doc);
     if (st == FH_OK && (w->pending_docs >= w->batch_docs || w->pending_bytes >= w->batch_bytes))
         st = fh_writer_commit(w, err);
+    return st;
+}
+
+/* A database made before hashed id terms were marked may hold a long id's
+ * document under its former term (terms.h): it goes, so that indexing it
+ * again replaces it. */
+static fh_status drop_legacy(fh_writer *w, const char *id, int *exists, fh_error *err)
+{
+    fh_buf term = FH_BUF_INIT;
+    int found = 0;
+    fh_status st = fh_find_legacy_id(w->db, id, &term, &found, err);
+    if (st == FH_OK && found)
+        st = fh_db_delete(w->db, term.data, exists, err);
+    fh_buf_free(&term);
     return st;
 }
 
@@ -237,6 +291,8 @@ fh_status fh_writer_put(fh_writer *w, const fh_document *d, fh_error *err)
     fh_status st = w->started_empty ? FH_OK
                                     : fh_db_get_value(w->db, w->id_term.data, FH_SLOT_DIGEST,
                                                       &w->scratch, &exists, err);
+    if (st == FH_OK && !exists && !w->started_empty)
+        st = drop_legacy(w, d->id, &exists, err);
     if (st != FH_OK)
         return st;
     if (exists && w->scratch.len == w->digest.len &&

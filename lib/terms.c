@@ -29,19 +29,56 @@ static uint64_t fnv1a(const char *s, size_t n)
     return fh_hash64(FH_HASH_SEED, s, n);
 }
 
+/* The head of a long id kept readable in its term. */
+enum { ID_HEAD_BYTES = 180 };
+
+/* A hashed id term starts with FH_ID_HASHED, a byte no id written literally
+ * holds (ids are UTF-8, and one holding that byte is hashed whatever its
+ * length), so that no id, however forged, can name another one's document. */
+static int id_fits_literally(const char *id, size_t n)
+{
+    return strlen(FH_PREFIX_ID) + n <= FH_MAX_TERM_BYTES && memchr(id, FH_ID_HASHED[0], n) == NULL;
+}
+
 fh_status fh_term_id(const char *id, fh_buf *out)
 {
     fh_buf_reset(out);
     size_t n = strlen(id);
-    if (strlen(FH_PREFIX_ID) + n <= FH_MAX_TERM_BYTES) {
+    if (id_fits_literally(id, n)) {
         if (fh_buf_append_str(out, FH_PREFIX_ID) != FH_OK)
             return FH_ERR_NOMEM;
         return fh_buf_append(out, id, n);
     }
     /* Keep a readable head and make the rest unique with two hashes. */
-    return fh_buf_printf(out, FH_PREFIX_ID "%.180s#%016llx%016llx", id,
-                         (unsigned long long)fnv1a(id, n),
+    return fh_buf_printf(out, FH_PREFIX_ID FH_ID_HASHED "%.*s#%016llx%016llx", ID_HEAD_BYTES,
+                         id, (unsigned long long)fnv1a(id, n),
                          (unsigned long long)fnv1a(id, n / 2));
+}
+
+static fh_status term_id_legacy(const char *id, fh_buf *out)
+{
+    fh_buf_reset(out);
+    size_t n = strlen(id);
+    if (id_fits_literally(id, n))
+        return FH_ERR_NOT_FOUND; /* the same term then as now */
+    if (strlen(FH_PREFIX_ID) + n <= FH_MAX_TERM_BYTES)
+        return fh_buf_printf(out, FH_PREFIX_ID "%s", id);
+    return fh_buf_printf(out, FH_PREFIX_ID "%.*s#%016llx%016llx", ID_HEAD_BYTES, id,
+                         (unsigned long long)fnv1a(id, n), (unsigned long long)fnv1a(id, n / 2));
+}
+
+fh_status fh_find_legacy_id(fh_db *db, const char *id, fh_buf *term, int *found, fh_error *err)
+{
+    *found = 0;
+    if (term_id_legacy(id, term) != FH_OK)
+        return FH_OK;
+    fh_buf stored_id = FH_BUF_INIT;
+    int there = 0;
+    fh_status st = fh_db_get_value(db, term->data, FH_SLOT_ID, &stored_id, &there, err);
+    *found = st == FH_OK && there && stored_id.len == strlen(id) &&
+             memcmp(stored_id.data, id, stored_id.len) == 0;
+    fh_buf_free(&stored_id);
+    return st;
 }
 
 size_t fh_shard_of(const char *id, size_t n)
@@ -116,9 +153,12 @@ static fh_status add_token(index_ctx *c, const fh_token *tok)
 {
     uint32_t pos = c->base + tok->pos;
     unsigned wdf = c->zone == FH_ZONE_TITLE ? FH_TITLE_WDF : 1;
+    size_t refused = fh_doc_refused_terms(c->doc);
     fh_status st = fh_term_exact(tok, &c->term);
     if (st == FH_OK)
         st = fh_doc_add_posting(c->doc, c->term.data, c->term.len, pos + 1, wdf, c->err);
+    /* a word left out of a full document (fh_doc_limit_terms) is no name to file */
+    int kept = fh_doc_refused_terms(c->doc) == refused;
     if (st == FH_OK && c->zone == FH_ZONE_TITLE) {
         st = fh_term_title(tok, &c->term);
         if (st == FH_OK)
@@ -131,7 +171,7 @@ static fh_status add_token(index_ctx *c, const fh_token *tok)
         (tok->flags & FH_TOKEN_CAPITALIZED) &&
         (st = fh_term_capital(tok->form, tok->form_len, &c->term)) == FH_OK)
         st = fh_doc_add_boolean(c->doc, c->term.data, c->term.len, c->err);
-    if (st == FH_OK && c->lex && fh_lexicon_note(c->lex, tok) != FH_OK)
+    if (st == FH_OK && c->lex && kept && fh_lexicon_note(c->lex, tok) != FH_OK)
         st = FH_ERR_NOMEM;
     if (st == FH_OK && c->spans && fh_spans_add(c->spans, tok, pos + 1, c->offset) != FH_OK)
         st = FH_ERR_NOMEM;

@@ -9,6 +9,7 @@
  */
 #include "fihris/db.h"
 #include "fihris/cluster.h"
+#include "fihris/hash.h"
 
 #include <algorithm>
 #include <chrono>
@@ -63,9 +64,70 @@ struct fh_db {
     Xapian::Database &synonyms() { return has_names ? names : reader(); }
 };
 
+namespace {
+
+/* The terms a document was given, by 64-bit hash (0 = empty slot), open
+ * addressing: Xapian's document can neither tell whether it holds a term
+ * without a walk through all of them nor forget a removed term, so the
+ * limit on a document's terms is checked here.  A hash that collides lets
+ * one term more in, nothing worse. */
+class TermSet {
+  public:
+    /* true when hash h was new (and is now in the set) */
+    bool insert(uint64_t h)
+    {
+        h = h ? h : 1;
+        if (2 * (count_ + 1) > slots_.size())
+            grow();
+        size_t mask = slots_.size() - 1, i = slot(h);
+        for (; slots_[i] != 0; i = (i + 1) & mask)
+            if (slots_[i] == h)
+                return false;
+        slots_[i] = h;
+        count_++;
+        return true;
+    }
+    bool contains(uint64_t h) const
+    {
+        h = h ? h : 1;
+        if (slots_.empty())
+            return false;
+        size_t mask = slots_.size() - 1, i = slot(h);
+        for (; slots_[i] != 0; i = (i + 1) & mask)
+            if (slots_[i] == h)
+                return true;
+        return false;
+    }
+    size_t size() const { return count_; }
+
+  private:
+    /* FNV-1a's low bits are poorly mixed: take the high bits of a
+     * multiplicative hash instead. */
+    size_t slot(uint64_t h) const
+    {
+        return (size_t)((h * 0x9E3779B97F4A7C15ULL) >> 32) & (slots_.size() - 1);
+    }
+    void grow()
+    {
+        std::vector<uint64_t> old(slots_.empty() ? 1024 : 2 * slots_.size(), 0);
+        old.swap(slots_);
+        count_ = 0;
+        for (uint64_t h : old)
+            if (h != 0)
+                insert(h);
+    }
+    std::vector<uint64_t> slots_;
+    size_t count_ = 0;
+};
+
+} // namespace
+
 struct fh_doc {
     Xapian::Document doc;
     size_t dropped = 0;
+    size_t max_terms = 0; /* 0: no limit */
+    size_t refused = 0;   /* new terms refused past max_terms */
+    TermSet terms;        /* those given while limited */
 };
 
 struct fh_query {
@@ -355,6 +417,23 @@ bool keep_term(fh_doc *doc, size_t len)
         return false;
     }
     return true;
+}
+
+/* Whether the document may take term: always, but for a new term once it
+ * holds max_terms (fh_doc_limit_terms). */
+bool room_for(fh_doc *doc, const std::string &term)
+{
+    if (doc->max_terms == 0)
+        return true;
+    uint64_t h = fh_hash64(FH_HASH_SEED, term.data(), term.size());
+    if (doc->terms.size() < doc->max_terms) {
+        doc->terms.insert(h);
+        return true;
+    }
+    if (doc->terms.contains(h))
+        return true;
+    doc->refused++;
+    return false;
 }
 
 fh_status new_query(Xapian::Query q, fh_query **out)
@@ -1051,6 +1130,26 @@ void fh_doc_free(fh_doc *doc)
     delete doc;
 }
 
+void fh_doc_limit_terms(fh_doc *doc, size_t max_terms)
+{
+    if (doc != nullptr)
+        doc->max_terms = max_terms;
+}
+
+size_t fh_doc_term_count(const fh_doc *doc)
+{
+    try {
+        return doc ? doc->doc.termlist_count() : 0;
+    } catch (...) {
+        return 0; /* a document built here, not read from a database: never */
+    }
+}
+
+size_t fh_doc_refused_terms(const fh_doc *doc)
+{
+    return doc ? doc->refused : 0;
+}
+
 fh_status fh_doc_add_posting(fh_doc *doc, const char *term, size_t len, uint32_t pos,
                              unsigned wdf_inc, fh_error *err)
 {
@@ -1059,7 +1158,9 @@ fh_status fh_doc_add_posting(fh_doc *doc, const char *term, size_t len, uint32_t
     if (!keep_term(doc, len))
         return FH_OK;
     return guard(err, "adding a posting", nullptr, [&] {
-        doc->doc.add_posting(std::string(term, len), pos, wdf_inc);
+        std::string t(term, len);
+        if (room_for(doc, t))
+            doc->doc.add_posting(t, pos, wdf_inc);
         return FH_OK;
     });
 }
@@ -1072,7 +1173,9 @@ fh_status fh_doc_add_term(fh_doc *doc, const char *term, size_t len, unsigned wd
     if (!keep_term(doc, len))
         return FH_OK;
     return guard(err, "adding a term", nullptr, [&] {
-        doc->doc.add_term(std::string(term, len), wdf_inc);
+        std::string t(term, len);
+        if (room_for(doc, t))
+            doc->doc.add_term(t, wdf_inc);
         return FH_OK;
     });
 }
@@ -1084,7 +1187,9 @@ fh_status fh_doc_add_boolean(fh_doc *doc, const char *term, size_t len, fh_error
     if (!keep_term(doc, len))
         return FH_OK;
     return guard(err, "adding a boolean term", nullptr, [&] {
-        doc->doc.add_boolean_term(std::string(term, len));
+        std::string t(term, len);
+        if (room_for(doc, t))
+            doc->doc.add_boolean_term(t);
         return FH_OK;
     });
 }

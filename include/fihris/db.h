@@ -154,6 +154,15 @@ fh_status fh_doc_set_value(fh_doc *doc, unsigned slot, const char *data, size_t 
                            fh_error *err);
 fh_status fh_doc_set_data(fh_doc *doc, const char *data, size_t len, fh_error *err);
 size_t fh_doc_dropped_terms(const fh_doc *doc);
+/* At most max_terms distinct terms (0: no limit, the default): once the
+ * document holds that many, a new term is refused (a term it holds already
+ * still gains wdf and positions), and fh_doc_refused_terms() counts how
+ * many were.  Xapian keeps a few hundred bytes per term of a document until
+ * the commit that writes it, so this is what bounds a document's memory. */
+void fh_doc_limit_terms(fh_doc *doc, size_t max_terms);
+/* How many distinct terms the document holds. */
+size_t fh_doc_term_count(const fh_doc *doc);
+size_t fh_doc_refused_terms(const fh_doc *doc);
 
 /* ---- queries ----
  * A query is an immutable tree.  Constructors copy what they need: the

@@ -18,7 +18,10 @@
  *                        strings; "title" optional (empty when absent); "url",
  *                        "date" (ISO 8601), "source", "lang" optional strings
  * For whole files the id is the path, with invalid UTF-8 replaced by U+FFFD
- * (and a warning).
+ * (and a warning).  A file of a byte order mark and white space is empty.
+ * HTML is read in the charset it declares (or UTF-16 after a byte order
+ * mark); when libxml2 cannot decode it so, as UTF-8, with one warning.
+ * UTF-32 HTML is skipped.
  * Anything else is skipped (FH_NOTICE_SKIPPED, "unsupported file type").
  */
 #ifndef FIHRIS_READER_H

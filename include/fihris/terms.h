@@ -7,7 +7,10 @@
  *   form          exact normalized form, with positions (title and body)
  *   Z<stem>       stem, without positions (title and body)
  *   S<form>       exact form in the title, with positions (for title: searches)
- *   Q<id>         unique document id (ids too long for a term are hashed)
+ *   Q<id>         unique document id; an id too long for a term (or holding
+ *                 the byte 0xFF) is Q, 0xFF, its first 180 bytes, '#' and two
+ *                 64-bit hashes in hex: 0xFF is never valid UTF-8, so no id
+ *                 written literally can equal another id's hashed term
  *   XSRC<source>, L<lang>, Y<yyyy>, M<yyyymm>, D<yyyymmdd>: for filters, wdf 0
  *   XC<form>      a Latin word the document writes with a capital where no
  *                 sentence begins, wdf 0: in how many of the documents that
@@ -38,6 +41,7 @@ extern "C" {
 #define FH_PREFIX_STEM "Z"
 #define FH_PREFIX_TITLE "S"
 #define FH_PREFIX_ID "Q"
+#define FH_ID_HASHED "\xFF" /* after Q: the id is hashed (see above) */
 #define FH_PREFIX_SOURCE "XSRC"
 #define FH_PREFIX_LANG "L"
 #define FH_PREFIX_YEAR "Y"
@@ -66,6 +70,11 @@ fh_status fh_term_stem(const fh_token *tok, fh_buf *out);
 fh_status fh_term_title(const fh_token *tok, fh_buf *out);
 /* The unique id term of a document id. */
 fh_status fh_term_id(const char *id, fh_buf *out);
+/* Databases made before hashed id terms were marked (analysis version 10
+ * and earlier) filed a long id under "Q<head>#<hashes>", which a short id
+ * could also be.  *found is 1, and term that former term, when db holds the
+ * document of id under it (its stored id says so); else 0. */
+fh_status fh_find_legacy_id(fh_db *db, const char *id, fh_buf *term, int *found, fh_error *err);
 
 /* A filter term (source, language, date): prefix and value, ASCII letters
  * in lower case, so that source:Reuters finds "reuters" (replaces out's content). */

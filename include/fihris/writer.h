@@ -26,12 +26,27 @@ typedef struct {
     size_t dropped_terms; /* terms too long for the index */
 } fh_writer_counts;
 
+/* The most distinct terms one document is indexed with (each word gives
+ * two or three: its form, its stem, a title or capital term): Xapian keeps
+ * a few hundred bytes per term of a document until the commit that writes
+ * it, so this bounds the memory a document of distinct words takes.  Past
+ * it, words the document has not had before are left out of the index.
+ * A batch is committed early rather than hold more terms than that. */
+#define FH_MAX_DOC_TERMS 500000u
+
+/* Tells about a document (path, line as the reader gave them) that was
+ * indexed only in part; called from the thread the writer runs in. */
+typedef void (*fh_writer_notice_fn)(void *ctx, fh_notice_kind kind, const char *path,
+                                    size_t line, const char *message);
+
 typedef struct {
     unsigned batch_docs; /* commit after this many changed documents ... */
     size_t batch_bytes;  /* ... or this many bytes of their text */
     /* File name spellings (lexicon.h) and XC terms (terms.h); without them
      * a search matches names only as the documents write them. */
     int names;
+    fh_writer_notice_fn notice; /* may be NULL */
+    void *notice_ctx;
 } fh_writer_opts;
 
 /* Open (creating if needed) the database at path for writing.

@@ -180,6 +180,33 @@ assert_exit 1 "$INDEXER" -d dball all missing-dir
 assert_eq "0 added, 0 replaced, 7 unchanged, 3 skipped, $failed failed, 2 warnings" \
     "$(summary_counts "$OUT" | sed 's/, [0-9]* oversized terms dropped$//')" "summary of the mixed re-run"
 
+# ---- byte order marks and charsets libxml2 cannot read ----
+# A file of a byte order mark (and white space) is empty; a page declaring
+# a charset it is not written in is read as UTF-8, and each of these files
+# gets one line on standard error, never libxml2's own messages.
+mkdir boms
+printf '\357\273\277' >boms/utf8.txt
+printf '\376\377' >boms/utf16be.html
+printf '\377\376 \000\n\000' >boms/utf16le-blank.html
+printf '\377\376' >boms/utf16le.jsonl
+printf '<html><head><meta charset="utf-32"></head><body><p>Plain quaggaword.</p></body></html>' \
+    >boms/declares-utf32.html
+printf '<?xml version="1.0" encoding="EBCDIC-US"?><html><head><meta charset="EBCDIC-US"></head><body><p>Plain ebcdicword.</p></body></html>' \
+    >boms/declares-ebcdic.html
+assert_exit 0 "$INDEXER" -d dbbom boms
+assert_eq "2 added, 0 replaced, 0 unchanged, 4 skipped, 0 failed, 2 warnings" "$(summary_counts "$OUT")" \
+    "byte order marks and charsets: summary"
+assert_eq 6 "$(printf '%s\n' "$ERR" | wc -l)" "one line a file: $ERR"
+for f in utf8.txt utf16be.html utf16le-blank.html utf16le.jsonl; do
+    assert_line "$ERR" "^indexer: skipped: boms/$f: empty file$" "$f is empty"
+done
+assert_line "$ERR" '^indexer: warning: boms/declares-utf32.html: charset "utf-32" could not be read \(.*\); read as UTF-8$' \
+    "the UTF-32 page's warning"
+assert_line "$ERR" '^indexer: warning: boms/declares-ebcdic.html: charset "EBCDIC-US" could not be read \(.*\); read as UTF-8$' \
+    "the EBCDIC page's warning"
+assert_eq "$PWD/boms/declares-utf32.html" "$(ids dbbom quaggaword)" "the UTF-32 page's text"
+assert_eq "$PWD/boms/declares-ebcdic.html" "$(ids dbbom ebcdicword)" "the EBCDIC page's text"
+
 # ---- the reasons of line-level problems, last so the checks above all run ----
 # The summary lists why documents were repaired or failed; for a JSONL line
 # the reason must say what happened, not just "line".

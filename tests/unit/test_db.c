@@ -264,6 +264,33 @@ static void test_oversized_terms(fh_db *w)
     CHECK_INT(found, 1);
 }
 
+/* Past its limit a document takes no new term, but the terms it holds
+ * still gain wdf; the terms given before the limit was set stay. */
+static void test_term_limit(fh_db *w)
+{
+    fh_doc *doc = fh_doc_new();
+    CHECK_INT(fh_doc_add_boolean(doc, "Qlimited", 8, NULL), FH_OK);
+    fh_doc_limit_terms(doc, 3);
+    static const char *const words[] = {"alpha", "beta", "alpha", "gamma", "delta", "beta",
+                                        "epsilon"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        CHECK_INT(fh_doc_add_posting(doc, words[i], strlen(words[i]), (uint32_t)i + 1, 1, NULL),
+                  FH_OK);
+    CHECK_INT(fh_doc_add_term(doc, "Zdelta", 6, 1, NULL), FH_OK);
+    CHECK_INT(fh_doc_add_boolean(doc, "XCdelta", 7, NULL), FH_OK);
+    CHECK_INT(fh_doc_refused_terms(doc), 4);
+    CHECK_INT(fh_doc_term_count(doc), 4);
+    CHECK_INT(fh_db_replace(w, "Qlimited", doc, NULL), FH_OK);
+    fh_doc_free(doc);
+    CHECK_INT(term_freq(w, "alpha"), 1);
+    CHECK_INT(term_freq(w, "gamma"), 1);
+    CHECK_INT(term_freq(w, "delta"), 0);
+    CHECK_INT(term_freq(w, "Zdelta"), 0);
+    int found = 0;
+    CHECK_INT(fh_db_delete(w, "Qlimited", &found, NULL), FH_OK);
+    CHECK_INT(found, 1);
+}
+
 /* The shim adds a missing id term itself, to a copy of the document. */
 static void test_replace_without_id(fh_db *w)
 {
@@ -298,6 +325,7 @@ static void test_write(const char *path)
     CHECK_INT(term_freq(w, "nosuchterm"), 0);
 
     test_oversized_terms(w);
+    test_term_limit(w);
     test_replace_without_id(w);
 
     /* Delete reports whether there was a document. */

@@ -330,6 +330,47 @@ static void test_html_encodings(recorder *r, const char *tmp)
     expect_only_notice(r, path, FH_NOTICE_SKIPPED, "binary file");
 }
 
+/* A byte order mark and nothing else (white space aside) is an empty file,
+ * in every format and whichever the mark. */
+static void test_byte_order_marks(recorder *r)
+{
+    static const char *const files[] = {
+        "bom-utf8.txt",   "bom-utf8-blank.md",      "bom-utf16be.html", "bom-utf16le.txt",
+        "bom-utf16le-blank.html", "bom-utf32be.html", "bom-utf16be.jsonl"};
+    char path[PATH_LEN];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        fixture(path, files[i]);
+        expect_only_notice(r, path, FH_NOTICE_SKIPPED, "empty file");
+    }
+}
+
+/* A page that declares a charset libxml2 knows but cannot read it in is
+ * read as UTF-8, with one warning that says so; UTF-32 is skipped. */
+static void test_unreadable_charsets(recorder *r)
+{
+    static const struct {
+        const char *file, *charset;
+    } declared[] = {{"declares-utf32.html", "utf-32"}, {"declares-ebcdic.html", "EBCDIC-US"}};
+    char path[PATH_LEN], start[64];
+    for (size_t i = 0; i < sizeof declared / sizeof declared[0]; i++) {
+        fixture(path, declared[i].file);
+        read_into(r, path);
+        CHECK_COUNTS(r, 1, 1);
+        if (r->ndocs != 1 || r->nnotices != 1)
+            continue;
+        check_file_doc(&r->docs[0], path, "Declared", "Plain ASCII text.");
+        const char *msg = r->notices[0].message;
+        snprintf(start, sizeof start, "charset \"%s\" could not be read (", declared[i].charset);
+        CHECK_INT(r->notices[0].kind, FH_NOTICE_WARNING);
+        CHECK_MSG(strncmp(msg, start, strlen(start)) == 0, "%s", msg);
+        const char *tail = "); read as UTF-8";
+        CHECK_MSG(strlen(msg) > strlen(tail) && strcmp(msg + strlen(msg) - strlen(tail), tail) == 0,
+                  "%s", msg);
+    }
+    fixture(path, "utf32le-bom.html");
+    expect_only_notice(r, path, FH_NOTICE_SKIPPED, "UTF-32 text is not supported");
+}
+
 static void test_text_problems(recorder *r, const char *tmp)
 {
     char path[PATH_LEN];
@@ -714,6 +755,8 @@ int main(void)
     test_html(r);
     test_html_encodings(r, tmp);
     test_text_problems(r, tmp);
+    test_byte_order_marks(r);
+    test_unreadable_charsets(r);
     test_jsonl(r);
     test_jsonl_generated(r, tmp);
     test_dates(r, tmp);
