@@ -92,8 +92,15 @@ if [ "$RC" != 0 ] || ! check "uninterrupted build" "$N" 0; then
     exit 1
 fi
 cp -a "$DB" "$TMP/built" # what each update starts from
-UPDATE_MS=$((BUILD_MS * 2 / 10 + 500)) # a guess, corrected by what the runs take
-note "corpus $MB MB, $N documents, built in $BUILD_MS ms; update $UPDATE_LINES documents"
+# An uninterrupted update, likewise.
+t0=$(ms)
+index update.jsonl
+UPDATE_MS=$(($(ms) - t0))
+if [ "$RC" != 0 ] || ! check "uninterrupted update" "$((N + A))" "$R"; then
+    report "kill -9 during build ($KILLS)" FAILED "an uninterrupted update fails: $RC $OUT $ERR$PROBLEM"
+    exit 1
+fi
+note "corpus $MB MB, $N documents, built in $BUILD_MS ms; an update of $UPDATE_LINES documents in $UPDATE_MS ms"
 
 recovered=0 finished_first=0 unreadable=0 failures=0
 declare -A phases=([building]=0 [merging]=0 [updating]=0)
@@ -107,7 +114,7 @@ for ((k = 0; k < KILLS; k++)); do
         rm -rf "$DB" "$DB".*
     fi
     delay=$((RANDOM * 32768 + RANDOM))
-    delay=$((delay % (limit * 95 / 100 + 1)))
+    delay=$((delay % (limit * 9 / 10 + 1)))
     t0=$(ms)
     start_bg "$TMP/killed" "$INDEXER" -d "$DB" --no-progress "$file"
     pid=$BG_PID
@@ -139,7 +146,6 @@ for ((k = 0; k < KILLS; k++)); do
         note "round $k ($kind, killed $phase after $delay ms): search exits $RC: $ERR"
     fi
     index "$file"
-    [ "$kind" == update ] && UPDATE_MS=$((UPDATE_MS > $(ms) - t0 ? UPDATE_MS : $(ms) - t0))
     counts=$(summary_counts "$OUT")
     read -r added _ repl _ unch _ <<<"${counts//,/}"
     if [ "$RC" != 0 ]; then
