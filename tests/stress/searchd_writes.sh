@@ -38,12 +38,14 @@ run "$INDEXER" -d "$DB" --no-progress corpus.jsonl
 [ "$RC" == 0 ] || { report "$ATTACK" FAILED "cannot build the database: $ERR"; exit 1; }
 
 # Queries drawn from the corpus's words: one, two and three words, Arabic,
-# English and both, a phrase, a prefix, an OR, a field; URL-encoded.
-"$PYTHON" - "$STRESS_DIR" queries.txt <<'PY' || exit 2
+# English and both, a phrase, a prefix, an OR, a field; URL-encoded; with
+# completions, stored documents (those being replaced among them) and pages.
+"$PYTHON" - "$STRESS_DIR" queries.txt "$N" <<'PY' || exit 2
 import random, sys, urllib.parse
 sys.path.insert(0, sys.argv[1])
 import gen_corpus as g
 rng = random.Random(7)
+n = int(sys.argv[3])
 ar = g.AR_WORDS + [w for w in g.AR_MARKED]
 out = []
 for i in range(5000):
@@ -56,7 +58,17 @@ for i in range(5000):
     elif k == 5: q = "%s OR %s" % (rng.choice(ar), rng.choice(g.EN_WORDS))
     elif k == 6: q = "allstress variant%d" % rng.randint(1, 2)
     else: q = "title:%s lang:%s" % (rng.choice(ar), rng.choice(["ar", "en"]))
-    out.append(urllib.parse.quote(q))
+    typed = q[:rng.randint(1, len(q))].strip() or "a"
+    q = urllib.parse.quote(q)
+    r = rng.random()
+    if r < 0.15:  # completions of the word being typed
+        out.append("/api/suggest?q=" + urllib.parse.quote(typed))
+    elif r < 0.25:  # a stored document, often one the writer replaces meanwhile
+        out.append("/api/doc/s-%d" % rng.randrange(min(100, n) if rng.random() < 0.5 else n))
+    elif r < 0.3:
+        out.append("/api/search?q=%s&page=2&size=20&sort=date&facets=1" % q)
+    else:
+        out.append("/api/search?q=" + q)
 open(sys.argv[2], "w").write("\n".join(out) + "\n")
 PY
 
@@ -79,14 +91,15 @@ writer()
     done >"$TMP/writer.log"
 }
 
-# The sampler: "SECOND KB" of searchd's VmRSS, every second.
+# The sampler: "MS KB", milliseconds since it started and searchd's VmRSS,
+# every second.
 sampler()
 {
-    local t=0 kb
+    local t0 kb
+    t0=$(date +%s%3N)
     while alive "$SEARCHD_PID"; do
         kb=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$SEARCHD_PID/status" 2>/dev/null)
-        [ -n "$kb" ] && echo "$t $kb"
-        t=$((t + 1))
+        [ -n "$kb" ] && echo "$(($(date +%s%3N) - t0)) $kb"
         sleep 1
     done >"$TMP/rss"
 }
@@ -129,17 +142,20 @@ docs=$(curl -s -m 5 "$BASE/healthz" | "$PYTHON" -c 'import json, sys; print(json
 [ "$docs" == "$N" ] || problems+=" searchd counts '$docs' documents at the end, expected $N;"
 
 # RSS: the first window after the warm-up, and the last one.
-rss_start=$(awk -v a="$WARMUP" -v b="$((WARMUP + WINDOW))" '$1 >= a && $1 < b { print $2 }' "$TMP/rss" | median)
-rss_end=$(tail -n "$WINDOW" "$TMP/rss" | awk '{ print $2 }' | median)
-samples=$(wc -l <"$TMP/rss")
-if [ "$samples" -lt $((WARMUP + 2 * WINDOW)) ]; then
-    problems+=" only $samples RSS samples;"
+last=$(tail -n 1 "$TMP/rss" | cut -d' ' -f1)
+awk -v a=$((WARMUP * 1000)) -v b=$(((WARMUP + WINDOW) * 1000)) '$1 >= a && $1 < b { print $2 }' \
+    "$TMP/rss" >"$TMP/rss.start"
+awk -v a=$((${last:-0} - WINDOW * 1000)) '$1 >= a { print $2 }' "$TMP/rss" >"$TMP/rss.end"
+rss_start=$(median <"$TMP/rss.start")
+rss_end=$(median <"$TMP/rss.end")
+if [ "$(wc -l <"$TMP/rss.start")" -lt 3 ] || [ "$(wc -l <"$TMP/rss.end")" -lt 3 ]; then
+    problems+=" too few RSS samples ($(wc -l <"$TMP/rss") in ${last:-0} ms);"
 else
     allowed=$((rss_start / 5 > 8192 ? rss_start / 5 : 8192))
     [ $((rss_end - rss_start)) -le "$allowed" ] ||
         problems+=" searchd's RSS grew from $((rss_start / 1024)) MB to $((rss_end / 1024)) MB;"
 fi
-note "RSS samples (s kB): $(tr '\n' ' ' <"$TMP/rss")"
+note "RSS samples (ms kB): $(tr '\n' ' ' <"$TMP/rss")"
 
 figure="$rps requests/s, p99 $p99 ms, non-2xx $non2xx (5xx $s5xx), socket errors $socket,"
 figure+=" $runs indexer runs ($((runs / 3)) rounds of $A adds/replaces/deletes),"

@@ -1,5 +1,5 @@
 -- writes.lua - wrk script for searchd_writes.sh: the connections send the
--- lines of a file in turn (URL-encoded queries) as /api/search?q=..., each
+-- lines of a file in turn (paths with URL-encoded queries), each
 -- thread from its own share of the file, count the answers that are not
 -- 2xx and those that are 5xx, and end with one machine-readable line.
 --   wrk -t THREADS -s writes.lua URL -- QUERIES THREADS
@@ -18,7 +18,7 @@ end
 function init(args)
   local f = assert(io.open(args[1], "r"), "cannot read " .. tostring(args[1]))
   for line in f:lines() do
-    if #line > 0 then paths[#paths + 1] = "/api/search?q=" .. line end
+    if #line > 0 then paths[#paths + 1] = line end
   end
   f:close()
   assert(#paths > 0, "no queries in " .. args[1])
