@@ -12,7 +12,7 @@
 #   STRESS_DISK_MB (6): size of the corpus (at least 4 MB, for a parallel build)
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 CORPUS_MB=${STRESS_DISK_MB:-6}
 DISK=$TMP/disk

@@ -13,7 +13,7 @@
 #   STRESS_SEED (1): seed of the kill moments
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 MB=${STRESS_CRASH_MB:-50}
 KILLS=${STRESS_CRASH_KILLS:-20}

@@ -15,7 +15,7 @@
 #   STRESS_FUZZ_FILES (3000), STRESS_FUZZ_BATCH (100), STRESS_SEED (1)
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 FILES=${STRESS_FUZZ_FILES:-3000}
 BATCH=${STRESS_FUZZ_BATCH:-100}

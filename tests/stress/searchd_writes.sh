@@ -11,7 +11,7 @@
 # cannot be, the attack is reported as skipped.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
-source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 SECONDS_LOAD=${STRESS_WRK_SECONDS:-60}
 CONNECTIONS=${STRESS_WRK_CONNECTIONS:-16}

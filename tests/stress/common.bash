@@ -1,4 +1,5 @@
-# common.sh - shared by the stress scripts (sourced after tests/e2e/lib.sh):
+# common.bash - shared by the stress scripts, sourced after tests/e2e/lib.sh
+# (named .bash, not .sh, so that running tests/stress/*.sh does not run it):
 # reporting one line per attack, and counting documents without stopping the
 # script (lib.sh's count_hits fails the whole script at the first problem,
 # where an attack must go on and report).
