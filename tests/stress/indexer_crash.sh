@@ -9,7 +9,8 @@
 #   BUILD_DIR=build SOURCE_DIR=. tests/stress/indexer_crash.sh
 #   STRESS_CRASH_MB (50): size of the corpus built
 #   STRESS_CRASH_KILLS (20): kills, half during builds of a new database
-#       (parallel writers, then the merge), half during updates (one writer)
+#       (parallel writers, then the merge: a third of these aimed at the
+#       merge), half during updates (one writer)
 #   STRESS_SEED (1): seed of the kill moments
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
@@ -114,10 +115,20 @@ for ((k = 0; k < KILLS; k++)); do
         rm -rf "$DB" "$DB".*
     fi
     delay=$((RANDOM * 32768 + RANDOM))
-    delay=$((delay % (limit * 9 / 10 + 1)))
-    t0=$(ms)
+    # A third of the builds are killed during their final merge (rarely hit
+    # at random, for it is short): once DB.compacting appears.
+    if [ "$kind" == build ] && ((k % 6 == 5)); then
+        delay=$((delay % (limit / 40 + 1))) # the merge takes some 4% of a build
+    else
+        delay=$((delay % (limit * 9 / 10 + 1)))
+    fi
     start_bg "$TMP/killed" "$INDEXER" -d "$DB" --no-progress "$file"
     pid=$BG_PID
+    if [ "$kind" == build ] && ((k % 6 == 5)); then
+        while alive "$pid" && [ ! -e "$DB.compacting" ]; do
+            sleep 0.02
+        done
+    fi
     sleep "$(awk -v d="$delay" 'BEGIN { printf "%.3f", d / 1000 }')"
     if alive "$pid"; then
         if [ -e "$DB.compacting" ]; then
