@@ -159,12 +159,17 @@ static void on_notice(void *ctx, fh_notice_kind kind, const char *path, size_t l
                       const char *message)
 {
     run *r = ctx;
+    /* a file name may hold anything but '/' and NUL, line breaks included */
+    char shown[4096];
+    snprintf(shown, sizeof shown, "%s", path);
+    fh_utf8_scrub(shown);
+    fh_utf8_one_line(shown);
     pthread_mutex_lock(&r->log_mu);
     clear_progress(r);
     if (line)
-        fprintf(log_of(r), "indexer: %s: %s:%zu: %s\n", kind_name(kind), path, line, message);
+        fprintf(log_of(r), "indexer: %s: %s:%zu: %s\n", kind_name(kind), shown, line, message);
     else
-        fprintf(log_of(r), "indexer: %s: %s: %s\n", kind_name(kind), path, message);
+        fprintf(log_of(r), "indexer: %s: %s: %s\n", kind_name(kind), shown, message);
     count_reason(r->stats, kind, message);
     if (kind == FH_NOTICE_WARNING)
         r->stats->warnings++;

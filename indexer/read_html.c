@@ -291,6 +291,16 @@ static int has_utf32_bom(const char *s, size_t len)
            (memcmp(s, "\xFF\xFE\x00\x00", 4) == 0 || memcmp(s, "\x00\x00\xFE\xFF", 4) == 0);
 }
 
+/* A UTF-16 byte order mark before text with no NUL byte in its first
+ * SNIFF_BYTES: markup is ASCII, which UTF-16 writes with a NUL in every
+ * other byte, so the text is not UTF-16 whatever its mark says (read as
+ * UTF-16 it would be indexed as nonsense). */
+static int utf16_in_name_only(const char *s, size_t len)
+{
+    const size_t window = len < SNIFF_BYTES ? len : SNIFF_BYTES;
+    return window > 2 && memchr(s + 2, '\0', window - 2) == NULL;
+}
+
 /* The encoding to give libxml2: "UTF-8" (after our own repair), or NULL
  * when a UTF-16 byte order mark or a declared charset libxml2 knows must
  * decide (named in left_to, for a warning should it fail).  Skips a UTF-8
@@ -298,9 +308,16 @@ static int has_utf32_bom(const char *s, size_t len)
 static const char *html_encoding(whole_file *wf, const char **s, size_t *len,
                                  char left_to[sizeof wf->charset])
 {
-    if (has_utf16_bom(*s, *len)) {
+    if (has_utf16_bom(*s, *len) && !utf16_in_name_only(*s, *len)) {
         snprintf(left_to, sizeof wf->charset, "UTF-16");
         return NULL;
+    }
+    if (has_utf16_bom(*s, *len)) {
+        rd_notify(wf->sink, FH_NOTICE_WARNING, wf->path, 0,
+                  "a UTF-16 byte order mark before text that is not UTF-16; read as UTF-8");
+        *s += 2;
+        *len -= 2;
+        return "UTF-8";
     }
     if (has_utf8_bom(*s, *len)) {
         *s += 3;

@@ -44,6 +44,7 @@ void rd_notify(const fh_reader_sink *sink, fh_notice_kind kind, const char *path
     va_end(ap);
     /* Cut at a character boundary, so a truncated message stays valid. */
     msg[fh_utf8_find_invalid(msg, strlen(msg))] = '\0';
+    fh_utf8_one_line(msg); /* it may quote a file's content */
     sink->notice(sink->ctx, kind, path, line, msg);
 }
 

@@ -20,6 +20,7 @@ fh_status fh_error_set(fh_error *err, fh_status status, const char *fmt, ...)
     /* paths in messages are file system bytes, and truncation may cut a
      * character: the message itself must stay valid UTF-8 */
     fh_utf8_scrub(err->message);
+    fh_utf8_one_line(err->message);
     return status;
 }
 

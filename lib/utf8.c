@@ -122,6 +122,35 @@ void fh_utf8_scrub(char *s)
     }
 }
 
+/* The bytes of the character at s (len bytes left) that break a line:
+ * its length when it does, 0 otherwise. */
+static size_t line_breaker(const unsigned char *s, size_t len)
+{
+    if (s[0] < 0x20 || s[0] == 0x7F)
+        return 1;
+    if (len >= 2 && s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F)
+        return 2; /* C1 controls */
+    if (len >= 3 && s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9))
+        return 3; /* line and paragraph separators */
+    return 0;
+}
+
+void fh_utf8_one_line(char *s)
+{
+    const size_t len = strlen(s);
+    size_t out = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = line_breaker((const unsigned char *)s + i, len - i);
+        if (n) {
+            s[out++] = ' ';
+            i += n;
+        } else {
+            s[out++] = s[i++];
+        }
+    }
+    s[out] = '\0';
+}
+
 fh_status fh_utf8_repair(const char *s, size_t len, fh_buf *out, size_t *replaced)
 {
     size_t count = 0;

@@ -37,6 +37,12 @@ size_t fh_utf8_find_invalid(const char *s, size_t len);
  * inside a character is still valid UTF-8. */
 void fh_utf8_scrub(char *s);
 
+/* Make the valid UTF-8, NUL-terminated string s one line, in place: every
+ * control character (C0, DEL, C1 such as NEL) and every line or paragraph
+ * separator (U+2028, U+2029) becomes one space.  Messages quote file names
+ * and file contents; a log or a terminal must see one line per message. */
+void fh_utf8_one_line(char *s);
+
 /* Copy s into out (appending), replacing every ill-formed sequence by U+FFFD.
  * *replaced (may be NULL) receives the number of replacements. */
 fh_status fh_utf8_repair(const char *s, size_t len, fh_buf *out, size_t *replaced);

@@ -207,6 +207,19 @@ assert_line "$ERR" '^indexer: warning: boms/declares-ebcdic.html: charset "EBCDI
 assert_eq "$PWD/boms/declares-utf32.html" "$(ids dbbom quaggaword)" "the UTF-32 page's text"
 assert_eq "$PWD/boms/declares-ebcdic.html" "$(ids dbbom ebcdicword)" "the EBCDIC page's text"
 
+# ---- every notice is one line ----
+# A message quoting a file's content (a JSONL line with U+2028 or NEL) or a
+# file name holding a line break is still one line on standard error.
+mkdir lines
+printf '{"id":"a","body":"b"}\342\200\250x\n{"id":"c","body":"d"}\302\205y\n' >lines/seps.jsonl
+printf 'text' >"lines/two
+lines.pdf"
+assert_exit 1 "$INDEXER" -d dblines lines
+assert_eq 3 "$(printf '%s\n' "$ERR" | wc -l)" "one line a notice: $ERR"
+assert_line "$ERR" '^indexer: failed: lines/seps\.jsonl:1: invalid JSON: ' "U+2028 in a quoted line"
+assert_line "$ERR" '^indexer: skipped: lines/two lines\.pdf: unsupported file type$' "a line break in a name"
+assert_eq 0 "$(printf '%s' "$ERR" | grep -c $'\xe2\x80\xa8\|\xc2\x85')" "no line separator in: $ERR"
+
 # ---- the reasons of line-level problems, last so the checks above all run ----
 # The summary lists why documents were repaired or failed; for a JSONL line
 # the reason must say what happened, not just "line".

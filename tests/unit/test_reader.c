@@ -371,6 +371,29 @@ static void test_unreadable_charsets(recorder *r)
     expect_only_notice(r, path, FH_NOTICE_SKIPPED, "UTF-32 text is not supported");
 }
 
+/* A UTF-16 mark is believed when the text is UTF-16, and otherwise read
+ * past with a warning: UTF-8 read as UTF-16 would be indexed as nonsense. */
+static void test_utf16_marks(recorder *r, const char *tmp)
+{
+    char path[PATH_LEN];
+    WRITE_LITERAL(path, tmp, "utf16le.html",
+                  "\xFF\xFE<\0p\0>\0H\0i\0 \0\x45\x06\x44\x06<\0/\0p\0>\0");
+    read_into(r, path);
+    CHECK_COUNTS(r, 1, 0);
+    if (r->ndocs == 1)
+        check_file_doc(&r->docs[0], path, "", "Hi \xD9\x85\xD9\x84");
+
+    WRITE_LITERAL(path, tmp, "marked-utf8.html",
+                  "\xFF\xFE<html><title>hello world</title><body>\xD9\x85\xD9\x84 plain</body></html>");
+    read_into(r, path);
+    CHECK_COUNTS(r, 1, 1);
+    if (r->ndocs == 1)
+        check_file_doc(&r->docs[0], path, "hello world", "\xD9\x85\xD9\x84 plain");
+    if (r->nnotices == 1)
+        CHECK_NOTICE(r, 0, FH_NOTICE_WARNING, path, 0,
+                     "a UTF-16 byte order mark before text that is not UTF-16; read as UTF-8");
+}
+
 static void test_text_problems(recorder *r, const char *tmp)
 {
     char path[PATH_LEN];
@@ -757,6 +780,7 @@ int main(void)
     test_text_problems(r, tmp);
     test_byte_order_marks(r);
     test_unreadable_charsets(r);
+    test_utf16_marks(r, tmp);
     test_jsonl(r);
     test_jsonl_generated(r, tmp);
     test_dates(r, tmp);

@@ -12,8 +12,23 @@ static void repaired(const char *in, size_t len, const char *want, size_t want_c
     fh_buf_free(&out);
 }
 
+static void one_line(const char *in, const char *want)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", in);
+    fh_utf8_one_line(buf);
+    CHECK_STR(buf, want);
+}
+
 int main(void)
 {
+    /* every line break a terminal or a log reader may honour is a space */
+    one_line("a\nb\r\tc\x7f", "a b  c ");
+    one_line("x\xC2\x85y\xC2\x9Fz", "x y z");                  /* NEL, C1 */
+    one_line("\xE2\x80\xA8L\xE2\x80\xA9P", " L P");           /* U+2028, U+2029 */
+    one_line("\xC2\xA0\xE2\x80\xAA\xD8\xB2", "\xC2\xA0\xE2\x80\xAA\xD8\xB2"); /* kept */
+    one_line("", "");
+
     const char *ok = "abc زوكربيرغ ٢٠٢٥";
     CHECK_INT(fh_utf8_find_invalid(ok, strlen(ok)), strlen(ok));
     repaired(ok, strlen(ok), ok, 0);
