@@ -8,6 +8,7 @@
  * handle owns its Xapian objects and is used by one thread at a time.
  */
 #include "fihris/db.h"
+#include "fihris/clock.h"
 #include "fihris/cluster.h"
 
 #include <algorithm>
@@ -404,6 +405,67 @@ Xapian::Query combine(fh_query_op op, const std::vector<Xapian::Query> &qs, unsi
     }
 }
 
+/* Every document of a (sub-)database, in docid order, until a deadline:
+ * ANDed with a query as a filter, it ends the match where the deadline
+ * finds it, and the hits are then the best of the documents examined.
+ * The clock is read every kCheckEvery steps, so a match examines that many
+ * candidates even when it starts late.  Local databases only: it cannot be
+ * sent to a remote server. */
+class DeadlineSource : public Xapian::PostingSource {
+  public:
+    static constexpr unsigned kCheckEvery = 32;
+
+    DeadlineSource(double deadline_ms, std::shared_ptr<bool> fired)
+        : deadline_ms_(deadline_ms), fired_(std::move(fired)) {}
+
+    Xapian::doccount get_termfreq_min() const override { return 0; }
+    /* as many as every document: the query, not this, drives the AND */
+    Xapian::doccount get_termfreq_est() const override { return count_; }
+    Xapian::doccount get_termfreq_max() const override { return count_; }
+
+    void init(const Xapian::Database &db) override
+    {
+        did_ = 0;
+        last_ = db.get_lastdocid();
+        count_ = db.get_doccount();
+        steps_ = 0;
+        over_ = false;
+    }
+    void next(double) override { step(did_ + 1); }
+    void skip_to(Xapian::docid did, double) override { step(did > did_ ? did : did_); }
+    bool at_end() const override { return over_ || did_ > last_; }
+    Xapian::docid get_docid() const override { return did_; }
+    Xapian::PostingSource *clone() const override
+    {
+        return new DeadlineSource(deadline_ms_, fired_);
+    }
+
+  private:
+    void step(Xapian::docid did)
+    {
+        did_ = did;
+        if (++steps_ % kCheckEvery == 0 && did_ <= last_ && fh_clock_ms() >= deadline_ms_)
+            over_ = *fired_ = true;
+    }
+
+    double deadline_ms_;
+    std::shared_ptr<bool> fired_;
+    Xapian::docid did_ = 0, last_ = 0;
+    Xapian::doccount count_ = 0;
+    unsigned steps_ = 0;
+    bool over_ = false;
+};
+
+/* Whether a search of db reaches a remote server (which cannot run a
+ * DeadlineSource). */
+bool any_remote(const fh_db *db)
+{
+    for (const Shard &s : db->shards)
+        if (s.remote)
+            return true;
+    return false;
+}
+
 void configure(Xapian::Enquire &enq, const Xapian::Query &q, const fh_search_opts &o)
 {
     enq.set_query(q);
@@ -449,10 +511,14 @@ void copy_counts(const Xapian::ValueCountMatchSpy &spy,
     });
 }
 
-void run_search(Xapian::Database &db, const Xapian::Query &q, const fh_search_opts &o,
-                fh_mset &m)
+void run_search(fh_db *db, const Xapian::Query &query, const fh_search_opts &o, fh_mset &m)
 {
-    Xapian::Enquire enq(db);
+    Xapian::Enquire enq(db->reader());
+    auto fired = std::make_shared<bool>(false);
+    DeadlineSource until(o.deadline_ms, fired);
+    Xapian::Query q = query;
+    if (o.deadline_ms > 0 && !any_remote(db))
+        q = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&until));
     configure(enq, q, o);
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
     for (size_t i = 0; i < o.ncount_slots; i++) {
@@ -464,7 +530,7 @@ void run_search(Xapian::Database &db, const Xapian::Query &q, const fh_search_op
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - t0;
     /* Xapian does not say whether the limit fired; a match that lasted
      * longer than the limit has had check_at_least turned off. */
-    m.time_limited = o.time_limit_s > 0 && took.count() >= o.time_limit_s;
+    m.time_limited = (o.time_limit_s > 0 && took.count() >= o.time_limit_s) || *fired;
     fill_mset(enq, ms, o, m);
     m.counts.resize(spies.size());
     for (size_t i = 0; i < spies.size(); i++)
@@ -835,34 +901,59 @@ static fh_status append_list(fh_buf *out, const std::vector<std::string> &terms,
     return FH_OK;
 }
 
-fh_status fh_db_terms_with_prefix(fh_db *db, const char *prefix, size_t len, size_t max,
-                                  fh_buf *out, size_t *count, int *more, fh_error *err)
+static fh_status list_terms(fh_db *db, const char *prefix, size_t len, size_t max, fh_buf *out,
+                            fh_buf *docs, size_t *count, int *more, fh_error *err)
 {
-    if (db == nullptr || (prefix == nullptr && len > 0) || out == nullptr || count == nullptr ||
-        more == nullptr)
-        return invalid(err, "fh_db_terms_with_prefix: NULL argument");
     *count = 0;
     *more = 0;
     const char *where = db->path.c_str();
     return guard(err, "listing terms in", where, [&] {
         std::string p(prefix ? prefix : "", len);
         std::vector<std::string> terms;
+        std::vector<uint32_t> freqs;
         bool left = false;
         with_retry(db, [&] {
             terms.clear();
+            freqs.clear();
             left = false;
             Xapian::Database &r = db->reader();
             Xapian::TermIterator t = r.allterms_begin(p);
-            for (; t != r.allterms_end(p) && terms.size() < max; ++t)
+            for (; t != r.allterms_end(p) && terms.size() < max; ++t) {
                 terms.push_back(*t);
+                if (docs != nullptr)
+                    freqs.push_back(t.get_termfreq());
+            }
             left = t != r.allterms_end(p);
         });
+        if (docs != nullptr &&
+            fh_buf_append(docs, (const char *)freqs.data(), freqs.size() * sizeof freqs[0]) !=
+                FH_OK)
+            return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
         if (append_list(out, terms, err) != FH_OK)
             return FH_ERR_NOMEM;
         *count = terms.size();
         *more = left;
         return FH_OK;
     });
+}
+
+fh_status fh_db_terms_with_prefix(fh_db *db, const char *prefix, size_t len, size_t max,
+                                  fh_buf *out, size_t *count, int *more, fh_error *err)
+{
+    if (db == nullptr || (prefix == nullptr && len > 0) || out == nullptr || count == nullptr ||
+        more == nullptr)
+        return invalid(err, "fh_db_terms_with_prefix: NULL argument");
+    return list_terms(db, prefix, len, max, out, nullptr, count, more, err);
+}
+
+fh_status fh_db_terms_with_prefix_docs(fh_db *db, const char *prefix, size_t len, size_t max,
+                                       fh_buf *out, fh_buf *docs, size_t *count, int *more,
+                                       fh_error *err)
+{
+    if (db == nullptr || (prefix == nullptr && len > 0) || out == nullptr || docs == nullptr ||
+        count == nullptr || more == nullptr)
+        return invalid(err, "fh_db_terms_with_prefix_docs: NULL argument");
+    return list_terms(db, prefix, len, max, out, docs, count, more, err);
 }
 
 /* The want most frequent of terms (a min-heap of them while scanning). */
@@ -1157,6 +1248,7 @@ void fh_search_opts_init(fh_search_opts *opts)
     opts->count_slots = nullptr;
     opts->ncount_slots = 0;
     opts->time_limit_s = 0;
+    opts->deadline_ms = 0;
 }
 
 fh_status fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts,
@@ -1173,7 +1265,7 @@ fh_status fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts,
         std::unique_ptr<fh_mset> m;
         with_retry(db, [&] {
             m.reset(new fh_mset);
-            run_search(db->reader(), q->q, o, *m);
+            run_search(db, q->q, o, *m);
         });
         *out = m.release();
         return FH_OK;

@@ -44,6 +44,7 @@ static char *stored_snippet(const fh_parsed_query *q, const char *text, size_t l
                                 words, FH_MARK_PLAIN, &out, &err),
               FH_OK);
     fh_spans_writer_free(&sw);
+    fh_word_keys_free(&keys);
     fh_buf_append_char(&out, '\0');
     return fh_buf_steal(&out);
 }
@@ -173,6 +174,7 @@ static void damaged_spans(void)
                                 &out, &err),
               FH_ERR_CORRUPT);
     fh_buf_free(&out);
+    fh_word_keys_free(&keys);
     fh_parsed_query_free(&q);
     fh_spans_writer_free(&sw);
 }
