@@ -418,8 +418,9 @@ class DeadlineSource : public Xapian::PostingSource {
     DeadlineSource(double deadline_ms, std::shared_ptr<bool> fired)
         : deadline_ms_(deadline_ms), fired_(std::move(fired)) {}
 
-    Xapian::doccount get_termfreq_min() const override { return 0; }
-    /* as many as every document: the query, not this, drives the AND */
+    /* every document, as far as the match goes: the query's own estimates
+     * and bounds stay as they are */
+    Xapian::doccount get_termfreq_min() const override { return count_; }
     Xapian::doccount get_termfreq_est() const override { return count_; }
     Xapian::doccount get_termfreq_max() const override { return count_; }
 

@@ -521,6 +521,20 @@ static fh_status collect_facets(const fh_mset *m, fh_search_result *out, fh_erro
     return FH_OK;
 }
 
+/* Prefixes past FH_PREFIX_BUDGET: the notes say how many words were searched. */
+static fh_status note_budget(const fh_query_limits *lim, fh_parsed_query *pq, fh_error *err)
+{
+    fh_buf *notes = &pq->syntax.notes;
+    if (lim->prefix_kept >= lim->prefix_words)
+        return FH_OK;
+    if ((notes->len && fh_buf_append_str(notes, "; ") != FH_OK) ||
+        fh_buf_printf(notes, "the prefixes begin %zu index words: searched for the %zu most "
+                             "frequent (type more letters before * for the others)",
+                      lim->prefix_words, lim->prefix_kept) != FH_OK)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    return FH_OK;
+}
+
 /* How the query was read: notes always, the tree with explain. */
 static fh_status reading(const fh_search_request *req, const fh_parsed_query *pq,
                          fh_search_result *out, fh_error *err)
@@ -725,6 +739,11 @@ fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_resu
     if (st != FH_OK)
         return st;
     clk.cut = lim.time_cut;
+    st = note_budget(&lim, &pq, err);
+    if (st != FH_OK) {
+        fh_parsed_query_free(&pq);
+        return st;
+    }
     out->nwords = pq.nwords;
     out->prefix_words = lim.prefix_words;
     out->prefix_kept = lim.prefix_kept;
