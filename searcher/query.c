@@ -440,15 +440,25 @@ static fh_status read_inner(reader *r, const fh_syn_node *s, unsigned excluded, 
         return fh_error_set(r->err, FH_ERR_NOMEM, "out of memory reading the query");
     n->distance = s->distance;
     fh_status st = FH_OK;
+    int wanted = 1; /* AND_NOT: its first kid reads as something */
     for (size_t i = 0; i < s->nkids && st == FH_OK; i++) {
         fh_qnode *kid = NULL;
         int without = s->kind == FH_SYN_AND_NOT && i > 0;
         st = read_node(r, s->kids[i], without ? FH_WORD_EXCLUDED : excluded, &kid);
         if (st == FH_OK && s->kind == FH_SYN_AND_NOT && i == 0 && kid == NULL)
+            wanted = 0;
+        if (st == FH_OK && !wanted && kid) {
+            free_node(kid);
             st = fh_error_set(r->err, FH_ERR_INVALID,
                               "the query only excludes: say what to look for too");
+        }
         if (st == FH_OK && kid && adopt(n, kid) != FH_OK)
             st = fh_error_set(r->err, FH_ERR_NOMEM, "out of memory reading the query");
+    }
+    if (st == FH_OK && !wanted) {
+        free_node(n); /* excludes only what reads as no word: nothing to search for */
+        *out = NULL;
+        return FH_OK;
     }
     if (st != FH_OK || n->nkids <= 1) {
         fh_qnode *only = st == FH_OK && n->nkids == 1 ? n->kids[0] : NULL;
@@ -466,6 +476,9 @@ static fh_status read_inner(reader *r, const fh_syn_node *s, unsigned excluded, 
 
 static fh_status read_node(reader *r, const fh_syn_node *s, unsigned excluded, fh_qnode **out)
 {
+    *out = NULL;
+    if (s == NULL)
+        return FH_OK;
     if (s->kind == FH_SYN_WORD || s->kind == FH_SYN_PHRASE || s->kind == FH_SYN_FIELD)
         return read_leaf(r, s, excluded, out);
     return read_inner(r, s, excluded, out);
@@ -480,7 +493,8 @@ fh_status fh_query_parse(fh_analyzer *an, const char *text, size_t len, fh_parse
         return st;
     reader r = {out, an, text, err};
     st = read_node(&r, out->syntax.root, 0, &out->root);
-    /* only punctuation: no words, no error; it matches nothing */
+    /* nothing to search for (no word, or only punctuation): no error; it
+     * matches nothing */
     if (st == FH_OK && out->root == NULL &&
         ((out->syntax.notes.len && fh_buf_append_str(&out->syntax.notes, "; ") != FH_OK) ||
          fh_buf_append_str(&out->syntax.notes, "no word to search for") != FH_OK))

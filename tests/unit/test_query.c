@@ -133,6 +133,30 @@ static void words(void)
     filter_term("lang:ar-EG", FH_PREFIX_LANG "ar");
 }
 
+/* Queries with no word to search for read as matching nothing, with a
+ * note, however they are written; a query excluding words is refused. */
+static void nothing_to_search(void)
+{
+    static const char *const nothing[] = {
+        "", " ", "*", "**", "*****", "()", "(())", "+", "-", "- -", "-+", "- +", "OR", "AND",
+        "NOT", "NOT ...", "\"", "\"\"", "\" \"", "=", "(", ")", "NEAR", "title:", "!?.,;:",
+        "ـــ", "\u064E\u064F\u0650", "«»", "- -...",
+    };
+    for (size_t i = 0; i < sizeof nothing / sizeof *nothing; i++) {
+        fh_parsed_query q;
+        if (!parse(nothing[i], &q))
+            continue;
+        CHECK_MSG(q.root == NULL && q.nwords == 0 && q.syntax.notes.data &&
+                      strstr(q.syntax.notes.data, "no word to search for"),
+                  "[%s] reads as something", nothing[i]);
+        fh_parsed_query_free(&q);
+    }
+    refused("-Tesla", "only excludes");
+    refused("NOT (a OR b)", "only excludes");
+    refused("... -Tesla", "only excludes");
+    refused("ميتا (-Tesla)", "only excludes");
+}
+
 static int falls_back(const char *text)
 {
     fh_parsed_query q;
@@ -249,6 +273,7 @@ int main(void)
     fields();
     words();
     fallback();
+    nothing_to_search();
     prefix_budget();
     fh_analyzer_free(an);
     return check_result();
