@@ -491,8 +491,9 @@ void fill_mset(const Xapian::Enquire &enq, const Xapian::MSet &ms, const fh_sear
             h.value = it.get_document().get_value((Xapian::valueno)o.fetch_value_slot);
         if (o.fetch_data)
             h.data = it.get_document().get_data();
-        /* a pass over the hit's whole term list: only when asked for */
-        if (o.fetch_terms)
+        /* a pass over the hit's whole term list: only when asked for, and
+         * before the deadline (explanations, which read them, stop there) */
+        if (o.fetch_terms && !(o.deadline_ms > 0 && fh_clock_ms() >= o.deadline_ms))
             for (Xapian::TermIterator t = enq.get_matching_terms_begin(it);
                  t != enq.get_matching_terms_end(it); ++t)
                 h.terms.push_back(*t);

@@ -201,7 +201,8 @@ typedef struct {
     uint32_t check_at_least; /* for exact totals; 0 = Xapian's estimate */
     int sort_value_slot;     /* -1: by relevance; else by this value, descending */
     int fetch_data;          /* copy each hit's data blob (default 1) */
-    int fetch_terms;         /* copy each hit's matching terms (default 1) */
+    int fetch_terms;         /* copy each hit's matching terms (default 1; none past
+                              * deadline_ms) */
     int fetch_value_slot;    /* >= 0: copy this value of each hit (default -1) */
     const unsigned *count_slots; /* count the values of these slots among the matches */
     size_t ncount_slots;         /* (exact when check_at_least reaches every match) */
