@@ -33,8 +33,9 @@ enum { TITLE_WORDS = 20, EXACT_COUNT_UPTO = 100 };
 /* The time one search may take (fh_search_request.time_limit_ms), and
  * whether it left something out to keep to it.  Reading the query against
  * the index (prefixes, names) has the first half, so that the match always
- * has time; the match, the passages, the explanations, the fallback and the
- * suggestion stop at the deadline. */
+ * has time; the match, the explanations, the fallback and the suggestion
+ * stop at the deadline.  Passages are made for every hit: from the stored
+ * tokens, a lookup per token, they cost little however long the query. */
 typedef struct {
     double read_by;  /* fh_clock_ms() times; 0: no limit */
     double deadline;
@@ -412,15 +413,15 @@ static fh_status add_why(fh_hit *hit, fh_why why, fh_error *err)
 
 /* What each part of each query word adds to the hit's score. */
 static fh_status explain_hit(fh_searcher *s, const fh_parsed_query *pq,
-                             const fh_search_request *req, const fh_mset *m, size_t i,
-                             fh_hit *hit, fh_error *err)
+                             const fh_search_request *req, search_clock *clk, const fh_mset *m,
+                             size_t i, fh_hit *hit, fh_error *err)
 {
     fh_search_opts opts;
     ranking_opts(req, &opts);
     fh_buf id_term = FH_BUF_INIT;
     fh_status st = fh_term_id(hit->id, &id_term) == FH_OK
                        ? FH_OK : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    for (size_t k = 0; k < pq->nwords && st == FH_OK; k++) {
+    for (size_t k = 0; k < pq->nwords && st == FH_OK && !past_deadline(clk); k++) {
         if (pq->words[k].flags & FH_WORD_EXCLUDED)
             continue;
         for (int part = FH_PART_EXACT; part <= FH_PART_SPELLINGS && st == FH_OK; part++) {
@@ -463,7 +464,7 @@ static fh_status collect_hits(fh_searcher *s, const fh_parsed_query *pq,
         st = fill_hit(s, pq, &keys, req, m, i, &out->hits[i], err);
         out->nhits = i + 1;
         if (st == FH_OK && req->explain && !past_deadline(clk))
-            st = explain_hit(s, pq, req, m, i, &out->hits[i], err);
+            st = explain_hit(s, pq, req, clk, m, i, &out->hits[i], err);
     }
     fh_word_keys_free(&keys);
     return st;
