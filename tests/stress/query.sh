@@ -82,8 +82,9 @@ t0=$(date +%s.%N)
 echo "query.sh: indexed $(wc -l <"$corpus") documents in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }') s" >&2
 
 # The worst queries, from the corpus's words: the 64 Latin prefixes of two
-# or three letters that begin the most words, 400 at most each (a prefix may
-# begin 500); the 64 most frequent words; 64 long words misspelled.
+# or three letters that begin the most words, 480 at most each (a prefix may
+# begin 500); the 64 most frequent words; 64 words of 5 letters or more
+# misspelled (two letters swapped).
 "$PYTHON" - "$corpus" "$TMP" <<'PY'
 import collections, json, random, re, sys
 corpus, tmp = sys.argv[1], sys.argv[2]
@@ -99,7 +100,7 @@ for w in latin:
             begin[w[:n]] += 1
 prefixes, covered = [], set()
 for p, n in sorted(begin.items(), key=lambda x: (-x[1], x[0])):
-    if n <= 400 and not any(p.startswith(q) or q.startswith(p) for q in covered):
+    if n <= 480 and not any(p.startswith(q) or q.startswith(p) for q in covered):
         prefixes.append(p)
         covered.add(p)
     if len(prefixes) == 64:
@@ -108,11 +109,11 @@ open(tmp + '/worst.txt', 'w').write(' OR '.join(p + '*' for p in prefixes))
 frequent = [w for w, _ in docs.most_common(64)]
 open(tmp + '/frequent.txt', 'w').write(' OR '.join(frequent))
 r = random.Random(5)
-longs = sorted(w for w in docs if len(w) >= 7)
+longs = sorted(w for w in docs if len(w) >= 5)
 typos = []
 for w in r.sample(longs, min(64, len(longs))):
-    i = r.randrange(2, len(w))
-    typos.append(w[:i] + w[i + 1:] + w[i])
+    i = r.randrange(1, len(w) - 1)
+    typos.append(w[:i] + w[i + 1] + w[i] + w[i + 2:])
 open(tmp + '/typos.txt', 'w').write(' '.join(typos))
 print(sum(begin[p] for p in prefixes), file=open(tmp + '/worst.words', 'w'))
 PY
