@@ -565,6 +565,8 @@ static int by_docs(const void *x, const void *y)
  * leads, or two forms). */
 static void dedupe(expansions *e, size_t from)
 {
+    if (e->n - from < 2)
+        return;
     qsort(e->items + from, e->n - from, sizeof *e->items, by_term);
     size_t kept = from;
     for (size_t i = from; i < e->n; i++) {
@@ -695,7 +697,8 @@ static size_t keep_most_frequent(expansions *e, size_t nwords)
 static fh_status install(fh_parsed_query *q, const unsigned char *expanded, expansions *e,
                          fh_error *err)
 {
-    qsort(e->items, e->n, sizeof *e->items, by_docs);
+    if (e->n > 1)
+        qsort(e->items, e->n, sizeof *e->items, by_docs);
     size_t *count = calloc(q->nwords ? q->nwords : 1, sizeof *count);
     if (count == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
