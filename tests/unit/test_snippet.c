@@ -179,6 +179,26 @@ static void damaged_spans(void)
     fh_spans_writer_free(&sw);
 }
 
+/* A query of many words (more keys than a scan would take: 50 words, each
+ * with its form and stem) is matched from the stored tokens as from the
+ * analyzed text, a token matching two words counting as the first. */
+static void many_words(void)
+{
+    fh_buf q = FH_BUF_INIT, text = FH_BUF_INIT;
+    fh_buf_append_str(&q, "running runs");
+    for (int i = 0; i < 48; i++)
+        fh_buf_printf(&q, " vord%c%c", 'a' + i / 26, 'a' + i % 26);
+    fh_buf_append_str(&text, "Nothing here. ");
+    filler(&text, 40);
+    fh_buf_append_str(&text, " He runs and vordah, then vordbp. ");
+    filler(&text, 40);
+    char *s = snippet_of(q.data, text.data, text.len, 12);
+    CHECK_MSG(strstr(s, "He **runs** and **vordah**, then **vordbp**") != NULL, "%.300s", s);
+    free(s);
+    fh_buf_free(&q);
+    fh_buf_free(&text);
+}
+
 int main(void)
 {
     fh_error err;
@@ -191,6 +211,7 @@ int main(void)
     every_word();
     shared_positions();
     damaged_spans();
+    many_words();
     fh_analyzer_free(an);
     return check_result();
 }
