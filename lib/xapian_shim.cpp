@@ -8,6 +8,7 @@
  * handle owns its Xapian objects and is used by one thread at a time.
  */
 #include "fihris/db.h"
+#include "fihris/clock.h"
 #include "fihris/cluster.h"
 #include "fihris/hash.h"
 
@@ -483,6 +484,68 @@ Xapian::Query combine(fh_query_op op, const std::vector<Xapian::Query> &qs, unsi
     }
 }
 
+/* Every document of a (sub-)database, in docid order, until a deadline:
+ * ANDed with a query as a filter, it ends the match where the deadline
+ * finds it, and the hits are then the best of the documents examined.
+ * The clock is read every kCheckEvery steps, so a match examines that many
+ * candidates even when it starts late.  Local databases only: it cannot be
+ * sent to a remote server. */
+class DeadlineSource : public Xapian::PostingSource {
+  public:
+    static constexpr unsigned kCheckEvery = 32;
+
+    DeadlineSource(double deadline_ms, std::shared_ptr<bool> fired)
+        : deadline_ms_(deadline_ms), fired_(std::move(fired)) {}
+
+    /* every document, as far as the match goes: the query's own estimates
+     * and bounds stay as they are */
+    Xapian::doccount get_termfreq_min() const override { return count_; }
+    Xapian::doccount get_termfreq_est() const override { return count_; }
+    Xapian::doccount get_termfreq_max() const override { return count_; }
+
+    void init(const Xapian::Database &db) override
+    {
+        did_ = 0;
+        last_ = db.get_lastdocid();
+        count_ = db.get_doccount();
+        steps_ = 0;
+        over_ = false;
+    }
+    void next(double) override { step(did_ + 1); }
+    void skip_to(Xapian::docid did, double) override { step(did > did_ ? did : did_); }
+    bool at_end() const override { return over_ || did_ > last_; }
+    Xapian::docid get_docid() const override { return did_; }
+    Xapian::PostingSource *clone() const override
+    {
+        return new DeadlineSource(deadline_ms_, fired_);
+    }
+
+  private:
+    void step(Xapian::docid did)
+    {
+        did_ = did;
+        if (++steps_ % kCheckEvery == 0 && did_ <= last_ && fh_clock_ms() >= deadline_ms_)
+            over_ = *fired_ = true;
+    }
+
+    double deadline_ms_;
+    std::shared_ptr<bool> fired_;
+    Xapian::docid did_ = 0, last_ = 0;
+    Xapian::doccount count_ = 0;
+    unsigned steps_ = 0;
+    bool over_ = false;
+};
+
+/* Whether a search of db reaches a remote server (which cannot run a
+ * DeadlineSource). */
+bool any_remote(const fh_db *db)
+{
+    for (const Shard &s : db->shards)
+        if (s.remote)
+            return true;
+    return false;
+}
+
 void configure(Xapian::Enquire &enq, const Xapian::Query &q, const fh_search_opts &o)
 {
     enq.set_query(q);
@@ -505,8 +568,9 @@ void fill_mset(const Xapian::Enquire &enq, const Xapian::MSet &ms, const fh_sear
             h.value = it.get_document().get_value((Xapian::valueno)o.fetch_value_slot);
         if (o.fetch_data)
             h.data = it.get_document().get_data();
-        /* a pass over the hit's whole term list: only when asked for */
-        if (o.fetch_terms)
+        /* a pass over the hit's whole term list: only when asked for, and
+         * before the deadline (explanations, which read them, stop there) */
+        if (o.fetch_terms && !(o.deadline_ms > 0 && fh_clock_ms() >= o.deadline_ms))
             for (Xapian::TermIterator t = enq.get_matching_terms_begin(it);
                  t != enq.get_matching_terms_end(it); ++t)
                 h.terms.push_back(*t);
@@ -526,48 +590,38 @@ void copy_counts(const Xapian::ValueCountMatchSpy &spy,
     });
 }
 
-/* The time limit is kept here, not by Enquire::set_time_limit: Xapian 1.4
+/* time_limit_s is kept here, not by Enquire::set_time_limit: Xapian 1.4
  * arms a POSIX timer whose SIGEV_THREAD callback sets a flag on
  * get_mset's stack, and timer_delete does not wait for a callback already
  * under way, so a limit that expires as the match ends writes into
  * whatever frame holds that stack next (it crashed test_db now and then
  * on a loaded machine, and could corrupt any searchd worker).  Instead a
- * match spy reads the clock every few matches and, past the deadline,
- * ends the match by throwing; the search then runs again without
- * counting (check_at_least 0), which gives what Xapian's limit gives: the
- * right hits, estimated totals and counts. */
+ * match spy reads the clock every few matches and, past the limit, ends
+ * the match by throwing; the search then runs again without counting
+ * (check_at_least 0), which gives what Xapian's limit gives: the right
+ * hits, estimated totals and counts.  (deadline_ms, the hard stop, still
+ * bounds that second run.) */
 using Clock = std::chrono::steady_clock;
 
-struct DeadlinePassed {};
+struct LimitPassed {};
 
-class DeadlineSpy : public Xapian::MatchSpy {
-    const Clock::time_point deadline;
+class LimitSpy : public Xapian::MatchSpy {
+    const Clock::time_point limit;
     unsigned seen = 0;
 
   public:
-    explicit DeadlineSpy(Clock::time_point d) : deadline(d) {}
+    explicit LimitSpy(Clock::time_point t) : limit(t) {}
     void operator()(const Xapian::Document &, double) override
     {
         /* the clock every 16th match (from the first): ~20 ns a read */
-        if ((seen++ & 15) == 0 && Clock::now() >= deadline)
-            throw DeadlinePassed{};
+        if ((seen++ & 15) == 0 && Clock::now() >= limit)
+            throw LimitPassed{};
     }
 };
 
-/* A spy is run by the process that matches, so a remote shard, which
- * cannot run ours, gets no limit from here: its request timeout bounds it. */
-bool has_remote_shard(const fh_db *db)
-{
-    for (const Shard &s : db->shards)
-        if (s.remote)
-            return true;
-    return false;
-}
-
-/* One match; with a deadline, DeadlinePassed when it comes first. */
+/* One match; with a limit, LimitPassed when it comes first. */
 void match_once(Xapian::Database &db, const Xapian::Query &q, const fh_search_opts &o,
-                Xapian::doccount check_at_least, const Clock::time_point *deadline,
-                fh_mset &m)
+                Xapian::doccount check_at_least, const Clock::time_point *limit, fh_mset &m)
 {
     Xapian::Enquire enq(db);
     configure(enq, q, o);
@@ -576,9 +630,9 @@ void match_once(Xapian::Database &db, const Xapian::Query &q, const fh_search_op
         spies.emplace_back(new Xapian::ValueCountMatchSpy(o.count_slots[i]));
         enq.add_matchspy(spies.back().get());
     }
-    std::unique_ptr<DeadlineSpy> watch;
-    if (deadline) {
-        watch.reset(new DeadlineSpy(*deadline));
+    std::unique_ptr<LimitSpy> watch;
+    if (limit) {
+        watch.reset(new LimitSpy(*limit));
         enq.add_matchspy(watch.get());
     }
     Xapian::MSet ms = enq.get_mset(o.offset, o.count, check_at_least);
@@ -588,23 +642,32 @@ void match_once(Xapian::Database &db, const Xapian::Query &q, const fh_search_op
         copy_counts(*spies[i], m.counts[i]);
 }
 
-void run_search(fh_db *db, const Xapian::Query &q, const fh_search_opts &o, fh_mset &m)
+/* Neither limit reaches a remote shard (it cannot run a spy or a posting
+ * source of ours): its request timeout bounds it. */
+void run_search(fh_db *db, const Xapian::Query &query, const fh_search_opts &o, fh_mset &m)
 {
     Xapian::Database &reader = db->reader();
-    if (o.time_limit_s <= 0 || has_remote_shard(db)) {
+    const bool remote = any_remote(db);
+    auto fired = std::make_shared<bool>(false);
+    DeadlineSource until(o.deadline_ms, fired);
+    Xapian::Query q = query;
+    if (o.deadline_ms > 0 && !remote)
+        q = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&until));
+    if (o.time_limit_s <= 0 || remote) {
         match_once(reader, q, o, o.check_at_least, nullptr, m);
-        return;
+    } else {
+        const Clock::time_point limit =
+            Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                               std::chrono::duration<double>(o.time_limit_s));
+        try {
+            match_once(reader, q, o, o.check_at_least, &limit, m);
+        } catch (const LimitPassed &) {
+            m = fh_mset();
+            match_once(reader, q, o, 0, nullptr, m);
+            m.time_limited = true;
+        }
     }
-    const Clock::time_point deadline =
-        Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                           std::chrono::duration<double>(o.time_limit_s));
-    try {
-        match_once(reader, q, o, o.check_at_least, &deadline, m);
-    } catch (const DeadlinePassed &) {
-        m = fh_mset();
-        match_once(reader, q, o, 0, nullptr, m);
-        m.time_limited = true;
-    }
+    m.time_limited = m.time_limited || *fired;
 }
 
 const Hit *hit_at(const fh_mset *m, size_t i)
@@ -971,34 +1034,59 @@ static fh_status append_list(fh_buf *out, const std::vector<std::string> &terms,
     return FH_OK;
 }
 
-fh_status fh_db_terms_with_prefix(fh_db *db, const char *prefix, size_t len, size_t max,
-                                  fh_buf *out, size_t *count, int *more, fh_error *err)
+static fh_status list_terms(fh_db *db, const char *prefix, size_t len, size_t max, fh_buf *out,
+                            fh_buf *docs, size_t *count, int *more, fh_error *err)
 {
-    if (db == nullptr || (prefix == nullptr && len > 0) || out == nullptr || count == nullptr ||
-        more == nullptr)
-        return invalid(err, "fh_db_terms_with_prefix: NULL argument");
     *count = 0;
     *more = 0;
     const char *where = db->path.c_str();
     return guard(err, "listing terms in", where, [&] {
         std::string p(prefix ? prefix : "", len);
         std::vector<std::string> terms;
+        std::vector<uint32_t> freqs;
         bool left = false;
         with_retry(db, [&] {
             terms.clear();
+            freqs.clear();
             left = false;
             Xapian::Database &r = db->reader();
             Xapian::TermIterator t = r.allterms_begin(p);
-            for (; t != r.allterms_end(p) && terms.size() < max; ++t)
+            for (; t != r.allterms_end(p) && terms.size() < max; ++t) {
                 terms.push_back(*t);
+                if (docs != nullptr)
+                    freqs.push_back(t.get_termfreq());
+            }
             left = t != r.allterms_end(p);
         });
+        if (docs != nullptr &&
+            fh_buf_append(docs, (const char *)freqs.data(), freqs.size() * sizeof freqs[0]) !=
+                FH_OK)
+            return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
         if (append_list(out, terms, err) != FH_OK)
             return FH_ERR_NOMEM;
         *count = terms.size();
         *more = left;
         return FH_OK;
     });
+}
+
+fh_status fh_db_terms_with_prefix(fh_db *db, const char *prefix, size_t len, size_t max,
+                                  fh_buf *out, size_t *count, int *more, fh_error *err)
+{
+    if (db == nullptr || (prefix == nullptr && len > 0) || out == nullptr || count == nullptr ||
+        more == nullptr)
+        return invalid(err, "fh_db_terms_with_prefix: NULL argument");
+    return list_terms(db, prefix, len, max, out, nullptr, count, more, err);
+}
+
+fh_status fh_db_terms_with_prefix_docs(fh_db *db, const char *prefix, size_t len, size_t max,
+                                       fh_buf *out, fh_buf *docs, size_t *count, int *more,
+                                       fh_error *err)
+{
+    if (db == nullptr || (prefix == nullptr && len > 0) || out == nullptr || docs == nullptr ||
+        count == nullptr || more == nullptr)
+        return invalid(err, "fh_db_terms_with_prefix_docs: NULL argument");
+    return list_terms(db, prefix, len, max, out, docs, count, more, err);
 }
 
 /* The want most frequent of terms (a min-heap of them while scanning). */
@@ -1319,6 +1407,7 @@ void fh_search_opts_init(fh_search_opts *opts)
     opts->count_slots = nullptr;
     opts->ncount_slots = 0;
     opts->time_limit_s = 0;
+    opts->deadline_ms = 0;
 }
 
 fh_status fh_db_search(fh_db *db, const fh_query *q, const fh_search_opts *opts,

@@ -25,6 +25,7 @@ typedef struct {
     out_format format;
     fh_search_request req;
     fh_buf query;
+    int has_query; /* query text was given, if only an empty argument */
     fh_remote_opts remote;
 } options;
 
@@ -188,17 +189,18 @@ static int parse_args(int argc, char **argv, options *o)
             if (r != 0)
                 return r;
         } else {
-            if (o->query.len && fh_buf_append_char(&o->query, ' ') != FH_OK)
+            if (o->has_query && fh_buf_append_char(&o->query, ' ') != FH_OK)
                 return -1;
+            o->has_query = 1;
             if (fh_buf_append_str(&o->query, a) != FH_OK)
                 return -1;
         }
     }
-    if (o->batch == NULL && o->query.len == 0) {
+    if (o->batch == NULL && !o->has_query) {
         fputs("search: no query: give words to search for (see search --help)\n", stderr);
         return -1;
     }
-    if (o->batch && o->query.len) {
+    if (o->batch && o->has_query) {
         fputs("search: give either a query or --batch, not both\n", stderr);
         return -1;
     }

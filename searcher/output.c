@@ -85,6 +85,9 @@ void fh_print_text(FILE *out, const char *query, const fh_search_result *r)
         fprintf(out, "Note: %s.\n", r->notes);
     if (r->suggestion)
         fprintf(out, "Did you mean: %s\n", r->suggestion);
+    if (r->time_limited)
+        fputs("The time limit cut this search short: the best of the documents examined.\n",
+              out);
     if (r->nhits == 0) {
         fprintf(out, "No results for \"%s\".\n", query);
         return;
@@ -225,6 +228,8 @@ static json_t *result_json(const char *query, const fh_search_result *r)
               json_object_set_new(o, "total", json_integer(r->estimated)) ||
               json_object_set_new(o, "total_exact", json_boolean(r->exact_total)) ||
               (r->time_limited && json_object_set_new(o, "time_limited", json_true())) ||
+              (r->prefix_kept < r->prefix_words &&
+               json_object_set_new(o, "prefixes_limited", json_true())) ||
               json_object_set_new(o, "elapsed_ms", json_real(r->elapsed_ms)) ||
               json_object_set_new(o, "fallback",
                                   r->matched_any ? json_string("any-word") : json_null()) ||

@@ -5,10 +5,12 @@
  */
 #include "fihris/query.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fihris/buf.h"
+#include "fihris/clock.h"
 #include "fihris/lexicon.h"
 #include "fihris/terms.h"
 
@@ -438,15 +440,25 @@ static fh_status read_inner(reader *r, const fh_syn_node *s, unsigned excluded, 
         return fh_error_set(r->err, FH_ERR_NOMEM, "out of memory reading the query");
     n->distance = s->distance;
     fh_status st = FH_OK;
+    int wanted = 1; /* AND_NOT: its first kid reads as something */
     for (size_t i = 0; i < s->nkids && st == FH_OK; i++) {
         fh_qnode *kid = NULL;
         int without = s->kind == FH_SYN_AND_NOT && i > 0;
         st = read_node(r, s->kids[i], without ? FH_WORD_EXCLUDED : excluded, &kid);
         if (st == FH_OK && s->kind == FH_SYN_AND_NOT && i == 0 && kid == NULL)
+            wanted = 0;
+        if (st == FH_OK && !wanted && kid) {
+            free_node(kid);
             st = fh_error_set(r->err, FH_ERR_INVALID,
                               "the query only excludes: say what to look for too");
+        }
         if (st == FH_OK && kid && adopt(n, kid) != FH_OK)
             st = fh_error_set(r->err, FH_ERR_NOMEM, "out of memory reading the query");
+    }
+    if (st == FH_OK && !wanted) {
+        free_node(n); /* excludes only what reads as no word: nothing to search for */
+        *out = NULL;
+        return FH_OK;
     }
     if (st != FH_OK || n->nkids <= 1) {
         fh_qnode *only = st == FH_OK && n->nkids == 1 ? n->kids[0] : NULL;
@@ -464,6 +476,9 @@ static fh_status read_inner(reader *r, const fh_syn_node *s, unsigned excluded, 
 
 static fh_status read_node(reader *r, const fh_syn_node *s, unsigned excluded, fh_qnode **out)
 {
+    *out = NULL;
+    if (s == NULL)
+        return FH_OK;
     if (s->kind == FH_SYN_WORD || s->kind == FH_SYN_PHRASE || s->kind == FH_SYN_FIELD)
         return read_leaf(r, s, excluded, out);
     return read_inner(r, s, excluded, out);
@@ -478,7 +493,8 @@ fh_status fh_query_parse(fh_analyzer *an, const char *text, size_t len, fh_parse
         return st;
     reader r = {out, an, text, err};
     st = read_node(&r, out->syntax.root, 0, &out->root);
-    /* only punctuation: no words, no error; it matches nothing */
+    /* nothing to search for (no word, or only punctuation): no error; it
+     * matches nothing */
     if (st == FH_OK && out->root == NULL &&
         ((out->syntax.notes.len && fh_buf_append_str(&out->syntax.notes, "; ") != FH_OK) ||
          fh_buf_append_str(&out->syntax.notes, "no word to search for") != FH_OK))
@@ -510,74 +526,244 @@ static const char *const PROCLITICS[] = {"", "و", "ف", "ب", "ك", "ل", "وب
 static const char *const ARTICLES[] = {"ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل"};
 #define ARTICLE "ال"
 
-static fh_status expand_one(fh_db *db, const char *lead, const char *bare, char ***terms,
-                            size_t *n, fh_buf *prefix, fh_buf *found, fh_error *err)
+void fh_query_limits_init(fh_query_limits *l)
 {
-    size_t count = 0;
+    memset(l, 0, sizeof *l);
+}
+
+/* An index word a prefix begins, and in how many documents it is. */
+typedef struct {
+    char *term;
+    uint32_t docs;
+    size_t word; /* the query word of the prefix */
+} expansion;
+
+typedef struct {
+    expansion *items;
+    size_t n, cap;
+    fh_buf prefix, found, docs; /* scratch */
+} expansions;
+
+static int by_term(const void *x, const void *y)
+{
+    const expansion *a = x, *b = y;
+    return strcmp(a->term, b->term);
+}
+
+/* Most documents first, then bytewise, then by query word: the same index
+ * keeps the same words. */
+static int by_docs(const void *x, const void *y)
+{
+    const expansion *a = x, *b = y;
+    if (a->docs != b->docs)
+        return a->docs < b->docs ? 1 : -1;
+    int c = strcmp(a->term, b->term);
+    return c ? c : (a->word > b->word) - (a->word < b->word);
+}
+
+/* Sort items[from, n) by term and drop the repeats (a word found under two
+ * leads, or two forms). */
+static void dedupe(expansions *e, size_t from)
+{
+    if (e->n - from < 2)
+        return;
+    qsort(e->items + from, e->n - from, sizeof *e->items, by_term);
+    size_t kept = from;
+    for (size_t i = from; i < e->n; i++) {
+        if (kept > from && strcmp(e->items[kept - 1].term, e->items[i].term) == 0)
+            free(e->items[i].term);
+        else
+            e->items[kept++] = e->items[i];
+    }
+    e->n = kept;
+}
+
+static fh_status add_expansion(expansions *e, const char *t, uint32_t docs, size_t word)
+{
+    if (e->n == e->cap) {
+        size_t cap = e->cap ? e->cap * 2 : 64;
+        expansion *grown = realloc(e->items, cap * sizeof *grown);
+        if (grown == NULL)
+            return FH_ERR_NOMEM;
+        e->items = grown;
+        e->cap = cap;
+    }
+    char *copy = strdup(t);
+    if (copy == NULL)
+        return FH_ERR_NOMEM;
+    e->items[e->n++] = (expansion){copy, docs, word};
+    return FH_OK;
+}
+
+/* The index words beginning with lead + bare, up to one more than a
+ * prefix may have beyond the `from` already found for its word. */
+static fh_status expand_one(fh_db *db, const char *lead, const char *bare, size_t word,
+                            size_t from, expansions *e, fh_error *err)
+{
+    size_t count = 0, had = e->n - from;
     int more = 0;
-    if (*n > FH_PREFIX_MAX_WORDS)
+    if (had > FH_PREFIX_MAX_WORDS)
         return FH_OK; /* already too many: the caller says so */
-    fh_buf_reset(prefix);
-    fh_buf_reset(found);
-    if (fh_buf_append_str(prefix, lead) != FH_OK || fh_buf_append_str(prefix, bare) != FH_OK)
+    fh_buf_reset(&e->prefix);
+    fh_buf_reset(&e->found);
+    fh_buf_reset(&e->docs);
+    if (fh_buf_append_str(&e->prefix, lead) != FH_OK ||
+        fh_buf_append_str(&e->prefix, bare) != FH_OK)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    fh_status st = fh_db_terms_with_prefix(db, prefix->data, prefix->len,
-                                           FH_PREFIX_MAX_WORDS + 1 - *n, found, &count, &more,
-                                           err);
-    const char *t = found->data;
-    for (size_t i = 0; i < count && st == FH_OK; i++, t += strlen(t) + 1)
-        if (fh_term_list_add(terms, n, t, strlen(t)) != FH_OK)
+    fh_status st = fh_db_terms_with_prefix_docs(db, e->prefix.data, e->prefix.len,
+                                                FH_PREFIX_MAX_WORDS + 1 - had, &e->found,
+                                                &e->docs, &count, &more, err);
+    const char *t = e->found.data;
+    for (size_t i = 0; i < count && st == FH_OK; i++, t += strlen(t) + 1) {
+        uint32_t docs;
+        memcpy(&docs, e->docs.data + i * sizeof docs, sizeof docs);
+        if (add_expansion(e, t, docs, word) != FH_OK)
             st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    }
+    if (st == FH_OK)
+        dedupe(e, from);
     return st;
 }
 
 /* The index words beginning with form: for an Arabic form, after a
  * proclitic or the article too. */
-static fh_status expand_form(fh_db *db, const char *form, fh_script script, char ***terms,
-                             size_t *n, fh_error *err)
+static fh_status expand_form(fh_db *db, const char *form, fh_script script, size_t word,
+                             size_t from, expansions *e, fh_error *err)
 {
-    fh_buf prefix = FH_BUF_INIT, found = FH_BUF_INIT;
     size_t article = strlen(ARTICLE);
     int has_article = strncmp(form, ARTICLE, article) == 0 && strlen(form) > article;
     const char *bare = has_article ? form + article : form;
-    fh_status st = expand_one(db, has_article ? ARTICLE : "", bare, terms, n, &prefix, &found, err);
+    fh_status st = expand_one(db, has_article ? ARTICLE : "", bare, word, from, e, err);
     for (size_t i = 1; script == FH_SCRIPT_ARABIC && !has_article &&
                        i < sizeof PROCLITICS / sizeof *PROCLITICS && st == FH_OK; i++)
-        st = expand_one(db, PROCLITICS[i], bare, terms, n, &prefix, &found, err);
+        st = expand_one(db, PROCLITICS[i], bare, word, from, e, err);
     for (size_t i = has_article; script == FH_SCRIPT_ARABIC &&
                                  i < sizeof ARTICLES / sizeof *ARTICLES && st == FH_OK; i++)
-        st = expand_one(db, ARTICLES[i], bare, terms, n, &prefix, &found, err);
-    fh_buf_free(&prefix);
-    fh_buf_free(&found);
+        st = expand_one(db, ARTICLES[i], bare, word, from, e, err);
     return st;
 }
 
-static fh_status expand_word(fh_query_word *w, fh_db *db, fh_error *err)
+static fh_status expand_word(const fh_query_word *w, size_t word, fh_db *db, expansions *e,
+                             fh_error *err)
 {
-    char **terms = NULL;
-    size_t n = 0;
+    size_t from = e->n;
     fh_status st = FH_OK;
-    for (size_t i = 0; i < w->nexact && st == FH_OK && n <= FH_PREFIX_MAX_WORDS; i++)
-        st = expand_form(db, w->exact[i], w->script, &terms, &n, err);
-    if (st == FH_OK && n > FH_PREFIX_MAX_WORDS)
+    for (size_t i = 0; i < w->nexact && st == FH_OK && e->n - from <= FH_PREFIX_MAX_WORDS; i++)
+        st = expand_form(db, w->exact[i], w->script, word, from, e, err);
+    if (st == FH_OK && e->n - from > FH_PREFIX_MAX_WORDS)
         st = fh_error_set(err, FH_ERR_INVALID,
                           "more than %d index words begin with \"%s\": type more letters before *",
                           FH_PREFIX_MAX_WORDS, w->text);
-    if (st != FH_OK) {
-        fh_term_list_free(terms, n);
-        return st;
-    }
-    fh_term_list_free(w->exact, w->nexact);
-    w->exact = terms;
-    w->nexact = n;
-    return FH_OK;
+    return st;
 }
 
-fh_status fh_query_expand_prefixes(fh_parsed_query *q, fh_db *db, fh_error *err)
+/* Over budget: mark the words kept (docs set to 0 for the others), each
+ * prefix's most frequent first, then the most frequent of all. */
+static size_t keep_most_frequent(expansions *e, size_t nwords)
 {
+    unsigned char *has = calloc(nwords ? nwords : 1, 1);
+    unsigned char *keep = calloc(e->n ? e->n : 1, 1);
+    size_t kept = 0;
+    if (has == NULL || keep == NULL) {
+        free(has);
+        free(keep);
+        return 0;
+    }
+    qsort(e->items, e->n, sizeof *e->items, by_docs);
+    for (size_t i = 0; i < e->n; i++)
+        if (!has[e->items[i].word]) {
+            has[e->items[i].word] = keep[i] = 1;
+            kept++;
+        }
+    for (size_t i = 0; i < e->n && kept < FH_PREFIX_BUDGET; i++)
+        if (!keep[i]) {
+            keep[i] = 1;
+            kept++;
+        }
+    size_t n = 0;
+    for (size_t i = 0; i < e->n; i++)
+        if (keep[i])
+            e->items[n++] = e->items[i];
+        else
+            free(e->items[i].term);
+    e->n = n;
+    free(has);
+    free(keep);
+    return kept;
+}
+
+/* Give each prefix word expanded (expanded[i] set) the words found for it,
+ * most frequent first: none when the index has none. */
+static fh_status install(fh_parsed_query *q, const unsigned char *expanded, expansions *e,
+                         fh_error *err)
+{
+    if (e->n > 1)
+        qsort(e->items, e->n, sizeof *e->items, by_docs);
+    size_t *count = calloc(q->nwords ? q->nwords : 1, sizeof *count);
+    if (count == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < e->n; i++)
+        count[e->items[i].word]++;
     fh_status st = FH_OK;
-    for (size_t i = 0; i < q->nwords && st == FH_OK; i++)
-        if (q->words[i].flags & FH_WORD_PREFIX)
-            st = expand_word(&q->words[i], db, err);
+    for (size_t i = 0; i < q->nwords && st == FH_OK; i++) {
+        fh_query_word *w = &q->words[i];
+        if (!expanded[i])
+            continue;
+        char **terms = calloc(count[i] ? count[i] : 1, sizeof *terms);
+        if (terms == NULL) {
+            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+            break;
+        }
+        fh_term_list_free(w->exact, w->nexact);
+        w->exact = terms;
+        w->nexact = 0;
+    }
+    for (size_t i = 0; i < e->n && st == FH_OK; i++) {
+        fh_query_word *w = &q->words[e->items[i].word];
+        w->exact[w->nexact++] = e->items[i].term;
+        e->items[i].term = NULL; /* the word owns it now */
+    }
+    free(count);
+    return st;
+}
+
+static void expansions_free(expansions *e)
+{
+    for (size_t i = 0; i < e->n; i++)
+        free(e->items[i].term);
+    free(e->items);
+    fh_buf_free(&e->prefix);
+    fh_buf_free(&e->found);
+    fh_buf_free(&e->docs);
+}
+
+fh_status fh_query_expand_prefixes(fh_parsed_query *q, fh_db *db, fh_query_limits *lim,
+                                   fh_error *err)
+{
+    expansions e = {0};
+    unsigned char *expanded = calloc(q->nwords ? q->nwords : 1, 1);
+    fh_status st = expanded ? FH_OK : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < q->nwords && st == FH_OK; i++) {
+        if (!(q->words[i].flags & FH_WORD_PREFIX))
+            continue;
+        if (lim && lim->until_ms > 0 && fh_clock_ms() >= lim->until_ms) {
+            lim->time_cut = 1; /* this prefix and the next are searched as whole words */
+            continue;
+        }
+        st = expand_word(&q->words[i], i, db, &e, err);
+        expanded[i] = 1;
+    }
+    size_t words = e.n;
+    if (st == FH_OK && e.n > FH_PREFIX_BUDGET)
+        st = keep_most_frequent(&e, q->nwords) ? FH_OK
+                                               : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    if (st == FH_OK)
+        st = install(q, expanded, &e, err);
+    free(expanded);
+    if (st == FH_OK && lim) {
+        lim->prefix_words += words;
+        lim->prefix_kept += e.n;
+    }
+    expansions_free(&e);
     return st;
 }

@@ -30,6 +30,38 @@ struct fh_searcher {
  * for a typical query ("5 results") is then true, at a small cost. */
 enum { TITLE_WORDS = 20, EXACT_COUNT_UPTO = 100 };
 
+/* The time one search may take (fh_search_request.time_limit_ms), and
+ * whether it left something out to keep to it.  Reading the query against
+ * the index (prefixes, names) has the first half, so that the match always
+ * has time; the match, the explanations, the fallback and the suggestion
+ * stop at the deadline.  Passages are made for every hit: from the stored
+ * tokens, a lookup per token, they cost little however long the query. */
+typedef struct {
+    double read_by;  /* fh_clock_ms() times; 0: no limit */
+    double deadline;
+    int cut;
+} search_clock;
+
+static search_clock clock_of(const fh_search_request *req, double start)
+{
+    search_clock c = {0, 0, 0};
+    if (req->time_limit_ms > 0) {
+        c.read_by = start + req->time_limit_ms / 2;
+        c.deadline = start + req->time_limit_ms;
+    }
+    return c;
+}
+
+/* Whether the deadline has passed: what is left to do is then left out,
+ * and the answer says so. */
+static int past_deadline(search_clock *c)
+{
+    if (c->deadline <= 0 || fh_clock_ms() < c->deadline)
+        return 0;
+    c->cut = 1;
+    return 1;
+}
+
 fh_status fh_searcher_open(const char *db_path, fh_searcher **out, fh_error *err)
 {
     return fh_searcher_open_remote(db_path, NULL, out, err);
@@ -187,10 +219,11 @@ static fh_status describe(const fh_query *q, char **tree, fh_error *err)
     return st;
 }
 
-static fh_status search_opts(fh_searcher *s, const fh_search_request *req, fh_search_opts *opts,
-                             fh_error *err)
+static fh_status search_opts(fh_searcher *s, const fh_search_request *req,
+                             const search_clock *clk, fh_search_opts *opts, fh_error *err)
 {
     ranking_opts(req, opts);
+    opts->deadline_ms = clk->deadline;
     opts->offset = req->offset;
     opts->count = req->count;
     /* a hit's matching terms cost a pass over its term list: only the
@@ -214,26 +247,28 @@ static fh_status search_opts(fh_searcher *s, const fh_search_request *req, fh_se
 
 /* Run pq; with tree, also describe the query (for explanations). */
 static fh_status run_query(fh_searcher *s, const fh_parsed_query *pq, fh_match_mode mode,
-                           const fh_search_request *req, fh_mset **out, char **tree,
-                           fh_error *err)
+                           const fh_search_request *req, search_clock *clk, fh_mset **out,
+                           char **tree, fh_error *err)
 {
     fh_query *q = NULL;
     fh_search_opts opts;
-    fh_status st = search_opts(s, req, &opts, err);
+    fh_status st = search_opts(s, req, clk, &opts, err);
     if (st == FH_OK)
         st = fh_query_build(pq, mode, &q, err);
     if (st == FH_OK && tree)
         st = describe(q, tree, err);
     if (st == FH_OK)
         st = fh_db_search(s->db, q, &opts, out, err);
+    if (st == FH_OK && fh_mset_time_limited(*out))
+        clk->cut = 1;
     fh_query_free(q);
     return st;
 }
 
 /* An empty page may just lie beyond the last match: ask for the first. */
 static fh_status matches_nothing(fh_searcher *s, const fh_parsed_query *pq,
-                                 const fh_search_request *req, const fh_mset *page, int *none,
-                                 fh_error *err)
+                                 const fh_search_request *req, search_clock *clk,
+                                 const fh_mset *page, int *none, fh_error *err)
 {
     *none = fh_mset_size(page) == 0;
     if (!*none || req->offset == 0)
@@ -243,9 +278,9 @@ static fh_status matches_nothing(fh_searcher *s, const fh_parsed_query *pq,
     first.count = 1;
     first.facets = 0;
     fh_mset *m = NULL;
-    fh_status st = run_query(s, pq, FH_MATCH_ALL, &first, &m, NULL, err);
+    fh_status st = run_query(s, pq, FH_MATCH_ALL, &first, clk, &m, NULL, err);
     if (st == FH_OK)
-        *none = fh_mset_size(m) == 0;
+        *none = fh_mset_size(m) == 0 && !fh_mset_time_limited(m);
     fh_mset_free(m);
     return st;
 }
@@ -378,15 +413,15 @@ static fh_status add_why(fh_hit *hit, fh_why why, fh_error *err)
 
 /* What each part of each query word adds to the hit's score. */
 static fh_status explain_hit(fh_searcher *s, const fh_parsed_query *pq,
-                             const fh_search_request *req, const fh_mset *m, size_t i,
-                             fh_hit *hit, fh_error *err)
+                             const fh_search_request *req, search_clock *clk, const fh_mset *m,
+                             size_t i, fh_hit *hit, fh_error *err)
 {
     fh_search_opts opts;
     ranking_opts(req, &opts);
     fh_buf id_term = FH_BUF_INIT;
     fh_status st = fh_term_id(hit->id, &id_term) == FH_OK
                        ? FH_OK : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    for (size_t k = 0; k < pq->nwords && st == FH_OK; k++) {
+    for (size_t k = 0; k < pq->nwords && st == FH_OK && !past_deadline(clk); k++) {
         if (pq->words[k].flags & FH_WORD_EXCLUDED)
             continue;
         for (int part = FH_PART_EXACT; part <= FH_PART_SPELLINGS && st == FH_OK; part++) {
@@ -410,7 +445,7 @@ static fh_status explain_hit(fh_searcher *s, const fh_parsed_query *pq,
 }
 
 static fh_status collect_hits(fh_searcher *s, const fh_parsed_query *pq,
-                              const fh_search_request *req, const fh_mset *m,
+                              const fh_search_request *req, search_clock *clk, const fh_mset *m,
                               fh_search_result *out, fh_error *err)
 {
     size_t n = fh_mset_size(m);
@@ -428,9 +463,10 @@ static fh_status collect_hits(fh_searcher *s, const fh_parsed_query *pq,
     for (size_t i = 0; i < n && st == FH_OK; i++) {
         st = fill_hit(s, pq, &keys, req, m, i, &out->hits[i], err);
         out->nhits = i + 1;
-        if (st == FH_OK && req->explain)
-            st = explain_hit(s, pq, req, m, i, &out->hits[i], err);
+        if (st == FH_OK && req->explain && !past_deadline(clk))
+            st = explain_hit(s, pq, req, clk, m, i, &out->hits[i], err);
     }
+    fh_word_keys_free(&keys);
     return st;
 }
 
@@ -447,16 +483,20 @@ static fh_status check_request(const fh_search_request *req, fh_error *err)
     return FH_OK;
 }
 
-/* Read a query and find what its words stand for in the index. */
+/* Read a query and find what its words stand for in the index, by `until`
+ * (an fh_clock_ms() time, 0: no limit); *lim says what was left out. */
 static fh_status prepare(fh_searcher *s, const fh_search_request *req, const char *text,
-                         size_t len, fh_parsed_query *pq, fh_error *err)
+                         size_t len, double until, fh_parsed_query *pq, fh_query_limits *lim,
+                         fh_error *err)
 {
+    fh_query_limits_init(lim);
+    lim->until_ms = until;
     fh_status st = fh_query_parse(s->an, text, len, pq, err);
     if (st != FH_OK)
         return st;
-    st = fh_query_expand_prefixes(pq, s->db, err);
+    st = fh_query_expand_prefixes(pq, s->db, lim, err);
     if (st == FH_OK && req->names)
-        st = fh_query_add_spellings(pq, s->db, s->an, s->names, err);
+        st = fh_query_add_spellings(pq, s->db, s->an, s->names, lim, err);
     if (st != FH_OK)
         fh_parsed_query_free(pq);
     return st;
@@ -482,6 +522,20 @@ static fh_status collect_facets(const fh_mset *m, fh_search_result *out, fh_erro
     return FH_OK;
 }
 
+/* Prefixes past FH_PREFIX_BUDGET: the notes say how many words were searched. */
+static fh_status note_budget(const fh_query_limits *lim, fh_parsed_query *pq, fh_error *err)
+{
+    fh_buf *notes = &pq->syntax.notes;
+    if (lim->prefix_kept >= lim->prefix_words)
+        return FH_OK;
+    if ((notes->len && fh_buf_append_str(notes, "; ") != FH_OK) ||
+        fh_buf_printf(notes, "the prefixes begin %zu index words: searched for the %zu most "
+                             "frequent (type more letters before * for the others)",
+                      lim->prefix_words, lim->prefix_kept) != FH_OK)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    return FH_OK;
+}
+
 /* How the query was read: notes always, the tree with explain. */
 static fh_status reading(const fh_search_request *req, const fh_parsed_query *pq,
                          fh_search_result *out, fh_error *err)
@@ -501,19 +555,22 @@ static fh_status reading(const fh_search_request *req, const fh_parsed_query *pq
 }
 
 /* Every document when all words must match, else the any-word fallback. */
+/* Every document when all words must match, else the any-word fallback
+ * (not when the time is up: the first match may have stopped short). */
 static fh_status match(fh_searcher *s, const fh_parsed_query *pq, const fh_search_request *req,
-                       fh_search_result *out, fh_mset **m, fh_error *err)
+                       search_clock *clk, fh_search_result *out, fh_mset **m, fh_error *err)
 {
     char **tree = req->explain ? &out->query_tree : NULL;
-    fh_status st = run_query(s, pq, FH_MATCH_ALL, req, m, tree, err);
+    fh_status st = run_query(s, pq, FH_MATCH_ALL, req, clk, m, tree, err);
     int none = 0;
-    if (st == FH_OK && fh_mset_size(*m) == 0 && fh_query_can_fall_back(pq))
-        st = matches_nothing(s, pq, req, *m, &none, err);
-    if (st == FH_OK && none) {
+    if (st == FH_OK && fh_mset_size(*m) == 0 && !fh_mset_time_limited(*m) &&
+        fh_query_can_fall_back(pq) && !past_deadline(clk))
+        st = matches_nothing(s, pq, req, clk, *m, &none, err);
+    if (st == FH_OK && none && !past_deadline(clk)) {
         fh_mset_free(*m);
         *m = NULL;
         out->matched_any = 1;
-        st = run_query(s, pq, FH_MATCH_ANY, req, m, tree, err);
+        st = run_query(s, pq, FH_MATCH_ANY, req, clk, m, tree, err);
     }
     return st;
 }
@@ -547,8 +604,8 @@ static int earlier_first(const void *x, const void *y)
 }
 
 /* How many documents text matches with every word (0 when it cannot be read). */
-static fh_status count_all(fh_searcher *s, const fh_search_request *req, const char *text,
-                           size_t len, uint32_t *n, fh_error *err)
+static fh_status count_all(fh_searcher *s, const fh_search_request *req, search_clock *clk,
+                           const char *text, size_t len, uint32_t *n, fh_error *err)
 {
     fh_search_request one = *req;
     one.offset = 0;
@@ -556,15 +613,18 @@ static fh_status count_all(fh_searcher *s, const fh_search_request *req, const c
     one.snippets = 0;
     one.facets = 0;
     fh_parsed_query pq;
+    fh_query_limits lim;
     fh_mset *m = NULL;
     *n = 0;
-    fh_status st = prepare(s, &one, text, len, &pq, err);
+    fh_status st = prepare(s, &one, text, len, clk->deadline, &pq, &lim, err);
     if (st == FH_ERR_INVALID)
         return FH_OK;
     if (st != FH_OK)
         return st;
-    st = run_query(s, &pq, FH_MATCH_ALL, &one, &m, NULL, err);
-    *n = fh_mset_estimated(m);
+    clk->cut |= lim.time_cut;
+    st = run_query(s, &pq, FH_MATCH_ALL, &one, clk, &m, NULL, err);
+    /* a count the deadline cut short proves nothing */
+    *n = fh_mset_time_limited(m) ? 0 : fh_mset_estimated(m);
     fh_mset_free(m);
     fh_parsed_query_free(&pq);
     return st;
@@ -596,13 +656,13 @@ static char *corrected(const fh_search_request *req, correction *fix, size_t n)
 
 /* A correction for each word that the index holds in few documents or none
  * (and that does not match as a name in another spelling). */
-static fh_status find_corrections(fh_searcher *s, const fh_parsed_query *pq, correction *fix,
-                                  size_t *n, fh_error *err)
+static fh_status find_corrections(fh_searcher *s, const fh_parsed_query *pq, search_clock *clk,
+                                  correction *fix, size_t *n, fh_error *err)
 {
     fh_buf cand = FH_BUF_INIT;
     fh_status st = FH_OK;
     *n = 0;
-    for (size_t i = 0; i < pq->nwords && st == FH_OK; i++) {
+    for (size_t i = 0; i < pq->nwords && st == FH_OK && !past_deadline(clk); i++) {
         const fh_query_word *w = &pq->words[i];
         uint32_t docs = 0, cand_docs = 0;
         int same_span = *n > 0 && fix[*n - 1].a == w->a;
@@ -627,19 +687,19 @@ static fh_status find_corrections(fh_searcher *s, const fh_parsed_query *pq, cor
 /* "Did you mean": the query with its rare words corrected, when it then
  * finds more documents with every word. */
 static fh_status suggest(fh_searcher *s, const fh_search_request *req, const fh_parsed_query *pq,
-                         fh_search_result *out, fh_error *err)
+                         search_clock *clk, fh_search_result *out, fh_error *err)
 {
     correction *fix = calloc(pq->nwords ? pq->nwords : 1, sizeof *fix);
     size_t n = 0;
     if (fix == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    fh_status st = find_corrections(s, pq, fix, &n, err);
+    fh_status st = find_corrections(s, pq, clk, fix, &n, err);
     char *text = st == FH_OK && n > 0 ? corrected(req, fix, n) : NULL;
     uint32_t found = 0;
     if (st == FH_OK && n > 0 && text == NULL)
         st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    if (text)
-        st = count_all(s, req, text, strlen(text), &found, err);
+    if (text && !past_deadline(clk))
+        st = count_all(s, req, clk, text, strlen(text), &found, err);
     if (st == FH_OK && found > (out->matched_any ? 0 : out->estimated)) {
         out->suggestion = text;
         text = NULL;
@@ -671,26 +731,38 @@ fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_resu
 {
     memset(out, 0, sizeof *out);
     double t0 = fh_clock_ms();
+    search_clock clk = clock_of(req, t0);
     fh_status st = check_request(req, err);
     fh_parsed_query pq;
+    fh_query_limits lim;
     if (st == FH_OK)
-        st = prepare(s, req, req->query, req->query_len, &pq, err);
+        st = prepare(s, req, req->query, req->query_len, clk.read_by, &pq, &lim, err);
     if (st != FH_OK)
         return st;
+    clk.cut = lim.time_cut;
+    st = note_budget(&lim, &pq, err);
+    if (st != FH_OK) {
+        fh_parsed_query_free(&pq);
+        return st;
+    }
     out->nwords = pq.nwords;
+    out->prefix_words = lim.prefix_words;
+    out->prefix_kept = lim.prefix_kept;
     fh_mset *m = NULL;
     st = reading(req, &pq, out, err);
     if (st == FH_OK)
-        st = match(s, &pq, req, out, &m, err);
+        st = match(s, &pq, req, &clk, out, &m, err);
     if (st == FH_OK)
-        st = collect_hits(s, &pq, req, m, out, err);
+        st = collect_hits(s, &pq, req, &clk, m, out, err);
     if (st == FH_OK && req->facets)
         st = collect_facets(m, out, err);
     if (st == FH_OK)
         st = note_missing(s->db, out, err);
     fh_mset_free(m);
-    if (st == FH_OK && req->suggest && (out->matched_any || out->estimated < FH_SUGGEST_BELOW))
-        st = suggest(s, req, &pq, out, err);
+    if (st == FH_OK && req->suggest && (out->matched_any || out->estimated < FH_SUGGEST_BELOW) &&
+        !past_deadline(&clk))
+        st = suggest(s, req, &pq, &clk, out, err);
+    out->time_limited = clk.cut;
     if (req->explain)
         out->words = pq; /* the result keeps the words it explains */
     else

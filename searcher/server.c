@@ -377,7 +377,7 @@ static int read_search_args(const fh_server *srv, const request *c, fh_search_re
     fh_search_request_init(req);
     req->marks = FH_MARK_HTML;
     req->time_limit_ms = srv->opts.time_limit_ms;
-    if (q == NULL || *q == '\0')
+    if (q == NULL) /* q= with nothing to search for is a query: it finds nothing */
         *bad = error_reply(400, "give a query: q=...");
     else if (!number_arg(c, "page", 1, FH_SERVER_MAX_PAGE, &page))
         *bad = error_reply(400, "page must be a number from 1 to 1000");

@@ -281,16 +281,37 @@ static int is_continuation(const char *text, size_t len, size_t at)
     return at < len && ((unsigned char)text[at] & 0xC0) == 0x80;
 }
 
+static int key_order(const fh_word_key *a, int is_stem, uint32_t key, int word)
+{
+    if (a->is_stem != is_stem)
+        return a->is_stem < is_stem ? -1 : 1;
+    if (a->key != key)
+        return a->key < key ? -1 : 1;
+    return (a->word > word) - (a->word < word);
+}
+
+/* The first query word whose form (or stem) has this key, or -1. */
+static int find_key(const fh_word_keys *k, int is_stem, uint32_t key)
+{
+    size_t lo = 0, hi = k->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (key_order(&k->keys[mid], is_stem, key, -1) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < k->n && k->keys[lo].is_stem == is_stem && k->keys[lo].key == key
+               ? k->keys[lo].word : -1;
+}
+
 /* The query word a stored token matches, as fh_query_match_token would
  * tell from the token itself: the first in query order. */
 static int key_match(const fh_word_keys *k, const fh_span *sp)
 {
-    for (size_t i = 0; i < k->n; i++) {
-        const fh_word_key *e = &k->keys[i];
-        if (e->is_stem ? sp->has_stem && sp->stem_key == e->key : sp->form_key == e->key)
-            return e->word;
-    }
-    return -1;
+    int form = find_key(k, 0, sp->form_key);
+    int stem = sp->has_stem ? find_key(k, 1, sp->stem_key) : -1;
+    return form < 0 ? stem : stem < 0 || form < stem ? form : stem;
 }
 
 fh_status fh_snippet_stored(const fh_parsed_query *q, const fh_word_keys *keys, const char *text,
@@ -322,23 +343,28 @@ fh_status fh_snippet_stored(const fh_parsed_query *q, const fh_word_keys *keys, 
 
 /* ---- the keys of the query's words ---- */
 
+static int by_key(const void *x, const void *y)
+{
+    const fh_word_key *a = x, *b = y;
+    return key_order(a, b->is_stem, b->key, b->word);
+}
+
 static void add_keys(fh_word_keys *k, char *const *terms, size_t n, size_t skip, int word,
                      int is_stem)
 {
-    for (size_t t = 0; t < n && k->usable; t++) {
-        if (k->n == FH_WORD_KEYS_MAX) {
-            k->usable = 0;
-            break;
-        }
+    for (size_t t = 0; t < n; t++)
         k->keys[k->n++] = (fh_word_key){fh_span_key(terms[t] + skip, strlen(terms[t]) - skip),
                                         word, is_stem};
-    }
 }
 
 void fh_word_keys_of(const fh_parsed_query *q, fh_word_keys *out)
 {
+    size_t total = 0;
+    for (size_t i = 0; i < q->nwords; i++)
+        total += q->words[i].nexact + q->words[i].nspellings + q->words[i].nstems;
     out->n = 0;
-    out->usable = 1;
+    out->keys = malloc((total ? total : 1) * sizeof *out->keys);
+    out->usable = out->keys != NULL;
     for (size_t i = 0; i < q->nwords && out->usable; i++) {
         const fh_query_word *w = &q->words[i];
         if (w->flags & FH_WORD_EXCLUDED)
@@ -347,6 +373,12 @@ void fh_word_keys_of(const fh_parsed_query *q, fh_word_keys *out)
         add_keys(out, w->spellings, w->nspellings, 0, (int)i, 0);
         add_keys(out, w->stems, w->nstems, strlen(FH_PREFIX_STEM), (int)i, 1);
     }
-    if (!out->usable)
-        out->n = 0;
+    if (out->usable)
+        qsort(out->keys, out->n, sizeof *out->keys, by_key);
+}
+
+void fh_word_keys_free(fh_word_keys *k)
+{
+    free(k->keys);
+    memset(k, 0, sizeof *k);
 }

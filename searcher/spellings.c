@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fihris/buf.h"
+#include "fihris/clock.h"
 #include "fihris/hash.h"
 #include "fihris/lexicon.h"
 #include "fihris/namekey.h"
@@ -345,8 +346,17 @@ static fh_status word_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an, ui
     return st == FH_OK ? rank_spellings(w, err) : st;
 }
 
+/* Whether the time for looking words up has run out (and say so). */
+static int out_of_time(fh_query_limits *lim)
+{
+    if (lim == NULL || lim->until_ms <= 0 || fh_clock_ms() < lim->until_ms)
+        return 0;
+    lim->time_cut = 1;
+    return 1;
+}
+
 fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an,
-                                 fh_spelling_memo *memo, fh_error *err)
+                                 fh_spelling_memo *memo, fh_query_limits *lim, fh_error *err)
 {
     fh_buf found = FH_BUF_INIT, key = FH_BUF_INIT;
     uint32_t docs = 0;
@@ -356,7 +366,8 @@ fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an,
         if (!w->maybe_name)
             continue;
         if (memo == NULL) {
-            st = word_spellings(w, db, an, docs, &found, err);
+            if (!out_of_time(lim))
+                st = word_spellings(w, db, an, docs, &found, err);
             continue;
         }
         if (memo_key(w, &key) != FH_OK) {
@@ -365,7 +376,7 @@ fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an,
         }
         int known = 0;
         st = memo_recall(memo_slot(memo, key.data), w, &known, err);
-        if (st != FH_OK || known)
+        if (st != FH_OK || known || out_of_time(lim))
             continue;
         size_t stems = w->nstems;
         st = word_spellings(w, db, an, docs, &found, err);

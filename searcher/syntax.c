@@ -431,12 +431,13 @@ static fh_syn_node *parse_and(parser *p, unsigned depth)
         if (p->at == before && p->tok.kind != T_END && !(p->tok.kind == T_RPAREN && depth > 0))
             skip_stray(p, depth);
     }
-    if (p->st != FH_OK || ps.want == NULL) {
-        if (p->st == FH_OK && ps.without)
-            p->st = fh_error_set(p->err, FH_ERR_INVALID,
-                                 "the query only excludes: say what to look for too");
+    if (p->st != FH_OK || (ps.want == NULL && ps.without == NULL))
         return NULL;
-    }
+    /* Only exclusions: an empty AND stands for what is wanted, and reading
+     * the words decides (query.c): an error when one of them is a word,
+     * nothing to search for when none is (- +). */
+    if (ps.want == NULL && (ps.want = new_node(p, FH_SYN_AND)) == NULL)
+        return NULL;
     fh_syn_node *want = only_kid(ps.want);
     if (ps.strict && want == ps.want)
         want->flags |= FH_SYN_STRICT;
@@ -464,8 +465,6 @@ fh_status fh_syntax_read(const char *query, size_t len, fh_syntax_tree *out, fh_
     parser p = {query, len, 0, {0}, out, FH_OK, err};
     next(&p);
     out->root = parse_and(&p, 0);
-    if (p.st == FH_OK && out->root == NULL)
-        p.st = fh_error_set(err, FH_ERR_INVALID, "the query has nothing to search for");
     if (p.st != FH_OK)
         fh_syntax_free(out);
     return p.st;

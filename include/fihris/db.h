@@ -131,6 +131,13 @@ fh_status fh_db_frequent_terms_with_prefix(fh_db *db, const char *prefix, size_t
 fh_status fh_db_terms_with_prefix(fh_db *db, const char *prefix, size_t len, size_t max,
                                   fh_buf *out, size_t *count, int *more, fh_error *err);
 
+/* The same, and each term's document count appended to docs as a uint32_t
+ * (in the same order, *count of them), from the term list at no extra
+ * lookup: prefix queries keep the most frequent words of a long expansion. */
+fh_status fh_db_terms_with_prefix_docs(fh_db *db, const char *prefix, size_t len, size_t max,
+                                       fh_buf *out, fh_buf *docs, size_t *count, int *more,
+                                       fh_error *err);
+
 /* Merge the databases at srcs[0..n) into a new database at dest (which must
  * not exist), as Xapian's compactor does.  Used to combine shards written in
  * parallel.  The sources must hold disjoint documents. */
@@ -203,13 +210,20 @@ typedef struct {
     uint32_t check_at_least; /* for exact totals; 0 = Xapian's estimate */
     int sort_value_slot;     /* -1: by relevance; else by this value, descending */
     int fetch_data;          /* copy each hit's data blob (default 1) */
-    int fetch_terms;         /* copy each hit's matching terms (default 1) */
+    int fetch_terms;         /* copy each hit's matching terms (default 1; none past
+                              * deadline_ms) */
     int fetch_value_slot;    /* >= 0: copy this value of each hit (default -1) */
     const unsigned *count_slots; /* count the values of these slots among the matches */
     size_t ncount_slots;         /* (exact when check_at_least reaches every match) */
     double time_limit_s;     /* > 0: past this, stop checking matches beyond the hits
                               * asked for (check_at_least is dropped): the hits stay
                               * right, totals and counts become estimates */
+    double deadline_ms;      /* > 0: the fh_clock_ms() time (clock.h) at which the match
+                              * itself stops where it is: the hits are then the best of
+                              * the documents examined so far (at least the first few
+                              * dozen), in docid order, totals and counts estimates.
+                              * Neither limit reaches remote shards: their request
+                              * timeout (fh_remote_opts) bounds them. */
 } fh_search_opts;
 
 void fh_search_opts_init(fh_search_opts *opts);
@@ -230,7 +244,8 @@ size_t fh_mset_size(const fh_mset *m);
 uint32_t fh_mset_estimated(const fh_mset *m);
 uint32_t fh_mset_lower_bound(const fh_mset *m);
 uint32_t fh_mset_upper_bound(const fh_mset *m);
-/* 1 when the match ran past opts.time_limit_s (its totals are estimates). */
+/* 1 when the match ran past opts.time_limit_s (its totals are estimates) or
+ * was stopped by opts.deadline_ms. */
 int fh_mset_time_limited(const fh_mset *m);
 double fh_mset_weight(const fh_mset *m, size_t i);
 /* Value fetch_value_slot of hit i ("" when not fetched); valid until fh_mset_free. */

@@ -101,6 +101,24 @@ typedef struct {
 #define FH_QUERY_MAX_WORDS 64
 /* A prefix that begins more index words than this is refused: type more letters. */
 #define FH_PREFIX_MAX_WORDS 500
+/* All the prefixes of a query together expand to at most this many index
+ * words: past it, the most frequent are kept (each prefix keeps its most
+ * frequent one at least) and fh_query_limits says how many were left out. */
+#define FH_PREFIX_BUDGET 1000
+
+/* What finding the query words in the index may spend, and what it left
+ * out: a query whose reading ran out of time or budget still searches,
+ * for what it kept. */
+typedef struct {
+    double until_ms;       /* fh_clock_ms() time past which no more is looked up
+                            * (0: no limit): the words left are searched as typed,
+                            * prefixes as whole words, names in no other spelling */
+    int time_cut;          /* out: the time ran out */
+    size_t prefix_words;   /* out: the index words the prefixes begin */
+    size_t prefix_kept;    /* out: of them, those searched for */
+} fh_query_limits;
+
+void fh_query_limits_init(fh_query_limits *l);
 
 /* Read and analyze a query.  FH_ERR_INVALID, with a one-line message, when
  * the query is empty, only excludes, nests too deep, has too many words or
@@ -110,8 +128,10 @@ fh_status fh_query_parse(fh_analyzer *an, const char *text, size_t len, fh_parse
 void fh_parsed_query_free(fh_parsed_query *q);
 
 /* Find the index words that the prefix words begin (FH_ERR_INVALID above
- * FH_PREFIX_MAX_WORDS). */
-fh_status fh_query_expand_prefixes(fh_parsed_query *q, fh_db *db, fh_error *err);
+ * FH_PREFIX_MAX_WORDS for one prefix; FH_PREFIX_BUDGET for all, and
+ * lim->until_ms, as fh_query_limits says).  lim may be NULL: no time limit. */
+fh_status fh_query_expand_prefixes(fh_parsed_query *q, fh_db *db, fh_query_limits *lim,
+                                   fh_error *err);
 
 typedef enum { FH_MATCH_ALL, FH_MATCH_ANY } fh_match_mode;
 

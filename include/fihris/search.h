@@ -78,8 +78,8 @@ typedef struct {
     int sort_by_date;     /* 1: newest first (undated last), relevance between equals */
     int facets;           /* 1: count the matches by source, language and year */
     int suggest;          /* 1: a spelling suggestion when few documents match */
-    double time_limit_ms; /* > 0: a match running longer stops counting beyond the
-                           * hits asked for (see fh_search_result.time_limited) */
+    double time_limit_ms; /* > 0: the whole search ends about this long after it
+                           * begins, with what it has (see fh_search_result.time_limited) */
 } fh_search_request;
 
 void fh_search_request_init(fh_search_request *req);
@@ -136,8 +136,14 @@ typedef struct {
     size_t nhits;
     uint32_t estimated;   /* Xapian's estimate of all matches */
     int exact_total;      /* the estimate is the exact count */
-    int time_limited;     /* the time limit cut the counting short: the hits are
-                           * right, the total and facets are estimates */
+    int time_limited;     /* the time limit cut the search short: the hits are the
+                           * best of the documents examined, the total and facets
+                           * estimates; words looked up late may have matched as
+                           * typed only (no other spellings, a prefix as a whole
+                           * word), and explanations, the any-word fallback or the
+                           * suggestion may be missing */
+    size_t prefix_words;  /* the index words the query's prefixes begin ... */
+    size_t prefix_kept;   /* ... and those searched for: fewer past FH_PREFIX_BUDGET */
     double elapsed_ms;
     int matched_any;      /* no document had every word: any-word results */
     size_t nwords;        /* query words after analysis (0: nothing searchable) */

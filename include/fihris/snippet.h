@@ -43,25 +43,24 @@ typedef enum {
 fh_status fh_snippet(fh_analyzer *an, const fh_parsed_query *q, const char *text, size_t len,
                      size_t max_words, fh_mark_style style, fh_buf *out, fh_error *err);
 
-/* The keys (spans.h) of the forms and stems each query word matches by, in
- * query order, so that stored tokens are matched as fh_query_match_token
- * matches analyzed ones. */
+/* The keys (spans.h) of the forms and stems each query word matches by, so
+ * that stored tokens are matched as fh_query_match_token matches analyzed
+ * ones (a token matching several words is the first word's), each in a
+ * lookup however many words a prefix expands to. */
 typedef struct {
     uint32_t key;
     int word;    /* index into q->words */
     int is_stem; /* matches a token's stem, else its form */
 } fh_word_key;
 
-#define FH_WORD_KEYS_MAX 64
-
 typedef struct {
-    fh_word_key keys[FH_WORD_KEYS_MAX];
+    fh_word_key *keys; /* sorted for lookup */
     size_t n;
-    int usable; /* 0: more keys than FH_WORD_KEYS_MAX (a long prefix
-                 * expansion): analyze the text instead */
+    int usable; /* 0: out of memory making them: analyze the text instead */
 } fh_word_keys;
 
 void fh_word_keys_of(const fh_parsed_query *q, fh_word_keys *out);
+void fh_word_keys_free(fh_word_keys *k);
 
 /* The same passage as fh_snippet, from the tokens the indexer stored for
  * text (spans.h) instead of analyzing it.  FH_ERR_CORRUPT when they do not

@@ -38,9 +38,11 @@ void fh_spelling_memo_free(fh_spelling_memo *m);
 
 /* Fill the spellings of the words of q that may be names (an analyzes the
  * candidates, to rule out inflected Arabic words), closest first; memo, if
- * not NULL, answers for words seen before and keeps the new ones. */
+ * not NULL, answers for words seen before and keeps the new ones.  Past
+ * lim->until_ms (lim may be NULL) the words not yet looked up get none, and
+ * lim->time_cut says so. */
 fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an,
-                                 fh_spelling_memo *memo, fh_error *err);
+                                 fh_spelling_memo *memo, fh_query_limits *lim, fh_error *err);
 
 #ifdef __cplusplus
 }

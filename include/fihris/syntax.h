@@ -22,10 +22,13 @@
  * Operators are AND, OR, NOT and NEAR/n in capitals; in lower case they are
  * words.  Reading never fails on what a user may type by mistake: an
  * unbalanced quote or parenthesis, a lone operator, a field with no value are
- * read in the most likely way and a note says so (fh_syntax_tree.notes).  It
- * fails (FH_ERR_INVALID, with a one-line message) only when nothing
- * searchable is left, when every part is excluded, or when parentheses nest
- * deeper than FH_SYNTAX_MAX_DEPTH.
+ * read in the most likely way and a note says so (fh_syntax_tree.notes).
+ * Nothing left to search for (no word at all: "", **, (), OR, -) reads as an
+ * empty tree, which matches nothing.  Reading fails (FH_ERR_INVALID, with a
+ * one-line message) only when parentheses nest deeper than
+ * FH_SYNTAX_MAX_DEPTH.  Only exclusions (-Tesla) read as an AND_NOT whose
+ * first kid is an AND of no kids: whether they exclude a word is for the
+ * analysis to say (query.h).
  */
 #ifndef FIHRIS_SYNTAX_H
 #define FIHRIS_SYNTAX_H
@@ -72,7 +75,7 @@ typedef struct fh_syn_node {
 #define FH_SYNTAX_MAX_DEPTH 32
 #define FH_SYNTAX_MAX_NEAR 100
 
-/* A read query.  Owns its nodes; root is never NULL after a successful read. */
+/* A read query.  Owns its nodes; root is NULL when nothing is left to search for. */
 typedef struct {
     fh_syn_node *root;
     fh_buf notes; /* what was read other than as written, "; "-separated, or empty */

@@ -426,8 +426,10 @@ expect "$ROBOTAXI" "robotaxi NOT"
 expect "$ROBOTAXI" "robotaxi title:"
 assert_contains "$(notes_for "robotaxi title:")" "field" "note on a field with no value"
 assert_eq None "$(notes_for "robotaxi")" "no notes for a plain word"
+# Operators or fields alone: nothing to search for, said in a note (exit 1).
 for q in AND OR NOT NEAR/3 "title:" "date:" "AND OR NOT"; do
-    one_line_error "$q"
+    expect "" "$q"
+    assert_contains "$(notes_for "$q")" "no word to search for" "note on [$q]"
 done
 # Punctuation and operators alone: a note, or one line; never a crash.
 for q in + - "*" = "()" '""' "(" ")" '"' "=*" "+-" "NEAR/0" "NEAR/999999999999 robotaxi" ":" "title::"; do

@@ -21,10 +21,14 @@
 
 static void check_node(const fh_syn_node *n, size_t len, unsigned depth)
 {
+    if (n == NULL) /* nothing to search for */
+        return;
     if (n->a > n->b || n->b > len || depth > 4 * FH_SYNTAX_MAX_DEPTH)
         abort();
-    if ((n->kind == FH_SYN_WORD || n->kind == FH_SYN_PHRASE || n->kind == FH_SYN_FIELD) !=
-        (n->nkids == 0))
+    /* leaves have no kids, other nodes some, but for the AND of nothing
+     * wanted before exclusions */
+    int leaf = n->kind == FH_SYN_WORD || n->kind == FH_SYN_PHRASE || n->kind == FH_SYN_FIELD;
+    if ((leaf && n->nkids) || (!leaf && n->nkids == 0 && n->kind != FH_SYN_AND))
         abort();
     for (size_t i = 0; i < n->nkids; i++)
         check_node(n->kids[i], len, depth + 1);

@@ -2,6 +2,7 @@
  * directory that is removed at the end. */
 #include "check.h"
 #include "testfs.h"
+#include "fihris/clock.h"
 #include "fihris/db.h"
 
 #include <dirent.h>
@@ -597,6 +598,56 @@ static void test_time_limit_races(const char *path)
     fh_db_close(db);
 }
 
+/* A deadline stops the match itself where it is: the hits are the best of
+ * the documents examined (the first few dozen, when it has passed before the
+ * match begins), and the match says it was stopped.  The best document is
+ * the last one added. */
+static void test_deadline(const char *path)
+{
+    enum { MANY = 2000 };
+    fh_db *w = NULL;
+    CHECK_INT(fh_db_open(path, FH_DB_WRITE, &w, NULL), FH_OK);
+    for (unsigned i = 1; i <= MANY; i++) {
+        char id[16], data[16];
+        snprintf(id, sizeof id, "Q%u", i);
+        snprintf(data, sizeof data, "%u", i);
+        fh_doc *doc = fh_doc_new();
+        CHECK_INT(fh_doc_add_term(doc, "word", 4, i == MANY ? 10 : 1, NULL), FH_OK);
+        CHECK_INT(fh_doc_add_boolean(doc, id, strlen(id), NULL), FH_OK);
+        CHECK_INT(fh_doc_set_data(doc, data, strlen(data), NULL), FH_OK);
+        CHECK_INT(fh_db_replace(w, id, doc, NULL), FH_OK);
+        fh_doc_free(doc);
+    }
+    CHECK_INT(fh_db_commit(w, NULL), FH_OK);
+    fh_db_close(w);
+
+    fh_db *db = NULL;
+    CHECK_INT(fh_db_open(path, FH_DB_READ, &db, NULL), FH_OK);
+    fh_query *q = term("word");
+    fh_search_opts o;
+    fh_search_opts_init(&o);
+    o.count = 3;
+    char buf[64];
+    fh_mset *m = search_opts(db, q, &o);
+    CHECK_STR(hits(m, buf, sizeof buf), "2000,1,2");
+    CHECK(!fh_mset_time_limited(m));
+    fh_mset_free(m);
+
+    o.deadline_ms = fh_clock_ms() + 600000; /* far off: no difference */
+    m = search_opts(db, q, &o);
+    CHECK_STR(hits(m, buf, sizeof buf), "2000,1,2");
+    CHECK(!fh_mset_time_limited(m));
+    fh_mset_free(m);
+
+    o.deadline_ms = fh_clock_ms() - 1; /* passed before the match begins */
+    m = search_opts(db, q, &o);
+    CHECK_STR(hits(m, buf, sizeof buf), "1,2,3");
+    CHECK(fh_mset_time_limited(m));
+    fh_mset_free(m);
+    fh_query_free(q);
+    fh_db_close(db);
+}
+
 static void test_search(const char *path)
 {
     fh_db *db = NULL;
@@ -730,6 +781,8 @@ int main(void)
     test_concurrent_commits(path);
     join(path, sizeof path, dir, "timed");
     test_time_limit_races(path);
+    join(path, sizeof path, dir, "many");
+    test_deadline(path);
     check_remove_tree(dir);
     return check_result();
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "check.h"
+#include "testfs.h"
+#include "fihris/clock.h"
 #include "fihris/query.h"
 #include "fihris/terms.h"
 
@@ -131,6 +133,30 @@ static void words(void)
     filter_term("lang:ar-EG", FH_PREFIX_LANG "ar");
 }
 
+/* Queries with no word to search for read as matching nothing, with a
+ * note, however they are written; a query excluding words is refused. */
+static void nothing_to_search(void)
+{
+    static const char *const nothing[] = {
+        "", " ", "*", "**", "*****", "()", "(())", "+", "-", "- -", "-+", "- +", "OR", "AND",
+        "NOT", "NOT ...", "\"", "\"\"", "\" \"", "=", "(", ")", "NEAR", "title:", "!?.,;:",
+        "ـــ", "\u064E\u064F\u0650", "«»", "- -...",
+    };
+    for (size_t i = 0; i < sizeof nothing / sizeof *nothing; i++) {
+        fh_parsed_query q;
+        if (!parse(nothing[i], &q))
+            continue;
+        CHECK_MSG(q.root == NULL && q.nwords == 0 && q.syntax.notes.data &&
+                      strstr(q.syntax.notes.data, "no word to search for"),
+                  "[%s] reads as something", nothing[i]);
+        fh_parsed_query_free(&q);
+    }
+    refused("-Tesla", "only excludes");
+    refused("NOT (a OR b)", "only excludes");
+    refused("... -Tesla", "only excludes");
+    refused("ميتا (-Tesla)", "only excludes");
+}
+
 static int falls_back(const char *text)
 {
     fh_parsed_query q;
@@ -153,6 +179,89 @@ static void fallback(void)
     CHECK(falls_back("Meta،OpenAI") == 1);     /* one typed word, two index words */
 }
 
+/* How many of the word's expansions begin with prefix. */
+static size_t count_begin(const fh_query_word *w, const char *prefix)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->nexact; i++)
+        n += strncmp(w->exact[i], prefix, strlen(prefix)) == 0;
+    return n;
+}
+
+/* All the prefixes of a query expand to FH_PREFIX_BUDGET words at most: the
+ * most frequent, each prefix keeping its most frequent one at least.  ka*
+ * words are in 3 documents, kb* in 2, kc* and kd* in 1. */
+static void prefix_budget(void)
+{
+    enum { EACH = 450, FEW = 5 };
+    char dir[] = "/tmp/fihris-test-query-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[64];
+    snprintf(path, sizeof path, "%s/db", dir);
+    fh_db *db = NULL;
+    CHECK_INT(fh_db_open(path, FH_DB_WRITE, &db, NULL), FH_OK);
+    for (int d = 0; d < 3 && db; d++) {
+        fh_doc *doc = fh_doc_new();
+        char t[16];
+        for (int k = 0; k < EACH; k++) {
+            for (int g = 0; g < 3; g++) {
+                snprintf(t, sizeof t, "k%c%03d", "abc"[g], k);
+                if (d < 3 - g)
+                    CHECK_INT(fh_doc_add_term(doc, t, strlen(t), 1, NULL), FH_OK);
+            }
+            snprintf(t, sizeof t, "kd%03d", k);
+            if (d == 0 && k < FEW)
+                CHECK_INT(fh_doc_add_term(doc, t, strlen(t), 1, NULL), FH_OK);
+        }
+        snprintf(t, sizeof t, "Qd%d", d);
+        CHECK_INT(fh_db_replace(db, t, doc, NULL), FH_OK);
+        fh_doc_free(doc);
+    }
+    CHECK_INT(fh_db_commit(db, NULL), FH_OK);
+    fh_db_close(db);
+    CHECK_INT(fh_db_open(path, FH_DB_READ, &db, NULL), FH_OK);
+
+    fh_parsed_query q;
+    fh_query_limits lim;
+    fh_error err;
+    fh_query_limits_init(&lim);
+    if (db && parse("kd* OR ka* OR kc* OR kb*", &q)) {
+        CHECK_INT(fh_query_expand_prefixes(&q, db, &lim, &err), FH_OK);
+        CHECK_INT(lim.prefix_words, 3 * EACH + FEW);
+        CHECK_INT(lim.prefix_kept, FH_PREFIX_BUDGET);
+        size_t total = 0;
+        for (size_t i = 0; i < q.nwords; i++)
+            total += q.words[i].nexact;
+        CHECK_INT(total, FH_PREFIX_BUDGET);
+        CHECK_INT(count_begin(&q.words[0], "kd"), 1);
+        CHECK_INT(count_begin(&q.words[1], "ka"), EACH);
+        CHECK_INT(count_begin(&q.words[2], "kc"), FH_PREFIX_BUDGET - 2 * EACH - 1);
+        CHECK_INT(count_begin(&q.words[3], "kb"), EACH);
+        CHECK_STR(q.words[1].exact[0], "ka000"); /* most frequent first, then bytewise */
+        fh_parsed_query_free(&q);
+    }
+    /* within the budget nothing is left out */
+    fh_query_limits_init(&lim);
+    if (db && parse("ka* kd*", &q)) {
+        CHECK_INT(fh_query_expand_prefixes(&q, db, &lim, &err), FH_OK);
+        CHECK_INT(lim.prefix_words, EACH + FEW);
+        CHECK_INT(lim.prefix_kept, EACH + FEW);
+        CHECK_INT(q.words[0].nexact + q.words[1].nexact, EACH + FEW);
+        fh_parsed_query_free(&q);
+    }
+    /* out of time: prefixes are searched as typed, and the limits say so */
+    fh_query_limits_init(&lim);
+    lim.until_ms = fh_clock_ms() - 1;
+    if (db && parse("ka*", &q)) {
+        CHECK_INT(fh_query_expand_prefixes(&q, db, &lim, &err), FH_OK);
+        CHECK(lim.time_cut);
+        CHECK(q.words[0].nexact == 1 && strcmp(q.words[0].exact[0], "ka") == 0);
+        fh_parsed_query_free(&q);
+    }
+    fh_db_close(db);
+    check_remove_tree(dir);
+}
+
 int main(void)
 {
     fh_error err;
@@ -164,6 +273,8 @@ int main(void)
     fields();
     words();
     fallback();
+    nothing_to_search();
+    prefix_budget();
     fh_analyzer_free(an);
     return check_result();
 }

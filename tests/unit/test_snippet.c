@@ -44,6 +44,7 @@ static char *stored_snippet(const fh_parsed_query *q, const char *text, size_t l
                                 words, FH_MARK_PLAIN, &out, &err),
               FH_OK);
     fh_spans_writer_free(&sw);
+    fh_word_keys_free(&keys);
     fh_buf_append_char(&out, '\0');
     return fh_buf_steal(&out);
 }
@@ -173,8 +174,29 @@ static void damaged_spans(void)
                                 &out, &err),
               FH_ERR_CORRUPT);
     fh_buf_free(&out);
+    fh_word_keys_free(&keys);
     fh_parsed_query_free(&q);
     fh_spans_writer_free(&sw);
+}
+
+/* A query of many words (more keys than a scan would take: 50 words, each
+ * with its form and stem) is matched from the stored tokens as from the
+ * analyzed text, a token matching two words counting as the first. */
+static void many_words(void)
+{
+    fh_buf q = FH_BUF_INIT, text = FH_BUF_INIT;
+    fh_buf_append_str(&q, "running runs");
+    for (int i = 0; i < 48; i++)
+        fh_buf_printf(&q, " vord%c%c", 'a' + i / 26, 'a' + i % 26);
+    fh_buf_append_str(&text, "Nothing here. ");
+    filler(&text, 40);
+    fh_buf_append_str(&text, " He runs and vordah, then vordbp. ");
+    filler(&text, 40);
+    char *s = snippet_of(q.data, text.data, text.len, 12);
+    CHECK_MSG(strstr(s, "He **runs** and **vordah**, then **vordbp**") != NULL, "%.300s", s);
+    free(s);
+    fh_buf_free(&q);
+    fh_buf_free(&text);
 }
 
 int main(void)
@@ -189,6 +211,7 @@ int main(void)
     every_word();
     shared_positions();
     damaged_spans();
+    many_words();
     fh_analyzer_free(an);
     return check_result();
 }

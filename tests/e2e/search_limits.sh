@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# search_limits.sh - a query as costly as the syntax allows stays bounded:
+# 64 prefixes that begin ~30,000 index words expand to FH_PREFIX_BUDGET of
+# them (the answer says so), and searchd's --time-limit bounds the whole
+# search (it took over 15 s here before either).
+source "$(dirname "$0")/lib.sh"
+
+# 4,000 documents over 64 two-letter stems, each with 480 endings: the
+# query's 64 prefixes begin 480 index words each.
+"$PYTHON" - "$TMP/docs.jsonl" >"$TMP/query.txt" <<'PY'
+import random, sys
+r = random.Random(7)
+stems = [a + b for a in 'bcdfghjklmnprstvwz' for b in 'aeiou'][:64]
+words = [s + '%03d' % k for s in stems for k in range(480)]
+with open(sys.argv[1], 'w') as f:
+    for d in range(4000):
+        body = ' '.join(r.choice(words) for _ in range(60))
+        f.write('{"id": "d%d", "title": "doc %d", "body": "%s"}\n' % (d, d, body))
+print(' OR '.join(s + '*' for s in stems))
+PY
+DB=$TMP/db
+"$INDEXER" -d "$DB" "$TMP/docs.jsonl" >/dev/null 2>&1 || fail "cannot index the generated documents"
+query=$(cat "$TMP/query.txt")
+
+# The budget: the most frequent 1,000 words are searched, and the answer says so.
+assert_exit 0 "$SEARCH" -d "$DB" --format json --explain "$query"
+assert_eq "True 1000" "$(json_eval '"%s %d" % (d.get("prefixes_limited"), sum(len(w["exact"]) for w in d["words"]))' <<<"$OUT")" \
+    "prefixes past the budget flagged and bounded"
+assert_contains "$(json_eval 'd["notes"]' <<<"$OUT")" "searched for the 1000 most frequent" "the note"
+assert_exit 0 "$SEARCH" -d "$DB" "$query"
+assert_contains "$OUT" "index words: searched for the 1000 most frequent" "the note in text"
+# One prefix within the budget is searched whole.
+assert_exit 0 "$SEARCH" -d "$DB" --format json ba*
+assert_eq "None" "$(json_eval 'str(d.get("prefixes_limited"))' <<<"$OUT")" "one prefix is within the budget"
+
+# searchd --time-limit 50: an answer (never an error) well within a generous
+# bound, whatever the machine's load; facets, explanations and a second page too.
+start_searchd --time-limit 50 --cache-mb 0
+encoded=$("$PYTHON" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$query")
+for args in "" "&facets=1&explain=1" "&page=3&sort=date"; do
+    took=$(curl -s -o "$TMP/answer.json" -w '%{http_code} %{time_total}' "$BASE/api/search?q=$encoded$args") ||
+        fail "curl failed"
+    assert_eq 200 "${took% *}" "status of the heavy query$args"
+    awk -v t="${took#* }" 'BEGIN { exit !(t < 2.0) }' ||
+        fail "the heavy query$args took ${took#* } s with --time-limit 50"
+    assert_eq "True" "$(json_eval 'str(d["total"] > 0 and len(d["hits"]) == 10)' <"$TMP/answer.json")" \
+        "hits of the heavy query$args"
+done
