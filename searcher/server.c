@@ -40,6 +40,17 @@ extern const size_t fh_web_page_len, fh_web_script_len, fh_web_style_len;
 struct request;
 struct watched;
 
+/* Requests waiting for a worker, first come first served. */
+typedef struct {
+    struct request *head, *tail;
+} queue;
+
+/* Searches that may cost far more than most (prefixes, long queries,
+ * explanations) wait in a lane of their own, which at most all workers but
+ * one serve at a time: a flood of them slows one another, never the
+ * quick requests, which the remaining worker keeps answering. */
+enum { LANE_QUICK, LANE_HEAVY, LANES };
+
 struct fh_server {
     fh_server_opts opts;
     struct MHD_Daemon *daemon;
@@ -49,9 +60,11 @@ struct fh_server {
     pthread_t *workers;
     unsigned nworkers;
     pthread_mutex_t lock; /* guards what follows */
-    pthread_cond_t ready; /* a request was queued, or stopping was set */
+    pthread_cond_t ready; /* a request was queued or a heavy one answered, or
+                           * stopping was set */
     pthread_cond_t sent;  /* a worker's reply has gone */
-    struct request *head, *tail; /* requests waiting for a worker */
+    queue lanes[LANES];
+    unsigned heavy_running, heavy_cap; /* workers on heavy requests, and how many may be */
     int stopping;
     size_t unsent;        /* replies made by workers, not yet sent */
     pthread_t watchdog;
@@ -246,6 +259,7 @@ typedef struct request {
     int nul_in_args;       /* an argument holds a NUL byte */
     reply r;
     int answered;          /* r is the reply: send it */
+    int lane;              /* LANE_QUICK or LANE_HEAVY */
     pthread_cond_t done;   /* answered was set (by a worker) */
     struct request *next;  /* in the queue of the workers */
 } request;
@@ -680,21 +694,74 @@ static reply route(fh_server *srv, const request *rq)
 
 /* ---- the workers ---- */
 
-/* Requests that read the database wait in one queue, first come first
- * served, for the worker threads: a request waits behind those that came
- * before it, never behind a slow one that happens to share its thread. */
+/* Whether rq may cost far more than most searches: a prefix (expanded to
+ * up to FH_PREFIX_BUDGET words), more than FH_SERVER_QUICK_WORDS words, or
+ * explanations (a weight per word and hit).  Read from the URL alone, so
+ * that the connection's thread decides before any work is done. */
+static int heavy(const request *rq)
+{
+    if (strcmp(rq->url, "/api/search") != 0)
+        return 0;
+    const char *q = arg(rq, "q"), *explain = arg(rq, "explain");
+    if (explain && (strcmp(explain, "1") == 0 || strcmp(explain, "true") == 0))
+        return 1;
+    if (q == NULL)
+        return 0;
+    if (strchr(q, '*'))
+        return 1;
+    unsigned words = 0;
+    for (const char *p = q; *p;) {
+        p += strspn(p, " \t\n\r");
+        if (*p && ++words > FH_SERVER_QUICK_WORDS)
+            return 1;
+        p += strcspn(p, " \t\n\r");
+    }
+    return 0;
+}
+
+static void push(queue *qu, request *rq)
+{
+    rq->next = NULL;
+    *(qu->tail ? &qu->tail->next : &qu->head) = rq;
+    qu->tail = rq;
+}
+
+static request *pop(queue *qu)
+{
+    request *rq = qu->head;
+    if (rq && (qu->head = rq->next) == NULL)
+        qu->tail = NULL;
+    return rq;
+}
+
+/* The next request a free worker may answer (srv->lock held): a quick one
+ * first, else a heavy one while fewer than heavy_cap workers answer those. */
+static request *take(fh_server *srv)
+{
+    request *rq = pop(&srv->lanes[LANE_QUICK]);
+    if (rq == NULL && srv->heavy_running < srv->heavy_cap &&
+        (rq = pop(&srv->lanes[LANE_HEAVY])) != NULL)
+        srv->heavy_running++;
+    return rq;
+}
+
+static int nothing_queued(const fh_server *srv)
+{
+    return srv->lanes[LANE_QUICK].head == NULL && srv->lanes[LANE_HEAVY].head == NULL;
+}
+
+/* Requests that read the database wait in their lane, first come first
+ * served, for the worker threads: a request waits behind those of its lane
+ * that came before it, never behind a slow one that happens to share its
+ * thread. */
 static void *work(void *cls)
 {
     fh_server *srv = cls;
     for (;;) {
         pthread_mutex_lock(&srv->lock);
-        while (srv->head == NULL && !srv->stopping)
+        request *rq;
+        while ((rq = take(srv)) == NULL && !(srv->stopping && nothing_queued(srv)))
             pthread_cond_wait(&srv->ready, &srv->lock);
-        request *rq = srv->head;
-        if (rq)
-            srv->head = rq->next;
-        if (srv->head == NULL)
-            srv->tail = NULL;
         pthread_mutex_unlock(&srv->lock);
         if (rq == NULL)
             return NULL; /* stopping, and nothing left to answer */
@@ -703,6 +770,10 @@ static void *work(void *cls)
         rq->r = r;
         rq->answered = 1;
         srv->unsent++;
+        if (rq->lane == LANE_HEAVY) {
+            srv->heavy_running--;
+            pthread_cond_broadcast(&srv->ready); /* a heavy one waiting may go */
+        }
         pthread_cond_signal(&rq->done);
         pthread_mutex_unlock(&srv->lock);
     }
@@ -712,13 +783,13 @@ static void *work(void *cls)
  * stopping. */
 static int hand_to_workers(fh_server *srv, request *rq)
 {
+    rq->lane = heavy(rq) ? LANE_HEAVY : LANE_QUICK;
     pthread_mutex_lock(&srv->lock);
     int open = !srv->stopping;
     if (open) {
-        rq->next = NULL;
-        *(srv->tail ? &srv->tail->next : &srv->head) = rq;
-        srv->tail = rq;
-        pthread_cond_signal(&srv->ready);
+        push(&srv->lanes[rq->lane], rq);
+        /* every worker: the one woken must be one that may take it */
+        pthread_cond_broadcast(&srv->ready);
         while (!rq->answered)
             pthread_cond_wait(&rq->done, &srv->lock);
     }
@@ -1012,6 +1083,7 @@ static fh_status new_server(const fh_server_opts *o, fh_server **out, fh_error *
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     srv->opts = *o;
     unsigned n = o->threads ? o->threads : 1;
+    srv->heavy_cap = n > 1 ? n - 1 : 1;
     int ok = (srv->workers = calloc(n, sizeof *srv->workers)) != NULL &&
              (o->cache_bytes == 0 || fh_cache_new(o->cache_bytes, &srv->cache, err) == FH_OK) &&
              pthread_key_create(&srv->reader, close_reader) == 0 &&

@@ -46,3 +46,24 @@ for args in "" "&facets=1&explain=1" "&page=3&sort=date"; do
     assert_eq "True" "$(json_eval 'str(d["total"] > 0 and len(d["hits"]) == 10)' <"$TMP/answer.json")" \
         "hits of the heavy query$args"
 done
+
+# Heavy searches (prefixes) wait in a lane of their own that leaves a worker
+# to the quick ones: a quick search sent while six heavy ones are in hand is
+# answered before most of them, where one queue would answer it after them.
+kill "$SEARCHD_PID" 2>/dev/null
+wait_bg "$SEARCHD_PID"
+start_searchd --threads 2 --time-limit 300 --cache-mb 0
+: >"$TMP/order"
+pids=()
+for i in 1 2 3 4 5 6; do
+    (curl -s -o /dev/null "$BASE/api/search?q=$encoded&explain=1&facets=1&size=100&page=$i" &&
+        echo heavy >>"$TMP/order") &
+    pids+=($!)
+done
+sleep 0.5 # the heavy searches are queued by now (a late one only makes the check weaker)
+curl -s -o "$TMP/quick.json" "$BASE/api/search?q=doc" || fail "the quick search failed"
+echo quick >>"$TMP/order"
+wait "${pids[@]}"
+assert_eq "True" "$(json_eval 'str(d["total"] > 0)' <"$TMP/quick.json")" "the quick search's hits"
+before=$(sed -n '/^quick$/q;p' "$TMP/order" | wc -l)
+[ "$before" -le 2 ] || fail "$before heavy searches were answered before the quick one: $(tr '\n' ' ' <"$TMP/order")"
