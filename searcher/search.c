@@ -451,7 +451,9 @@ static fh_status collect_hits(fh_searcher *s, const fh_parsed_query *pq,
     size_t n = fh_mset_size(m);
     out->estimated = fh_mset_estimated(m);
     out->time_limited = fh_mset_time_limited(m);
-    out->exact_total = fh_mset_lower_bound(m) == fh_mset_upper_bound(m);
+    /* a match the deadline stopped may report its bounds as equal: they
+     * count the documents it examined, not those that match */
+    out->exact_total = !out->time_limited && fh_mset_lower_bound(m) == fh_mset_upper_bound(m);
     if (n == 0)
         return FH_OK;
     out->hits = calloc(n, sizeof *out->hits);

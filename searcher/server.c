@@ -694,29 +694,44 @@ static reply route(fh_server *srv, const request *rq)
 
 /* ---- the workers ---- */
 
+/* The number of words of q as far as costs go: runs of letters and digits
+ * (any byte of a multi-byte character counts as one), split by ASCII
+ * punctuation and space and by the Arabic comma and semicolon. */
+static unsigned words_in(const char *q)
+{
+    unsigned n = 0;
+    int in_word = 0;
+    for (const unsigned char *p = (const unsigned char *)q; *p; p++) {
+        int arabic_mark = p[0] == 0xD8 && (p[1] == 0x8C || p[1] == 0x9B); /* ، ؛ */
+        int sep = arabic_mark || (*p < 0x80 && !((*p >= '0' && *p <= '9') ||
+                                                 ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')));
+        if (arabic_mark)
+            p++;
+        n += !sep && !in_word;
+        in_word = !sep;
+    }
+    return n;
+}
+
 /* Whether rq may cost far more than most searches: a prefix (expanded to
- * up to FH_PREFIX_BUDGET words), more than FH_SERVER_QUICK_WORDS words, or
- * explanations (a weight per word and hit).  Read from the URL alone, so
+ * up to FH_PREFIX_BUDGET words), more than FH_SERVER_QUICK_WORDS words,
+ * explanations (a weight per word and hit), facets (every match counted) or
+ * hits past the first FH_SERVER_QUICK_HITS.  Read from the URL alone, so
  * that the connection's thread decides before any work is done. */
 static int heavy(const request *rq)
 {
     if (strcmp(rq->url, "/api/search") != 0)
         return 0;
-    const char *q = arg(rq, "q"), *explain = arg(rq, "explain");
-    if (explain && (strcmp(explain, "1") == 0 || strcmp(explain, "true") == 0))
-        return 1;
-    if (q == NULL)
-        return 0;
-    if (strchr(q, '*'))
-        return 1;
-    unsigned words = 0;
-    for (const char *p = q; *p;) {
-        p += strspn(p, " \t\n\r");
-        if (*p && ++words > FH_SERVER_QUICK_WORDS)
-            return 1;
-        p += strcspn(p, " \t\n\r");
-    }
-    return 0;
+    int explain = 0, facets = 0;
+    unsigned page = 1, size = 10;
+    const char *q = arg(rq, "q");
+    /* bad values get their 400 from a worker: quick to answer */
+    flag_arg(rq, "explain", &explain);
+    flag_arg(rq, "facets", &facets);
+    number_arg(rq, "page", 1, FH_SERVER_MAX_PAGE, &page);
+    number_arg(rq, "size", 1, FH_SERVER_MAX_PAGE_SIZE, &size);
+    return explain || facets || (unsigned long)page * size > FH_SERVER_QUICK_HITS ||
+           (q && (strchr(q, '*') || words_in(q) > FH_SERVER_QUICK_WORDS));
 }
 
 static void push(queue *qu, request *rq)
@@ -911,15 +926,23 @@ static void utc_now(char *out, size_t size)
     snprintf(out + n, size - n, ".%03ldZ", now.tv_nsec / 1000000L);
 }
 
-/* s for the log: a client's path could otherwise write lines of its own. */
+/* s for the log: a client's path could otherwise write lines of its own.
+ * Control characters (C0, DEL, C1), line and paragraph separators and
+ * ill-formed UTF-8 are written as \xNN escapes; the rest as it is. */
 static void append_printable(fh_buf *out, const char *s)
 {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x20 || c == 0x7f)
-            fh_buf_printf(out, "\\x%02x", c);
+    const size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = fh_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        int shown = fh_utf8_find_invalid(s + i, n) == n && cp >= 0x20 &&
+                    !(cp >= 0x7f && cp <= 0x9f) && cp != 0x2028 && cp != 0x2029;
+        if (shown)
+            fh_buf_append(out, s + i, n);
         else
-            fh_buf_append_char(out, (char)c);
+            for (size_t k = 0; k < n; k++)
+                fh_buf_printf(out, "\\x%02x", (unsigned char)s[i + k]);
+        i += n;
     }
 }
 

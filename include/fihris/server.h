@@ -80,9 +80,11 @@ void fh_server_opts_init(fh_server_opts *o);
 #define FH_SERVER_MAX_PAGE_SIZE 100u
 #define FH_SERVER_MAX_PAGE 1000u
 #define FH_SERVER_MAX_SUGGESTIONS 10u
-/* A search with more words than this (or a prefix, or explanations) waits
- * in the lane of heavy requests, which all workers but one serve at most. */
+/* A search with more words than this, or asking for hits past the first
+ * FH_SERVER_QUICK_HITS, or with a prefix, explanations or facets, waits in
+ * the lane of heavy requests, which all workers but one serve at most. */
 #define FH_SERVER_QUICK_WORDS 8u
+#define FH_SERVER_QUICK_HITS 100u
 
 typedef struct fh_server fh_server;
 

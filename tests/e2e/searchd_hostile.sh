@@ -79,6 +79,11 @@ raw "/x%0a2026-01-01T00:00:00.000Z%20127.0.0.9%20GET%20/forged%20200%200.1%20ms"
 assert_eq 404 "$STATUS" "a path with a line feed"
 assert_not_contains "$(cut -c1-40 "$TMP/searchd.err")" "127.0.0.9" "a forged log line"
 assert_contains "$(cat "$TMP/searchd.err")" 'GET /x\x0a2026' "the line feed is shown escaped"
+# nor can NEL, U+2028 or ill-formed UTF-8; Arabic stays as it is
+raw "/y%C2%85a%E2%80%A8b%FFc%D8%B2"
+assert_eq 404 "$STATUS" "a path with NEL, U+2028 and a bad byte"
+assert_contains "$(cat "$TMP/searchd.err")" 'GET /y\xc2\x85a\xe2\x80\xa8b\xffcز 404' \
+    "line breaks beyond ASCII and bad bytes are shown escaped"
 
 # ---- /healthz: a database removed, or damaged, after the start ----
 cp -r "$DB" "$TMP/gone"
