@@ -82,7 +82,7 @@ static fh_searcher *searcher(void)
         return s;
     fh_error err;
     fh_writer *w = NULL;
-    fh_writer_opts opts = {1, 1, 1};
+    fh_writer_opts opts = {.batch_docs = 1, .batch_bytes = 1, .names = 1};
     if (mkdtemp(dir) == NULL)
         abort();
     atexit(remove_index);
