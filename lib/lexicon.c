@@ -68,26 +68,52 @@ static int has_long_vowel(const char *w, size_t len)
     return 0;
 }
 
-int fh_token_is_name_like(const fh_token *tok)
+/* The letter at w (two bytes) with its hamza seat as the stemmer writes it
+ * (فائقة, فايق): ئ as ي, ؤ as و. */
+static unsigned stem_letter(const char *w)
+{
+    unsigned c = (unsigned char)w[0] << 8 | (unsigned char)w[1];
+    return c == 0xD8A6 ? 0xD98A : c == 0xD8A4 ? 0xD988 : c;
+}
+
+/* Whether the Arabic stem is the form's letters at end - len, hamza seats aside. */
+static int stem_ends_at(const char *end, const char *stem, size_t len)
+{
+    const char *w = end - len;
+    for (size_t i = 0; i + 1 < len; i += 2)
+        if (stem_letter(w + i) != stem_letter(stem + i))
+            return 0;
+    return len % 2 == 0;
+}
+
+fh_name_like fh_token_name_like(const fh_token *tok)
 {
     if (tok->stem == NULL || (tok->flags & FH_TOKEN_COMPOUND))
-        return 0;
+        return FH_NAME_LIKE_NOT_A_WORD;
     if (tok->script == FH_SCRIPT_LATIN)
-        return (tok->flags & FH_TOKEN_CAPITALIZED) != 0;
-    if (tok->script != FH_SCRIPT_ARABIC || tok->form_len < SHORT_NAME_BYTES ||
-        (tok->form_len == SHORT_NAME_BYTES && !has_long_vowel(tok->form, tok->form_len)) ||
-        verb_or_pronoun_suffix(tok->form, tok->form_len))
-        return 0;
+        return (tok->flags & FH_TOKEN_CAPITALIZED) ? FH_NAME_LIKE_YES : FH_NAME_LIKE_LOWER;
+    if (tok->script != FH_SCRIPT_ARABIC)
+        return FH_NAME_LIKE_NOT_A_WORD;
+    if (tok->form_len < SHORT_NAME_BYTES ||
+        (tok->form_len == SHORT_NAME_BYTES && !has_long_vowel(tok->form, tok->form_len)))
+        return FH_NAME_LIKE_SHORT;
+    if (verb_or_pronoun_suffix(tok->form, tok->form_len))
+        return FH_NAME_LIKE_SUFFIX;
     /* Only proclitics, and a name's ending (the ي of موراتي, the يون of
      * نابليون, which the stemmer reads as suffixes), were taken off. */
     for (size_t cut = 0; cut <= MAX_SUFFIX_BYTES; cut += 2) {
         if (tok->stem_len + cut > tok->form_len)
             break;
         const char *end = tok->form + tok->form_len - cut;
-        if (memcmp(end - tok->stem_len, tok->stem, tok->stem_len) == 0)
-            return name_ending(end, cut);
+        if (stem_ends_at(end, tok->stem, tok->stem_len))
+            return name_ending(end, cut) ? FH_NAME_LIKE_YES : FH_NAME_LIKE_SUFFIX;
     }
-    return 0;
+    return FH_NAME_LIKE_SUFFIX;
+}
+
+int fh_token_is_name_like(const fh_token *tok)
+{
+    return fh_token_name_like(tok) == FH_NAME_LIKE_YES;
 }
 
 /* Words seen are remembered by hash only: a collision costs one word's
@@ -190,7 +216,7 @@ static fh_status take_close(const char *word, size_t len, fh_script script, cons
         }
         if (listed(out, *count, c))
             continue;
-        if (!fh_name_close(word, len, script, c, clen, fh_name_script(c)) &&
+        if (!fh_name_query_close(word, len, script, c, clen, fh_name_script(c)) &&
             !(script == FH_SCRIPT_ARABIC && fh_name_script(c) == FH_SCRIPT_ARABIC &&
               fh_name_vowels_reordered(word, len, c, clen)))
             continue;
@@ -243,19 +269,6 @@ static fh_status drop_lower_case(fh_db *db, fh_buf *list, size_t *count, fh_erro
     return st;
 }
 
-enum { LONG_SKELETON = 5 };
-
-/* The shortest key of the word: its skeleton without proclitics. */
-static size_t skeleton_length(const char *word, size_t len, fh_script script)
-{
-    fh_namekeys keys;
-    fh_name_keys(word, len, script, &keys);
-    size_t shortest = keys.n ? strlen(keys.key[0]) : 0;
-    for (size_t i = 1; i < keys.n; i++)
-        shortest = strlen(keys.key[i]) < shortest ? strlen(keys.key[i]) : shortest;
-    return shortest;
-}
-
 /* Whether c is one of the count Arabic spellings in list with other
  * proclitics, long vowels or g letters. */
 static int same_spelling_as_one_of(const char *c, const fh_buf *list, size_t count)
@@ -279,7 +292,7 @@ static fh_status keep_closest(const char *word, size_t len, fh_script script, co
     double best[2] = {1e9, 1e9};
     const char *c = list->data;
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
-        double d = fh_name_distance(word, len, script, c, strlen(c), fh_name_script(c));
+        double d = fh_name_query_distance(word, len, script, c, strlen(c), fh_name_script(c));
         int latin = fh_name_script(c) == FH_SCRIPT_LATIN;
         best[latin] = d < best[latin] ? d : best[latin];
         /* another script, or another spelling that is more than the same
@@ -288,11 +301,11 @@ static fh_status keep_closest(const char *word, size_t len, fh_script script, co
                    (d <= 0.1 && !(script == FH_SCRIPT_ARABIC &&
                                   fh_name_same_core(word, len, c, strlen(c))));
     }
-    *strong |= skeleton_length(word, len, script) >= LONG_SKELETON;
+    *strong |= fh_name_skeleton_length(word, len, script) >= FH_NAME_LONG_SKELETON;
     size_t closest = 0;
     c = list->data;
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
-        if (fh_name_distance(word, len, script, c, strlen(c), fh_name_script(c)) >
+        if (fh_name_query_distance(word, len, script, c, strlen(c), fh_name_script(c)) >
             best[fh_name_script(c) == FH_SCRIPT_LATIN] + FH_SPELLING_MARGIN)
             continue;
         if (fh_buf_append(out, c, strlen(c) + 1) != FH_OK)
@@ -332,7 +345,7 @@ static fh_status add_through_latin(fh_db *db, const char *word, size_t len, fh_b
         int filed, strong;
         at += llen + 1;
         if (fh_name_script(latin) != FH_SCRIPT_LATIN ||
-            !fh_name_sounds_same(word, len, FH_SCRIPT_ARABIC, latin, llen, FH_SCRIPT_LATIN))
+            !fh_name_arabic_sounds_same(word, len, latin, llen))
             continue;
         fh_buf_reset(&more);
         st = spellings_of(db, latin, llen, FH_SCRIPT_LATIN, &more, &nmore, &filed, &strong, err);

@@ -38,7 +38,9 @@ enum { B = 1 << 0, F = 1 << 1, T = 1 << 2, D = 1 << 3, Z = 1 << 4, S = 1 << 5, X
         * وانك, "and that you") */
        LG = 1 << 22, LK = 1 << 23,
        UNHEARD = 1 << 24, /* a final Latin e: writing it costs as much as not */
-       GLOTTAL = 1 << 25  /* ع ء read as a Latin vowel (Ali: علي): not for nothing */ };
+       GLOTTAL = 1 << 25, /* ع ء read as a Latin vowel (Ali: علي): not for nothing */
+       LONG = 1 << 26     /* a Latin vowel of two letters (ou, ee, aa): an Arabic
+                           * name writes it (Mahmoud: محمود, not محمد) */ };
 
 static int is_vowel(unsigned m)
 {
@@ -254,10 +256,16 @@ static unsigned strict_arabic_letter(unsigned cp, unsigned mask)
     }
 }
 
-/* strict: reading one Arabic spelling against another, where ع and ء are
- * letters written on purpose (they stand for vowels only against Latin). */
-static void read_arabic(const char *w, size_t len, int strict, sounds *s)
+/* How an Arabic word is read: as a foreign name (its long vowels are the
+ * name's vowels), against another Arabic spelling (strict: ع and ء are
+ * letters written on purpose, they stand for vowels only against Latin), or
+ * as an Arabic name against a Latin spelling (a final ي may be an a: منى,
+ * Mona, the analyzer writes ى as ي). */
+enum { READ_FOREIGN, READ_STRICT, READ_ARABIC_NAME };
+
+static void read_arabic(const char *w, size_t len, int how, sounds *s)
 {
+    const int strict = how == READ_STRICT;
     size_t i = 0;
     unsigned prev = 0;
     while (i < len && s->ok) {
@@ -274,6 +282,8 @@ static void read_arabic(const char *w, size_t len, int strict, sounds *s)
             s->mask[s->n - 1] = X; /* تش writes one sound: ch */
         } else if (cp == 0x0647 && i == len) {
             push(s, VA);           /* a final ه is the feminine ending */
+        } else if (cp == 0x064A && i == len && how == READ_ARABIC_NAME && s->n > 0) {
+            push(s, VA | VI);
         } else if (cp == 0x0627 && s->n == 0 && !strict) {
             push(s, VOWELS | SILENT); /* a first alef writes any vowel: إنفيديا, أوبر, إنتل */
         } else {
@@ -293,7 +303,7 @@ static void squeeze(sounds *s, int latin, int strict)
         unsigned m = s->mask[i];
         unsigned prev = k > 0 ? s->mask[k - 1] : 0;
         if (k > 0 && is_vowel(m) && is_vowel(prev) && (!strict || m == prev))
-            s->mask[k - 1] = (prev | m) & ~(unsigned)SILENT;
+            s->mask[k - 1] = ((prev | m) & ~(unsigned)SILENT) | (latin ? LONG : 0);
         else if (k > 0 && !is_vowel(m) && (latin ? (m & prev & CLASSES) != 0 : m == prev))
             s->mask[k - 1] = m & prev; /* Latin tth, sz: one consonant */
         else
@@ -302,16 +312,16 @@ static void squeeze(sounds *s, int latin, int strict)
     s->n = k;
 }
 
-static void read_sounds(const char *w, size_t len, fh_script script, int strict, sounds *s)
+static void read_sounds(const char *w, size_t len, fh_script script, int how, sounds *s)
 {
     memset(s, 0, sizeof *s);
     s->ok = script == FH_SCRIPT_LATIN || script == FH_SCRIPT_ARABIC;
     if (script == FH_SCRIPT_LATIN)
         read_latin(w, len, s);
     else if (script == FH_SCRIPT_ARABIC)
-        read_arabic(w, len, strict, s);
+        read_arabic(w, len, how, s);
     if (s->ok)
-        squeeze(s, script == FH_SCRIPT_LATIN, strict);
+        squeeze(s, script == FH_SCRIPT_LATIN, how == READ_STRICT);
 }
 
 /* ---- keys ---- */
@@ -351,7 +361,7 @@ static void expand(const sounds *s, size_t i, char *key, size_t klen, size_t cla
 static void keys_of(const char *w, size_t len, fh_script script, fh_namekeys *out)
 {
     sounds s;
-    read_sounds(w, len, script, 0, &s);
+    read_sounds(w, len, script, READ_FOREIGN, &s);
     if (!s.ok)
         return;
     char key[FH_NAMEKEY_BYTES];
@@ -514,12 +524,26 @@ static double drop_cost(unsigned m)
     return m == H ? 0.5 : 1.0; /* h is often silent in Latin spellings */
 }
 
-static double swap_cost(unsigned a, unsigned b)
+/* What the comparison of an Arabic word read as an Arabic name with a Latin
+ * spelling charges less for: vowels.  Latin writes the short vowels Arabic
+ * leaves out (محمد, Mohamed), writes a long vowel loosely (the ا of عبدال
+ * as the e of Abdel, the ي of مهدي as the i of Mehdi) and ع as a vowel or
+ * not at all (عمر, Omar; سعد, Saad). */
+typedef struct {
+    double latin_vowel; /* a vowel of b (Latin) left out */
+    double other_vowel; /* one vowel for another */
+    double glottal;     /* ع ء read as a vowel */
+} vowel_costs;
+
+static const vowel_costs FOREIGN_VOWELS = {1.0, 0.25, 0.1};
+static const vowel_costs ARABIC_NAME_VOWELS = {0.05, 0.1, 0.05};
+
+static double swap_cost(unsigned a, unsigned b, const vowel_costs *v)
 {
     if (a & b & VOWELS) /* the same vowel, or a letter read as it (v as و) */
-        return (a | b) & (UNHEARD | GLOTTAL) ? drop_cost(SILENT) : 0.0;
+        return (a | b) & GLOTTAL ? v->glottal : (a | b) & UNHEARD ? drop_cost(SILENT) : 0.0;
     if (is_vowel(a) && is_vowel(b))
-        return 0.25; /* o for ي: another vowel */
+        return v->other_vowel; /* o for ي: another vowel */
     if (is_vowel(a) || is_vowel(b))
         return drop_cost(a) + drop_cost(b);
     if (a & b & CLASSES)
@@ -538,18 +562,26 @@ static double min3(double a, double b, double c)
     return m < c ? m : c;
 }
 
-static double sounds_distance(const sounds *a, const sounds *b)
+/* What a sound of b costs left out: as drop_cost, a vowel no more than
+ * v->latin_vowel. */
+static double b_drop_cost(unsigned m, const vowel_costs *v)
+{
+    double c = drop_cost(m);
+    return is_vowel(m) && !(m & LONG) && c > v->latin_vowel ? v->latin_vowel : c;
+}
+
+static double sounds_distance(const sounds *a, const sounds *b, const vowel_costs *v)
 {
     double row[MAX_SOUNDS + 1], prev[MAX_SOUNDS + 1];
     prev[0] = 0;
     for (size_t j = 1; j <= b->n; j++)
-        prev[j] = prev[j - 1] + drop_cost(b->mask[j - 1]);
+        prev[j] = prev[j - 1] + b_drop_cost(b->mask[j - 1], v);
     for (size_t i = 1; i <= a->n; i++) {
         row[0] = prev[0] + drop_cost(a->mask[i - 1]);
         for (size_t j = 1; j <= b->n; j++)
             row[j] = min3(prev[j] + drop_cost(a->mask[i - 1]),
-                          row[j - 1] + drop_cost(b->mask[j - 1]),
-                          prev[j - 1] + swap_cost(a->mask[i - 1], b->mask[j - 1]));
+                          row[j - 1] + b_drop_cost(b->mask[j - 1], v),
+                          prev[j - 1] + swap_cost(a->mask[i - 1], b->mask[j - 1], v));
         memcpy(prev, row, (b->n + 1) * sizeof row[0]);
     }
     return prev[b->n];
@@ -577,6 +609,18 @@ static double limit_for(const sounds *a, fh_script ascript, const sounds *b, fh_
     return c <= 2 ? 0.1 : c == 3 ? 0.25 : 0.25 + 0.15 * (double)c;
 }
 
+/* Read as an Arabic name (ARABIC_NAME_VOWELS), an Arabic word may be
+ * further from a Latin spelling the longer its skeleton: a little more
+ * slowly than a foreign name's limit grows (limit_for); EPSILON keeps sums
+ * of costs at the limit within it. */
+#define EPSILON 1e-9
+
+static double arabic_name_limit(const sounds *a, const sounds *b)
+{
+    size_t c = consonants(a) > consonants(b) ? consonants(a) : consonants(b);
+    return (c <= 2 ? 0.15 : 0.25 + 0.1 * (double)(c - 3)) + EPSILON;
+}
+
 /* A reading without the proclitics the word is written with ranks below
  * the word as written: باريس is Paris before it is "with Aris". */
 #define CLITIC_COST 0.3
@@ -585,30 +629,75 @@ static double limit_for(const sounds *a, fh_script ascript, const sounds *b, fh_
  * smallest distance, CLITIC_COST added for each side read without its
  * proclitics, and whether some pair of readings is within its limit (the
  * cost not added). */
-static double compare(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
-                      fh_script bscript, int *close)
+static double compare_as(const char *a, size_t alen, fh_script ascript, const char *b,
+                         size_t blen, fh_script bscript, int how, int *close)
 {
     const char *as[MAX_READINGS], *bs[MAX_READINGS];
     size_t al[MAX_READINGS], bl[MAX_READINGS];
     size_t na = readings(a, alen, ascript, as, al), nb = readings(b, blen, bscript, bs, bl);
-    int strict = ascript == FH_SCRIPT_ARABIC && bscript == FH_SCRIPT_ARABIC;
+    const int arabic_name = how == READ_ARABIC_NAME;
     double best = 1e9;
     *close = 0;
     for (size_t i = 0; i < na; i++) {
         sounds sa;
-        read_sounds(as[i], al[i], ascript, strict, &sa);
+        read_sounds(as[i], al[i], ascript, how, &sa);
         for (size_t j = 0; sa.ok && j < nb; j++) {
             sounds sb;
-            read_sounds(bs[j], bl[j], bscript, strict, &sb);
-            double d = sb.ok ? sounds_distance(&sa, &sb) : 1e9;
+            read_sounds(bs[j], bl[j], bscript, how, &sb);
+            double d =
+                sb.ok ? sounds_distance(&sa, &sb,
+                                        arabic_name ? &ARABIC_NAME_VOWELS : &FOREIGN_VOWELS)
+                      : 1e9;
             double ranked = d + CLITIC_COST * ((i > 0) + (j > 0));
             if (ranked < best)
                 best = ranked;
-            if (d <= limit_for(&sa, ascript, &sb, bscript))
+            if (d <= (arabic_name ? arabic_name_limit(&sa, &sb)
+                                  : limit_for(&sa, ascript, &sb, bscript)))
                 *close = 1;
         }
     }
     return best;
+}
+
+static double compare(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
+                      fh_script bscript, int *close)
+{
+    int strict = ascript == FH_SCRIPT_ARABIC && bscript == FH_SCRIPT_ARABIC;
+    return compare_as(a, alen, ascript, b, blen, bscript, strict ? READ_STRICT : READ_FOREIGN,
+                      close);
+}
+
+/* Both readings of an Arabic a against a Latin b: the smaller distance. */
+static double compare_arabic(const char *a, size_t alen, const char *b, size_t blen, int *close)
+{
+    int as_name;
+    double d = compare(a, alen, FH_SCRIPT_ARABIC, b, blen, FH_SCRIPT_LATIN, close);
+    double n = compare_as(a, alen, FH_SCRIPT_ARABIC, b, blen, FH_SCRIPT_LATIN, READ_ARABIC_NAME,
+                          &as_name);
+    *close |= as_name;
+    return n < d ? n : d;
+}
+
+double fh_name_arabic_distance(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int close;
+    return compare_arabic(a, alen, b, blen, &close);
+}
+
+int fh_name_arabic_close(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int close;
+    compare_arabic(a, alen, b, blen, &close);
+    return close;
+}
+
+int fh_name_arabic_sounds_same(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int close;
+    sounds sa;
+    double d = compare_arabic(a, alen, b, blen, &close);
+    read_sounds(a, alen, FH_SCRIPT_ARABIC, READ_FOREIGN, &sa);
+    return d <= (sa.ok && consonants(&sa) >= 4 ? 0.25 : 0.15) + EPSILON;
 }
 
 double fh_name_distance(const char *a, size_t alen, fh_script ascript, const char *b,
@@ -632,7 +721,7 @@ int fh_name_sounds_same(const char *a, size_t alen, fh_script ascript, const cha
     int close;
     double d = compare(a, alen, ascript, b, blen, bscript, &close);
     sounds sa;
-    read_sounds(a, alen, ascript, 0, &sa);
+    read_sounds(a, alen, ascript, READ_FOREIGN, &sa);
     /* a long skeleton leaves room for one short vowel written or not */
     return d <= (sa.ok && consonants(&sa) >= 4 ? 0.25 : 0.1);
 }
@@ -669,4 +758,35 @@ int fh_name_one_arabic_spelling_any_g(const char *a, size_t alen, const char *b,
     char fa[FH_NAMEKEY_BYTES * 4], fb[FH_NAMEKEY_BYTES * 4];
     size_t la = fold_g_letters(a, alen, fa, sizeof fa), lb = fold_g_letters(b, blen, fb, sizeof fb);
     return la > 0 && lb > 0 && fh_name_one_arabic_spelling(fa, la, fb, lb);
+}
+
+size_t fh_name_skeleton_length(const char *word, size_t len, fh_script script)
+{
+    fh_namekeys keys;
+    fh_name_keys(word, len, script, &keys);
+    size_t shortest = keys.n ? strlen(keys.key[0]) : 0;
+    for (size_t i = 1; i < keys.n; i++)
+        shortest = strlen(keys.key[i]) < shortest ? strlen(keys.key[i]) : shortest;
+    return shortest;
+}
+
+static int arabic_to_latin(const char *a, fh_script ascript, fh_script bscript)
+{
+    return ascript == FH_SCRIPT_ARABIC && bscript == FH_SCRIPT_LATIN && fh_name_script(a) ==
+                                                                            FH_SCRIPT_ARABIC;
+}
+
+double fh_name_query_distance(const char *a, size_t alen, fh_script ascript, const char *b,
+                              size_t blen, fh_script bscript)
+{
+    return arabic_to_latin(a, ascript, bscript)
+               ? fh_name_arabic_distance(a, alen, b, blen)
+               : fh_name_distance(a, alen, ascript, b, blen, bscript);
+}
+
+int fh_name_query_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
+                        fh_script bscript)
+{
+    return arabic_to_latin(a, ascript, bscript) ? fh_name_arabic_close(a, alen, b, blen)
+                                                : fh_name_close(a, alen, ascript, b, blen, bscript);
 }

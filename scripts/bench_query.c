@@ -3,7 +3,9 @@
  * of a file (one per line) once to warm the caches, then times each fh_search
  * call (the same code path as the `search` command, with its defaults: 10 hits
  * with snippets) over --runs passes and prints mean, p50, p99 and max in ms.
- * Used by scripts/bench.
+ * With --cold, only the first pass is timed: each query meets caches that
+ * hold nothing of its words (the name spellings looked up once and kept).
+ * Used by scripts/bench and scripts/name-eval.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,7 +26,7 @@ typedef struct {
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: " PROG " DB QUERIES_FILE [--runs N] [--no-snippets] [--no-names]\n");
+    fprintf(stderr, "usage: " PROG " DB QUERIES_FILE [--runs N] [--cold] [--no-snippets] [--no-names]\n");
 }
 
 static int push_query(query_list *q, const char *text, size_t len)
@@ -117,8 +119,10 @@ static void report(double *ms, size_t n)
            sum > 0 ? (double)n / (sum / 1e3) : 0.0);
 }
 
-/* Warm-up pass, then runs timed passes; returns 0 on success. */
-static int bench(fh_searcher *s, const query_list *q, unsigned runs, int snippets, int names)
+/* Warm-up pass, then runs timed passes (none when cold: the first pass is
+ * the one timed); returns 0 on success. */
+static int bench(fh_searcher *s, const query_list *q, unsigned runs, int cold, int snippets,
+                 int names)
 {
     double *ms = malloc(q->n * runs * sizeof *ms);
     if (ms == NULL) {
@@ -128,8 +132,8 @@ static int bench(fh_searcher *s, const query_list *q, unsigned runs, int snippet
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < q->n; i++)
         rc = run_query(s, q->items[i], snippets, names, &ms[i]);
-    size_t k = 0;
-    for (unsigned r = 0; rc == 0 && r < runs; r++)
+    size_t k = cold ? q->n : 0;
+    for (unsigned r = 0; rc == 0 && !cold && r < runs; r++)
         for (size_t i = 0; rc == 0 && i < q->n; i++)
             rc = run_query(s, q->items[i], snippets, names, &ms[k++]);
     if (rc == 0)
@@ -140,14 +144,17 @@ static int bench(fh_searcher *s, const query_list *q, unsigned runs, int snippet
 
 /* Parses the arguments; returns 0 on success. */
 static int parse_args(int argc, char **argv, const char **db, const char **file, unsigned *runs,
-                      int *snippets, int *names)
+                      int *cold, int *snippets, int *names)
 {
     *db = *file = NULL;
     *runs = 1;
+    *cold = 0;
     *snippets = 1;
     *names = 1;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--no-names") == 0) {
+        if (strcmp(argv[i], "--cold") == 0) {
+            *cold = 1;
+        } else if (strcmp(argv[i], "--no-names") == 0) {
             *names = 0;
         } else if (strcmp(argv[i], "--no-snippets") == 0) {
             *snippets = 0;
@@ -174,8 +181,8 @@ int main(int argc, char **argv)
 {
     const char *db, *file;
     unsigned runs;
-    int snippets, names;
-    if (parse_args(argc, argv, &db, &file, &runs, &snippets, &names) != 0) {
+    int cold, snippets, names;
+    if (parse_args(argc, argv, &db, &file, &runs, &cold, &snippets, &names) != 0) {
         usage();
         return 2;
     }
@@ -189,7 +196,7 @@ int main(int argc, char **argv)
         free_queries(&q);
         return 2;
     }
-    int rc = bench(s, &q, runs, snippets, names);
+    int rc = bench(s, &q, runs, cold, snippets, names);
     fh_searcher_close(s);
     free_queries(&q);
     return rc == 0 ? 0 : 2;

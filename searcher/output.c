@@ -31,6 +31,45 @@ static const char *word_role(const fh_query_word *w)
     return w->flags & FH_WORD_EXACT_ONLY ? "exact" : "word";
 }
 
+/* Why a word was not searched as a name, in other spellings and scripts
+ * (NULL when it was); numbers in buf. */
+static const char *not_a_name(const fh_query_word *w, char *buf, size_t size)
+{
+    switch (w->name) {
+    case FH_NAME_YES:
+        return NULL;
+    case FH_NAME_AS_WRITTEN:
+        return "searched as written (=word, phrase or prefix)";
+    case FH_NAME_OFF:
+        return "names are switched off";
+    case FH_NAME_NOT_A_WORD:
+        return "a number or a compound";
+    case FH_NAME_SHORT:
+        return "an Arabic word too short for a name";
+    case FH_NAME_SUFFIX:
+        return "it ends in an ordinary word's suffix";
+    case FH_NAME_LOWER:
+        return w->script == FH_SCRIPT_LATIN
+                   ? "most documents that hold it write it in lower case"
+                   : "the documents that hold it do not write it as a name";
+    case FH_NAME_INFLECTED:
+        snprintf(buf, size, "an inflected word: its stem is in %u documents, the word in %u",
+                 w->name_stem_df, w->name_df);
+        return buf;
+    case FH_NAME_COMMON:
+        snprintf(buf, size,
+                 "in %u documents, more than a name usually is, and no Latin spelling "
+                 "that sounds the same vouches for it",
+                 w->name_df);
+        return buf;
+    case FH_NAME_LOOSE:
+        return "no name in the index reads the same, only loose likenesses";
+    case FH_NAME_TIME:
+        return "the time for looking up names ran out";
+    }
+    return NULL;
+}
+
 /* The query as read, its words and every form each one searches for. */
 static void print_words(FILE *out, const fh_search_result *r)
 {
@@ -46,6 +85,10 @@ static void print_words(FILE *out, const fh_search_result *r)
         print_list(out, (w->flags & FH_WORD_PREFIX) ? "begins" : "exact", w->exact, w->nexact, 0);
         print_list(out, "stem", w->stems, w->nstems, strlen(FH_PREFIX_STEM));
         print_list(out, "other spellings", w->spellings, w->nspellings, 0);
+        char why[160];
+        const char *no = not_a_name(w, why, sizeof why);
+        if (no && !(w->flags & FH_WORD_EXCLUDED))
+            fprintf(out, "   not a name: %s\n", no);
     }
     fprintf(out, "query: %s\n\n", r->query_tree);
 }
@@ -140,6 +183,12 @@ static json_t *words_json(const fh_search_result *r)
                               "exact", string_array(w->exact, w->nexact, 0),
                               "stems", string_array(w->stems, w->nstems, strlen(FH_PREFIX_STEM)),
                               "spellings", string_array(w->spellings, w->nspellings, 0));
+        char why[160];
+        const char *no = not_a_name(w, why, sizeof why);
+        if (o && json_object_set_new(o, "not_a_name", no ? json_string(no) : json_null()) != 0) {
+            json_decref(o);
+            o = NULL;
+        }
         if (o == NULL || json_array_append_new(a, o) != 0) {
             json_decref(a);
             return NULL;

@@ -62,6 +62,21 @@ typedef struct {
     fh_status status;
 } span_ctx;
 
+/* Whether a query word may be a name worth looking up, and if not, why. */
+static fh_name_verdict name_verdict(unsigned flags, const fh_token *tok)
+{
+    if (flags & (FH_WORD_EXACT_ONLY | FH_WORD_PREFIX))
+        return FH_NAME_AS_WRITTEN;
+    /* users type names in lower case: any Latin word may be one */
+    fh_name_like like = fh_token_name_like(tok);
+    if (like == FH_NAME_LIKE_LOWER)
+        like = FH_NAME_LIKE_YES;
+    static const fh_name_verdict verdict[] = {
+        [FH_NAME_LIKE_YES] = FH_NAME_YES, [FH_NAME_LIKE_NOT_A_WORD] = FH_NAME_NOT_A_WORD,
+        [FH_NAME_LIKE_SHORT] = FH_NAME_SHORT, [FH_NAME_LIKE_SUFFIX] = FH_NAME_SUFFIX};
+    return verdict[like];
+}
+
 static fh_status start_word(span_ctx *c, const fh_token *tok)
 {
     fh_parsed_query *q = c->q;
@@ -80,10 +95,11 @@ static fh_status start_word(span_ctx *c, const fh_token *tok)
     w->flags = c->flags;
     w->a = c->a + tok->start;
     w->b = c->a + tok->end;
-    /* users type names in lower case: any Latin word may be one */
-    w->maybe_name = !(c->flags & (FH_WORD_EXACT_ONLY | FH_WORD_PREFIX)) &&
-                    (tok->script == FH_SCRIPT_LATIN ? tok->stem != NULL
-                                                    : fh_token_is_name_like(tok));
+    w->name = name_verdict(c->flags, tok);
+    /* an Arabic name may be short or end like an inflected word (عمر,
+     * عرفات): looked up too, for a Latin spelling, when no document holds it */
+    w->maybe_name = w->name == FH_NAME_YES || w->name == FH_NAME_SHORT ||
+                    w->name == FH_NAME_SUFFIX;
     return FH_OK;
 }
 
@@ -142,6 +158,7 @@ static fh_status read_words(fh_parsed_query *q, fh_analyzer *an, const char *tex
         fh_query_word *w = &q->words[q->nwords - 1];
         w->flags |= FH_WORD_PREFIX;
         w->maybe_name = 0;
+        w->name = FH_NAME_AS_WRITTEN;
         fh_term_list_free(w->stems, w->nstems);
         w->stems = NULL;
         w->nstems = 0;

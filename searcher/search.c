@@ -499,6 +499,9 @@ static fh_status prepare(fh_searcher *s, const fh_search_request *req, const cha
     st = fh_query_expand_prefixes(pq, s->db, lim, err);
     if (st == FH_OK && req->names)
         st = fh_query_add_spellings(pq, s->db, s->an, s->names, lim, err);
+    for (size_t i = 0; st == FH_OK && !req->names && i < pq->nwords; i++)
+        if (pq->words[i].maybe_name)
+            pq->words[i].name = FH_NAME_OFF;
     if (st != FH_OK)
         fh_parsed_query_free(pq);
     return st;

@@ -68,15 +68,61 @@ static int latin_twin(const char *a, const fh_buf *found, size_t n)
     const char *s = found->data;
     for (size_t i = 0; i < n; i++, s += strlen(s) + 1)
         if (fh_name_script(s) == FH_SCRIPT_LATIN &&
-            fh_name_sounds_same(a, strlen(a), FH_SCRIPT_ARABIC, s, strlen(s), FH_SCRIPT_LATIN))
+            fh_name_arabic_sounds_same(a, strlen(a), s, strlen(s)))
             return 1;
     return 0;
 }
 
+/* A Latin twin vouches for a frequent Arabic word when it is held by at
+ * least this share of as many documents: the name written in both scripts
+ * (زوكربيرغ, Zuckerberg), not a common word that happens to sound like a
+ * rare name (ومن, Ayman). */
+enum { VOUCHING_SHARE = 10 };
+
+/* Whether the Arabic word a, held by df documents, frequent, may be a name
+ * all the same: a Latin spelling found that sounds the same and is held by
+ * a tenth as many documents or more (the index writes it as a name in Latin
+ * letters too), or a skeleton too long for an ordinary word. */
+static fh_status vouched_as_name(fh_db *db, const char *a, uint32_t df, const fh_buf *found,
+                                 size_t n, int *yes, fh_error *err)
+{
+    *yes = fh_name_skeleton_length(a, strlen(a), FH_SCRIPT_ARABIC) >= FH_NAME_LONG_SKELETON;
+    const char *s = found->data;
+    fh_status st = FH_OK;
+    for (size_t i = 0; i < n && !*yes && st == FH_OK; i++, s += strlen(s) + 1) {
+        uint32_t latin_df = 0;
+        if (fh_name_script(s) != FH_SCRIPT_LATIN ||
+            !fh_name_arabic_sounds_same(a, strlen(a), s, strlen(s)))
+            continue;
+        st = fh_db_term_freq(db, s, strlen(s), &latin_df, err);
+        *yes = st == FH_OK && (uint64_t)latin_df * VOUCHING_SHARE >= df;
+    }
+    return st;
+}
+
+/* Whether the candidate s (df documents), found for w, is the name the
+ * query word is: a Latin spelling (found only when mostly capitalized), an
+ * Arabic one that sounds the same as a Latin word w is, or one vouched for
+ * (see above). */
+static fh_status candidate_vouched(fh_db *db, const fh_query_word *w, const char *s, uint32_t df,
+                                   const fh_buf *found, size_t n, int *yes, fh_error *err)
+{
+    *yes = 1;
+    if (fh_name_script(s) == FH_SCRIPT_LATIN ||
+        (w->script == FH_SCRIPT_LATIN &&
+         fh_name_sounds_same(w->text, strlen(w->text), FH_SCRIPT_LATIN, s, strlen(s),
+                             FH_SCRIPT_ARABIC)))
+        return FH_OK;
+    return vouched_as_name(db, s, df, found, n, yes, err);
+}
+
 /* Spellings found in the lexicon that documents still hold (the lexicon
- * keeps words of deleted documents), rare enough for names and not
- * inflected: an Arabic spelling whose stem ordinary words share (دارون,
- * دار) still counts when a Latin spelling found sounds the same. */
+ * keeps words of deleted documents), not inflected, and rare enough for
+ * names unless vouched for.  An Arabic spelling whose stem ordinary words
+ * share (دارون, دار) still counts when a Latin spelling found sounds the
+ * same and it is the query word's own spelling with other proclitics, long
+ * vowels or g letters: نصرين is no other spelling of نسرين, even though
+ * Nisrin sounds like both. */
 static fh_status add_live_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an,
                                     const fh_buf *found, size_t n, uint32_t docs, fh_error *err)
 {
@@ -84,51 +130,38 @@ static fh_status add_live_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an
     fh_status st = FH_OK;
     for (size_t i = 0; i < n && st == FH_OK; i++, s += strlen(s) + 1) {
         uint32_t df = 0;
-        int inflects = 0;
-        st = fh_db_term_freq(db, s, strlen(s), &df, err);
-        if (st != FH_OK || df == 0 || df > common_above(docs) ||
-            fh_term_list_has(w->exact, w->nexact, s, strlen(s)))
+        int inflects = 0, vouched = 1;
+        size_t len = strlen(s);
+        st = fh_db_term_freq(db, s, len, &df, err);
+        if (st == FH_OK && df > common_above(docs))
+            st = candidate_vouched(db, w, s, df, found, n, &vouched, err);
+        if (st != FH_OK || df == 0 || !vouched || fh_term_list_has(w->exact, w->nexact, s, len))
             continue;
-        if (w->script != FH_SCRIPT_LATIN && !latin_twin(s, found, n))
+        if (w->script != FH_SCRIPT_LATIN &&
+            !(latin_twin(s, found, n) &&
+              fh_name_one_arabic_spelling_any_g(w->text, strlen(w->text), s, len)))
             st = candidate_inflected(db, an, s, df, &inflects, err);
-        if (st == FH_OK && !inflects &&
-            fh_term_list_add(&w->spellings, &w->nspellings, s, strlen(s)) != FH_OK)
+        if (st == FH_OK && !inflects && fh_term_list_add(&w->spellings, &w->nspellings, s, len) != FH_OK)
             st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     }
     return st;
 }
 
-/* Is the Arabic query word an inflected ordinary word (see inflected_df)? */
-static fh_status inflected(const fh_query_word *w, fh_db *db, uint32_t df, int *yes,
-                           fh_error *err)
-{
-    uint32_t stem_df = 0;
-    *yes = 0;
-    if (w->script != FH_SCRIPT_ARABIC || w->nstems == 0 || df == 0)
-        return FH_OK;
-    fh_status st = fh_db_term_freq(db, w->stems[0], strlen(w->stems[0]), &stem_df, err);
-    *yes = inflected_df(df, stem_df);
-    return st;
-}
+/* What the index says of a query word: how many documents hold it and its
+ * stem, whether most write it (Latin) with a capital. */
+typedef struct {
+    uint32_t df, stem_df;
+    int capitalized;
+} word_facts;
 
-/* A word the documents hold but do not write as a name (an Arabic word not
- * filed, a Latin word mostly in lower case), hold too often, or inflect, is
- * an ordinary word. */
-enum { ORDINARY_COMMON = 1, ORDINARY_LOWER = 2, ORDINARY_INFLECTED = 4 };
-
-static fh_status ordinary_word(const fh_query_word *w, fh_db *db, int filed, uint32_t docs,
-                               int *ordinary, fh_error *err)
+static fh_status word_facts_of(const fh_query_word *w, fh_db *db, word_facts *f, fh_error *err)
 {
-    uint32_t df = 0;
-    int inflects = 0, capitalized = 1;
-    fh_status st = fh_db_term_freq(db, w->text, strlen(w->text), &df, err);
-    if (st == FH_OK)
-        st = inflected(w, db, df, &inflects, err);
-    if (st == FH_OK && df > 0 && w->script == FH_SCRIPT_LATIN)
-        st = fh_lexicon_capitalized(db, w->text, strlen(w->text), &capitalized, err);
-    *ordinary = (df > common_above(docs) ? ORDINARY_COMMON : 0) |
-                (df > 0 && (!filed || !capitalized) ? ORDINARY_LOWER : 0) |
-                (inflects ? ORDINARY_INFLECTED : 0);
+    *f = (word_facts){0, 0, 1};
+    fh_status st = fh_db_term_freq(db, w->text, strlen(w->text), &f->df, err);
+    if (st == FH_OK && f->df > 0 && w->script == FH_SCRIPT_ARABIC && w->nstems > 0)
+        st = fh_db_term_freq(db, w->stems[0], strlen(w->stems[0]), &f->stem_df, err);
+    if (st == FH_OK && f->df > 0 && w->script == FH_SCRIPT_LATIN)
+        st = fh_lexicon_capitalized(db, w->text, strlen(w->text), &f->capitalized, err);
     return st;
 }
 
@@ -144,8 +177,7 @@ static fh_status keep_same_sounding(const fh_query_word *w, fh_buf *found, size_
     const char *s = found->data;
     for (size_t i = 0; i < *n && twin; i++, s += strlen(s) + 1) {
         if (fh_name_script(s) == FH_SCRIPT_LATIN
-                ? !fh_name_sounds_same(w->text, strlen(w->text), w->script, s, strlen(s),
-                                       FH_SCRIPT_LATIN)
+                ? !fh_name_arabic_sounds_same(w->text, strlen(w->text), s, strlen(s))
                 : !fh_name_one_arabic_spelling(w->text, strlen(w->text), s, strlen(s)))
             continue;
         if (fh_buf_append(&kept, s, strlen(s) + 1) != FH_OK) {
@@ -160,38 +192,179 @@ static fh_status keep_same_sounding(const fh_query_word *w, fh_buf *found, size_
     return FH_OK;
 }
 
+/* The verdict on an Arabic word from what the lexicon found (n spellings,
+ * filed: the word is filed itself, strong: more than a loose likeness). */
+static fh_status arabic_verdict(fh_db *db, fh_query_word *w, const word_facts *f,
+                                uint32_t docs, const fh_buf *found, size_t n, int filed,
+                                int strong, fh_error *err)
+{
+    int vouched = 1;
+    fh_status st = FH_OK;
+    /* Arabic words resemble each other by the thousand: a loose likeness is
+     * no evidence that an Arabic word is a name. */
+    if (n > 0 && !strong)
+        w->name = FH_NAME_LOOSE;
+    else if (f->df > 0 && !filed)
+        w->name = FH_NAME_LOWER;
+    /* A frequent word is a name when the index vouches for it (زوكربيرغ in
+     * most documents of an archive about him); ومن and كان are not. */
+    else if (f->df > common_above(docs) &&
+             ((st = vouched_as_name(db, w->text, f->df, found, n, &vouched, err)) != FH_OK ||
+              !vouched))
+        w->name = FH_NAME_COMMON;
+    else
+        w->name = FH_NAME_YES;
+    return st;
+}
+
+/* Whether a Latin spelling among the word's spellings sounds the same as
+ * the Arabic word: the name it is, written in Latin letters (مهدي, Mehdi). */
+static int has_latin_twin(const fh_query_word *w)
+{
+    for (size_t i = 0; i < w->nspellings; i++)
+        if (fh_name_script(w->spellings[i]) == FH_SCRIPT_LATIN &&
+            fh_name_arabic_sounds_same(w->text, strlen(w->text), w->spellings[i],
+                                       strlen(w->spellings[i])))
+            return 1;
+    return 0;
+}
+
+static void drop_stems(fh_query_word *w)
+{
+    fh_term_list_free(w->stems, w->nstems);
+    w->stems = NULL;
+    w->nstems = 0;
+}
+
+/* Keep of the *n spellings in found the Latin ones that sound the same as
+ * the Arabic word. */
+static void keep_latin_twins(const fh_query_word *w, fh_buf *found, size_t *n)
+{
+    size_t at = 0, kept = 0;
+    const char *s = found->data;
+    for (size_t i = 0; i < *n; i++, s += strlen(s) + 1) {
+        size_t len = strlen(s);
+        if (fh_name_script(s) != FH_SCRIPT_LATIN ||
+            !fh_name_arabic_sounds_same(w->text, strlen(w->text), s, len))
+            continue;
+        memmove(found->data + at, s, len + 1);
+        at += len + 1;
+        kept++;
+    }
+    found->len = at;
+    *n = kept;
+}
+
+/* An Arabic word not like a name (short, or with an ordinary word's suffix)
+ * that no document holds may still be one (عمر, عرفات): it matches the
+ * Latin spellings that sound the same, and keeps its verdict otherwise. */
+static fh_status add_unlikely_name_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an,
+                                            uint32_t docs, fh_buf *found, fh_error *err)
+{
+    size_t n = 0;
+    int filed, strong;
+    fh_status st = fh_db_term_freq(db, w->text, strlen(w->text), &w->name_df, err);
+    if (st != FH_OK || w->name_df > 0)
+        return st;
+    st = fh_lexicon_spellings(db, w->text, strlen(w->text), w->script, found, &n, &filed, &strong,
+                              err);
+    if (st != FH_OK)
+        return st;
+    keep_latin_twins(w, found, &n);
+    if (n > 0)
+        w->name = FH_NAME_YES;
+    return n > 0 ? add_live_spellings(w, db, an, found, n, docs, err) : FH_OK;
+}
+
+/* Whether the Arabic spelling s is one of the Arabic word a: a with other
+ * proclitics, long vowels or g letters, or a foreign name's spelling of a
+ * Latin twin of a (one of found that sounds the same as a) with a skeleton
+ * long enough to tell a name (موتسارت for موزارت, Mozart; not يضل for
+ * عادل, Adel). */
+static int arabic_spelling_of(const char *a, const char *s, const fh_buf *found, size_t n)
+{
+    if (fh_name_one_arabic_spelling_any_g(a, strlen(a), s, strlen(s)))
+        return 1;
+    if (fh_name_skeleton_length(s, strlen(s), FH_SCRIPT_ARABIC) < 4)
+        return 0;
+    const char *t = found->data;
+    for (size_t i = 0; i < n; i++, t += strlen(t) + 1)
+        if (fh_name_script(t) == FH_SCRIPT_LATIN &&
+            fh_name_arabic_sounds_same(a, strlen(a), t, strlen(t)) &&
+            fh_name_sounds_same(s, strlen(s), FH_SCRIPT_ARABIC, t, strlen(t), FH_SCRIPT_LATIN))
+            return 1;
+    return 0;
+}
+
+/* A name the index holds only in Latin letters (an Arabic word no document
+ * holds, with a Latin twin) keeps of the Arabic words found only its own
+ * spellings (arabic_spelling_of): the others merely share its consonants
+ * (عادل: يضل). */
+static void keep_own_arabic_spellings(const fh_query_word *w, fh_buf *found, size_t *n)
+{
+    if (!latin_twin(w->text, found, *n))
+        return;
+    fh_buf kept = FH_BUF_INIT;
+    size_t nkept = 0;
+    const char *s = found->data;
+    for (size_t i = 0; i < *n; i++, s += strlen(s) + 1) {
+        if (fh_name_script(s) == FH_SCRIPT_ARABIC && !arabic_spelling_of(w->text, s, found, *n))
+            continue;
+        if (fh_buf_append(&kept, s, strlen(s) + 1) != FH_OK) {
+            fh_buf_free(&kept);
+            return; /* out of memory: all of them, as before */
+        }
+        nkept++;
+    }
+    fh_buf_free(found);
+    *found = kept;
+    *n = nkept;
+}
+
 static fh_status add_word_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an,
                                     uint32_t docs, fh_buf *found, fh_error *err)
 {
+    if (w->name != FH_NAME_YES) {
+        fh_buf_reset(found);
+        return add_unlikely_name_spellings(w, db, an, docs, found, err);
+    }
     size_t n = 0;
-    int filed = 0, ordinary = 0, strong = 0;
+    int filed = 0, strong = 0;
+    word_facts f;
     fh_buf_reset(found);
-    /* common words are the most frequent in queries: rule them out first,
-     * before any lexicon look-up */
-    fh_status st = ordinary_word(w, db, 1, docs, &ordinary, err);
+    fh_status st = word_facts_of(w, db, &f, err);
+    w->name_df = f.df;
+    w->name_stem_df = f.stem_df;
+    /* a word written in lower case needs no lexicon look-up */
+    if (st != FH_OK || !f.capitalized) {
+        w->name = FH_NAME_LOWER;
+        return st;
+    }
     /* An Arabic name may share its stem with ordinary words (ماكرون and
      * ماكرين): a Latin spelling that sounds the same is evidence enough. */
-    int inflected_only = ordinary == ORDINARY_INFLECTED && w->script == FH_SCRIPT_ARABIC;
-    if (st == FH_OK && (!ordinary || inflected_only))
-        st = fh_lexicon_spellings(db, w->text, strlen(w->text), w->script, found, &n, &filed,
-                                  &strong, err);
-    if (st == FH_OK && inflected_only)
+    int inflects = w->script == FH_SCRIPT_ARABIC && f.df > 0 && inflected_df(f.df, f.stem_df);
+    st = fh_lexicon_spellings(db, w->text, strlen(w->text), w->script, found, &n, &filed, &strong,
+                              err);
+    if (st == FH_OK && inflects)
         st = keep_same_sounding(w, found, &n, err);
-    /* Arabic words resemble each other by the thousand: a loose likeness is
-     * no evidence that an Arabic word is a name. */
-    if (w->script == FH_SCRIPT_ARABIC && !strong)
-        n = 0;
-    if (st == FH_OK && n > 0)
-        st = ordinary_word(w, db, filed, docs, &ordinary, err);
-    if (st == FH_OK && n > 0 && (!ordinary || (inflected_only && ordinary == ORDINARY_INFLECTED)))
+    if (st != FH_OK)
+        return st;
+    if (w->script == FH_SCRIPT_ARABIC && f.df == 0)
+        keep_own_arabic_spellings(w, found, &n);
+    if (w->script != FH_SCRIPT_ARABIC)
+        w->name = f.df > 0 && !filed ? FH_NAME_LOWER : FH_NAME_YES;
+    else if (inflects && n == 0)
+        w->name = FH_NAME_INFLECTED;
+    else
+        st = arabic_verdict(db, w, &f, docs, found, n, filed, strong, err);
+    if (st == FH_OK && w->name == FH_NAME_YES)
         st = add_live_spellings(w, db, an, found, n, docs, err);
     /* A name whose stem ordinary words share was cut where it has no
-     * suffix: its stem finds only those words (ماكرون, مكر). */
-    if (st == FH_OK && inflected_only && w->nspellings > 0) {
-        fh_term_list_free(w->stems, w->nstems);
-        w->stems = NULL;
-        w->nstems = 0;
-    }
+     * suffix: its stem finds only those words (ماكرون, مكر); so is a name
+     * the index holds only in Latin letters (مهدي, مهد; Mehdi). */
+    if (st == FH_OK && w->script == FH_SCRIPT_ARABIC && w->nspellings > 0 &&
+        (inflects || (f.df == 0 && has_latin_twin(w))))
+        drop_stems(w);
     return st;
 }
 
@@ -224,8 +397,8 @@ static fh_status rank_spellings(fh_query_word *w, fh_error *err)
         const char *s = w->spellings[i];
         int latin = fh_name_script(s) == FH_SCRIPT_LATIN;
         r[i].text = w->spellings[i];
-        r[i].distance = fh_name_distance(w->text, strlen(w->text), w->script, s, strlen(s),
-                                         fh_name_script(s));
+        r[i].distance = fh_name_query_distance(w->text, strlen(w->text), w->script, s,
+                                               strlen(s), fh_name_script(s));
         best[latin] = r[i].distance < best[latin] ? r[i].distance : best[latin];
     }
     w->nclosest = 0;
@@ -243,12 +416,14 @@ static fh_status rank_spellings(fh_query_word *w, fh_error *err)
 /* ---- the memo ---- */
 
 /* What a word came to: its spellings in order, how many are the closest,
- * and whether its stems were dropped. */
+ * whether its stems were dropped, and the verdict with its figures. */
 typedef struct {
     char *key;       /* flags, script and text: see memo_key */
     char *spellings; /* NUL-terminated, one after another */
     size_t n, nclosest;
     int dropped_stems;
+    fh_name_verdict name;
+    uint32_t df, stem_df;
 } memo_entry;
 
 enum { MEMO_SLOTS = 4096 }; /* a power of two; full, the memo starts afresh */
@@ -306,11 +481,11 @@ static fh_status memo_recall(const memo_entry *e, fh_query_word *w, int *found, 
             return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     if (*found) {
         w->nclosest = e->nclosest;
-        if (e->dropped_stems) {
-            fh_term_list_free(w->stems, w->nstems);
-            w->stems = NULL;
-            w->nstems = 0;
-        }
+        w->name = e->name;
+        w->name_df = e->df;
+        w->name_stem_df = e->stem_df;
+        if (e->dropped_stems)
+            drop_stems(w);
     }
     return FH_OK;
 }
@@ -333,7 +508,8 @@ static void memo_keep(fh_spelling_memo *m, const char *key, const fh_query_word 
         fh_buf_free(&all);
         return;
     }
-    *e = (memo_entry){k, fh_buf_steal(&all), w->nspellings, w->nclosest, dropped_stems};
+    *e = (memo_entry){k,           fh_buf_steal(&all), w->nspellings, w->nclosest, dropped_stems,
+                      w->name,     w->name_df,         w->name_stem_df};
     m->used++;
 }
 
@@ -347,11 +523,12 @@ static fh_status word_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an, ui
 }
 
 /* Whether the time for looking words up has run out (and say so). */
-static int out_of_time(fh_query_limits *lim)
+static int out_of_time(fh_query_limits *lim, fh_query_word *w)
 {
     if (lim == NULL || lim->until_ms <= 0 || fh_clock_ms() < lim->until_ms)
         return 0;
     lim->time_cut = 1;
+    w->name = FH_NAME_TIME;
     return 1;
 }
 
@@ -366,7 +543,7 @@ fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an,
         if (!w->maybe_name)
             continue;
         if (memo == NULL) {
-            if (!out_of_time(lim))
+            if (!out_of_time(lim, w))
                 st = word_spellings(w, db, an, docs, &found, err);
             continue;
         }
@@ -376,7 +553,7 @@ fh_status fh_query_add_spellings(fh_parsed_query *q, fh_db *db, fh_analyzer *an,
         }
         int known = 0;
         st = memo_recall(memo_slot(memo, key.data), w, &known, err);
-        if (st != FH_OK || known || out_of_time(lim))
+        if (st != FH_OK || known || out_of_time(lim, w))
             continue;
         size_t stems = w->nstems;
         st = word_spellings(w, db, an, docs, &found, err);

@@ -32,6 +32,17 @@ extern "C" {
 
 #define FH_PREFIX_NAMEKEY "XN"
 
+/* Whether a document token is name-like, and if not, why. */
+typedef enum {
+    FH_NAME_LIKE_YES,
+    FH_NAME_LIKE_NOT_A_WORD, /* no stem (a number), a compound, another script */
+    FH_NAME_LIKE_LOWER,      /* Latin, not written with a capital where names are */
+    FH_NAME_LIKE_SHORT,      /* Arabic, of three letters and no long vowel, or fewer */
+    FH_NAME_LIKE_SUFFIX      /* Arabic, with an ordinary suffix (of verbs, pronouns,
+                              * plurals) the stemmer takes off or leaves on */
+} fh_name_like;
+
+fh_name_like fh_token_name_like(const fh_token *tok);
 int fh_token_is_name_like(const fh_token *tok);
 
 /* The words a writer has filed, or will file at the next flush.  Not

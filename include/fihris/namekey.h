@@ -90,6 +90,31 @@ int fh_name_one_arabic_spelling_any_g(const char *a, size_t alen, const char *b,
 int fh_name_sounds_same(const char *a, size_t alen, fh_script ascript, const char *b,
                         size_t blen, fh_script bscript);
 
+/* The consonant classes of the word's shortest key (its skeleton without
+ * proclitics), 0 when it has no key.  Ordinary words that pass for names
+ * are short: a skeleton of FH_NAME_LONG_SKELETON classes or more is
+ * evidence of a name. */
+size_t fh_name_skeleton_length(const char *word, size_t len, fh_script script);
+
+enum { FH_NAME_LONG_SKELETON = 5 };
+
+/* As fh_name_distance, fh_name_close and fh_name_sounds_same (within 0.15,
+ * or 0.25 from four consonants on) for an Arabic a and a Latin b, with a
+ * also read as an Arabic name in Latin letters, the better reading counting:
+ * Latin writes the short vowels Arabic leaves out (محمد, Mohamed; جهاد,
+ * Jehad), at 0.05 each, and a final ي may be an a (منى, Mona). */
+double fh_name_arabic_distance(const char *a, size_t alen, const char *b, size_t blen);
+int fh_name_arabic_close(const char *a, size_t alen, const char *b, size_t blen);
+int fh_name_arabic_sounds_same(const char *a, size_t alen, const char *b, size_t blen);
+
+/* What a query word a is compared with a spelling b by: the functions
+ * above from an Arabic word to a Latin one, fh_name_distance and
+ * fh_name_close otherwise. */
+double fh_name_query_distance(const char *a, size_t alen, fh_script ascript, const char *b,
+                              size_t blen, fh_script bscript);
+int fh_name_query_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
+                        fh_script bscript);
+
 /* Whether the distance makes b a spelling of a: tighter for short names. */
 int fh_name_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
                   fh_script bscript);

@@ -43,6 +43,26 @@ enum {
     FH_WORD_EXCLUDED = 8    /* under NOT: neither highlighted nor explained */
 };
 
+/* Whether a query word was searched as a name, in other spellings and
+ * scripts, and if not, why (what --explain says). */
+typedef enum {
+    FH_NAME_YES,          /* looked up in the name lexicon (spellings: what was found) */
+    FH_NAME_AS_WRITTEN,   /* =word, a word of a phrase or a prefix */
+    FH_NAME_OFF,          /* names switched off for this search */
+    FH_NAME_NOT_A_WORD,   /* a number or a compound */
+    FH_NAME_SHORT,        /* Arabic, of three letters without a long vowel, or fewer */
+    FH_NAME_SUFFIX,       /* Arabic, with an ordinary word's suffix */
+    FH_NAME_LOWER,        /* the documents hold it, not written as a name (Latin: in
+                           * lower case where no sentence begins) */
+    FH_NAME_INFLECTED,    /* Arabic: its stem is in many more documents (name_stem_df)
+                           * than the word (name_df): an inflected word */
+    FH_NAME_COMMON,       /* Arabic: in many documents (name_df), and neither a Latin
+                           * spelling that sounds the same nor a long skeleton vouches
+                           * for it */
+    FH_NAME_LOOSE,        /* Arabic: only loose resemblances in the lexicon */
+    FH_NAME_TIME          /* the time for looking words up ran out */
+} fh_name_verdict;
+
 /* One query word: its exact-form terms and stem terms (NUL-terminated,
  * owned by the parsed query). */
 typedef struct {
@@ -57,6 +77,9 @@ typedef struct {
     size_t nclosest;  /* how many of them are the closest in their script */
     fh_script script;
     int maybe_name; /* worth looking up in the name lexicon */
+    fh_name_verdict name; /* what came of it */
+    uint32_t name_df, name_stem_df; /* the documents holding the word and its stem,
+                                     * when they decided the verdict */
     unsigned flags; /* FH_WORD_* */
     size_t a, b;    /* the bytes of the query it was read from */
 } fh_query_word;
