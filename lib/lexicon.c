@@ -204,8 +204,9 @@ static int listed(const fh_buf *list, size_t count, const char *w)
 }
 
 /* Add the close candidates among the words filed under one key. */
-static fh_status take_close(const char *word, size_t len, fh_script script, const fh_buf *cands,
-                            size_t ncands, fh_buf *out, size_t *count, int *filed)
+static fh_status take_close(const char *word, size_t len, fh_script script, int arabic_name,
+                            const fh_buf *cands, size_t ncands, fh_buf *out, size_t *count,
+                            int *filed)
 {
     const char *c = cands->data;
     for (size_t i = 0; i < ncands; i++, c += strlen(c) + 1) {
@@ -216,7 +217,7 @@ static fh_status take_close(const char *word, size_t len, fh_script script, cons
         }
         if (listed(out, *count, c))
             continue;
-        if (!fh_name_query_close(word, len, script, c, clen, fh_name_script(c)) &&
+        if (!fh_name_query_close(word, len, script, c, clen, fh_name_script(c), arabic_name) &&
             !(script == FH_SCRIPT_ARABIC && fh_name_script(c) == FH_SCRIPT_ARABIC &&
               fh_name_vowels_reordered(word, len, c, clen)))
             continue;
@@ -285,14 +286,16 @@ static int same_spelling_as_one_of(const char *c, const fh_buf *list, size_t cou
  * other proclitics, long vowels or g letters (غوغل kept, لغوغل and جوجل too)
  * or the word itself with other proclitics or long vowels, appended to out;
  * say whether the evidence is strong. */
-static fh_status keep_closest(const char *word, size_t len, fh_script script, const fh_buf *list,
-                              size_t count, fh_buf *out, size_t *kept, int *strong)
+static fh_status keep_closest(const char *word, size_t len, fh_script script, int arabic_name,
+                              const fh_buf *list, size_t count, fh_buf *out, size_t *kept,
+                              int *strong)
 {
     /* the closest in each script: spellings across scripts differ more */
     double best[2] = {1e9, 1e9};
     const char *c = list->data;
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
-        double d = fh_name_query_distance(word, len, script, c, strlen(c), fh_name_script(c));
+        double d = fh_name_query_distance(word, len, script, c, strlen(c), fh_name_script(c),
+                                          arabic_name);
         int latin = fh_name_script(c) == FH_SCRIPT_LATIN;
         best[latin] = d < best[latin] ? d : best[latin];
         /* another script, or another spelling that is more than the same
@@ -305,7 +308,8 @@ static fh_status keep_closest(const char *word, size_t len, fh_script script, co
     size_t closest = 0;
     c = list->data;
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
-        if (fh_name_query_distance(word, len, script, c, strlen(c), fh_name_script(c)) >
+        if (fh_name_query_distance(word, len, script, c, strlen(c), fh_name_script(c),
+                                   arabic_name) >
             best[fh_name_script(c) == FH_SCRIPT_LATIN] + FH_SPELLING_MARGIN)
             continue;
         if (fh_buf_append(out, c, strlen(c) + 1) != FH_OK)
@@ -326,14 +330,14 @@ static fh_status keep_closest(const char *word, size_t len, fh_script script, co
 }
 
 static fh_status spellings_of(fh_db *db, const char *word, size_t len, fh_script script,
-                              fh_buf *out, size_t *count, int *filed, int *strong,
-                              fh_error *err);
+                              int arabic_name, fh_buf *out, size_t *count, int *filed,
+                              int *strong, fh_error *err);
 
 /* Two Arabic spellings of a name that read differently (موزارت, موتسارت)
  * meet through a Latin spelling that sounds the same as the word (Mozart):
  * append the Arabic spellings kept for each such Latin one in out. */
-static fh_status add_through_latin(fh_db *db, const char *word, size_t len, fh_buf *out,
-                                   size_t *count, fh_error *err)
+static fh_status add_through_latin(fh_db *db, const char *word, size_t len, int arabic_name,
+                                   fh_buf *out, size_t *count, fh_error *err)
 {
     fh_buf more = FH_BUF_INIT;
     fh_status st = FH_OK;
@@ -345,10 +349,13 @@ static fh_status add_through_latin(fh_db *db, const char *word, size_t len, fh_b
         int filed, strong;
         at += llen + 1;
         if (fh_name_script(latin) != FH_SCRIPT_LATIN ||
-            !fh_name_arabic_sounds_same(word, len, latin, llen))
+            !(arabic_name ? fh_name_arabic_sounds_same(word, len, latin, llen)
+                          : fh_name_sounds_same(word, len, FH_SCRIPT_ARABIC, latin, llen,
+                                                FH_SCRIPT_LATIN)))
             continue;
         fh_buf_reset(&more);
-        st = spellings_of(db, latin, llen, FH_SCRIPT_LATIN, &more, &nmore, &filed, &strong, err);
+        st = spellings_of(db, latin, llen, FH_SCRIPT_LATIN, 0, &more, &nmore, &filed, &strong,
+                          err);
         for (const char *a = more.data; st == FH_OK && nmore-- > 0; a += strlen(a) + 1) {
             if (fh_name_script(a) != FH_SCRIPT_ARABIC || listed(out, *count, a) ||
                 (strlen(a) == len && memcmp(a, word, len) == 0))
@@ -364,18 +371,18 @@ static fh_status add_through_latin(fh_db *db, const char *word, size_t len, fh_b
 }
 
 fh_status fh_lexicon_spellings(fh_db *db, const char *word, size_t len, fh_script script,
-                               fh_buf *out, size_t *count, int *filed, int *strong,
-                               fh_error *err)
+                               int arabic_name, fh_buf *out, size_t *count, int *filed,
+                               int *strong, fh_error *err)
 {
-    fh_status st = spellings_of(db, word, len, script, out, count, filed, strong, err);
+    fh_status st = spellings_of(db, word, len, script, arabic_name, out, count, filed, strong, err);
     if (st == FH_OK && script == FH_SCRIPT_ARABIC)
-        st = add_through_latin(db, word, len, out, count, err);
+        st = add_through_latin(db, word, len, arabic_name, out, count, err);
     return st;
 }
 
 static fh_status spellings_of(fh_db *db, const char *word, size_t len, fh_script script,
-                              fh_buf *out, size_t *count, int *filed, int *strong,
-                              fh_error *err)
+                              int arabic_name, fh_buf *out, size_t *count, int *filed,
+                              int *strong, fh_error *err)
 {
     *count = 0;
     *filed = 0;
@@ -395,12 +402,14 @@ static fh_status spellings_of(fh_db *db, const char *word, size_t len, fh_script
         if (st == FH_OK)
             st = fh_db_synonyms(db, key.data, &cands, &ncands, err);
         if (st == FH_OK &&
-            take_close(word, len, script, &cands, ncands, &all, &nall, filed) != FH_OK)
+            take_close(word, len, script, arabic_name, &cands, ncands, &all, &nall, filed) !=
+                FH_OK)
             st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     }
     if (st == FH_OK)
         st = drop_lower_case(db, &all, &nall, err);
-    if (st == FH_OK && keep_closest(word, len, script, &all, nall, out, count, strong) != FH_OK)
+    if (st == FH_OK &&
+        keep_closest(word, len, script, arabic_name, &all, nall, out, count, strong) != FH_OK)
         st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     fh_buf_free(&all);
     fh_buf_free(&cands);

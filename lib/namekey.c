@@ -770,23 +770,24 @@ size_t fh_name_skeleton_length(const char *word, size_t len, fh_script script)
     return shortest;
 }
 
-static int arabic_to_latin(const char *a, fh_script ascript, fh_script bscript)
+static int arabic_to_latin(const char *a, fh_script ascript, fh_script bscript, int arabic_name)
 {
-    return ascript == FH_SCRIPT_ARABIC && bscript == FH_SCRIPT_LATIN && fh_name_script(a) ==
-                                                                            FH_SCRIPT_ARABIC;
+    return arabic_name && ascript == FH_SCRIPT_ARABIC && bscript == FH_SCRIPT_LATIN &&
+           fh_name_script(a) == FH_SCRIPT_ARABIC;
 }
 
 double fh_name_query_distance(const char *a, size_t alen, fh_script ascript, const char *b,
-                              size_t blen, fh_script bscript)
+                              size_t blen, fh_script bscript, int arabic_name)
 {
-    return arabic_to_latin(a, ascript, bscript)
+    return arabic_to_latin(a, ascript, bscript, arabic_name)
                ? fh_name_arabic_distance(a, alen, b, blen)
                : fh_name_distance(a, alen, ascript, b, blen, bscript);
 }
 
 int fh_name_query_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
-                        fh_script bscript)
+                        fh_script bscript, int arabic_name)
 {
-    return arabic_to_latin(a, ascript, bscript) ? fh_name_arabic_close(a, alen, b, blen)
-                                                : fh_name_close(a, alen, ascript, b, blen, bscript);
+    return arabic_to_latin(a, ascript, bscript, arabic_name)
+               ? fh_name_arabic_close(a, alen, b, blen)
+               : fh_name_close(a, alen, ascript, b, blen, bscript);
 }

@@ -61,14 +61,23 @@ static fh_status candidate_inflected(fh_db *db, fh_analyzer *an, const char *c, 
     return st;
 }
 
+/* Whether the Latin word t sounds the same as the Arabic word a: read as a
+ * foreign name's spelling (fh_name_sounds_same), or with arabic_name as an
+ * Arabic name too (fh_name_arabic_sounds_same). */
+static int sounds_as(const char *a, const char *t, int arabic_name)
+{
+    return arabic_name ? fh_name_arabic_sounds_same(a, strlen(a), t, strlen(t))
+                       : fh_name_sounds_same(a, strlen(a), FH_SCRIPT_ARABIC, t, strlen(t),
+                                             FH_SCRIPT_LATIN);
+}
+
 /* Whether one of the n spellings in found is a Latin one that sounds the
- * same as the Arabic word a (fh_name_sounds_same). */
-static int latin_twin(const char *a, const fh_buf *found, size_t n)
+ * same as the Arabic word a (sounds_as). */
+static int latin_twin(const char *a, const fh_buf *found, size_t n, int arabic_name)
 {
     const char *s = found->data;
     for (size_t i = 0; i < n; i++, s += strlen(s) + 1)
-        if (fh_name_script(s) == FH_SCRIPT_LATIN &&
-            fh_name_arabic_sounds_same(a, strlen(a), s, strlen(s)))
+        if (fh_name_script(s) == FH_SCRIPT_LATIN && sounds_as(a, s, arabic_name))
             return 1;
     return 0;
 }
@@ -138,7 +147,7 @@ static fh_status add_live_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an
         if (st != FH_OK || df == 0 || !vouched || fh_term_list_has(w->exact, w->nexact, s, len))
             continue;
         if (w->script != FH_SCRIPT_LATIN &&
-            !(latin_twin(s, found, n) &&
+            !(latin_twin(s, found, n, 0) &&
               fh_name_one_arabic_spelling_any_g(w->text, strlen(w->text), s, len)))
             st = candidate_inflected(db, an, s, df, &inflects, err);
         if (st == FH_OK && !inflects && fh_term_list_add(&w->spellings, &w->nspellings, s, len) != FH_OK)
@@ -173,11 +182,11 @@ static fh_status keep_same_sounding(const fh_query_word *w, fh_buf *found, size_
 {
     fh_buf kept = FH_BUF_INIT;
     size_t nkept = 0;
-    int twin = latin_twin(w->text, found, *n);
+    int twin = latin_twin(w->text, found, *n, 0);
     const char *s = found->data;
     for (size_t i = 0; i < *n && twin; i++, s += strlen(s) + 1) {
         if (fh_name_script(s) == FH_SCRIPT_LATIN
-                ? !fh_name_arabic_sounds_same(w->text, strlen(w->text), s, strlen(s))
+                ? !sounds_as(w->text, s, 0)
                 : !fh_name_one_arabic_spelling(w->text, strlen(w->text), s, strlen(s)))
             continue;
         if (fh_buf_append(&kept, s, strlen(s) + 1) != FH_OK) {
@@ -266,8 +275,8 @@ static fh_status add_unlikely_name_spellings(fh_query_word *w, fh_db *db, fh_ana
     fh_status st = fh_db_term_freq(db, w->text, strlen(w->text), &w->name_df, err);
     if (st != FH_OK || w->name_df > 0)
         return st;
-    st = fh_lexicon_spellings(db, w->text, strlen(w->text), w->script, found, &n, &filed, &strong,
-                              err);
+    st = fh_lexicon_spellings(db, w->text, strlen(w->text), w->script, 1, found, &n, &filed,
+                              &strong, err);
     if (st != FH_OK)
         return st;
     keep_latin_twins(w, found, &n);
@@ -302,7 +311,7 @@ static int arabic_spelling_of(const char *a, const char *s, const fh_buf *found,
  * (عادل: يضل). */
 static void keep_own_arabic_spellings(const fh_query_word *w, fh_buf *found, size_t *n)
 {
-    if (!latin_twin(w->text, found, *n))
+    if (!latin_twin(w->text, found, *n, 1))
         return;
     fh_buf kept = FH_BUF_INIT;
     size_t nkept = 0;
@@ -343,8 +352,11 @@ static fh_status add_word_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an
     /* An Arabic name may share its stem with ordinary words (ماكرون and
      * ماكرين): a Latin spelling that sounds the same is evidence enough. */
     int inflects = w->script == FH_SCRIPT_ARABIC && f.df > 0 && inflected_df(f.df, f.stem_df);
-    st = fh_lexicon_spellings(db, w->text, strlen(w->text), w->script, found, &n, &filed, &strong,
-                              err);
+    /* a name no Arabic document holds, read as an Arabic name, may be found
+     * in Latin letters that write its short vowels (محمد, Mohamed) */
+    int arabic_name = w->script == FH_SCRIPT_ARABIC && f.df == 0;
+    st = fh_lexicon_spellings(db, w->text, strlen(w->text), w->script, arabic_name, found, &n,
+                              &filed, &strong, err);
     if (st == FH_OK && inflects)
         st = keep_same_sounding(w, found, &n, err);
     if (st != FH_OK)
@@ -398,7 +410,7 @@ static fh_status rank_spellings(fh_query_word *w, fh_error *err)
         int latin = fh_name_script(s) == FH_SCRIPT_LATIN;
         r[i].text = w->spellings[i];
         r[i].distance = fh_name_query_distance(w->text, strlen(w->text), w->script, s,
-                                               strlen(s), fh_name_script(s));
+                                               strlen(s), fh_name_script(s), w->name_df == 0);
         best[latin] = r[i].distance < best[latin] ? r[i].distance : best[latin];
     }
     w->nclosest = 0;

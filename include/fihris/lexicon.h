@@ -58,7 +58,9 @@ fh_status fh_lexicon_note(fh_lexicon *lex, const fh_token *tok);
 /* File in db the words noted since the last flush. */
 fh_status fh_lexicon_flush(fh_lexicon *lex, fh_db *db, fh_error *err);
 
-/* Other spellings of word found in db: appended to out as NUL-terminated
+/* Other spellings of word found in db (with arabic_name, an Arabic word is
+ * also read as an Arabic name against Latin spellings: fh_name_arabic_close,
+ * fh_name_arabic_distance): appended to out as NUL-terminated
  * strings one after another, *count of them: Latin words mostly written in
  * lower case left out, the closest ones only (within FH_SPELLING_MARGIN of
  * the best in their script), the Arabic spellings that are one of them
@@ -71,8 +73,8 @@ fh_status fh_lexicon_flush(fh_lexicon *lex, fh_db *db, fh_error *err);
  * that the word is a name goes beyond a loose resemblance: a spelling in the
  * other script, one that differs in no vowel, or a long skeleton. */
 fh_status fh_lexicon_spellings(fh_db *db, const char *word, size_t len, fh_script script,
-                               fh_buf *out, size_t *count, int *filed, int *strong,
-                               fh_error *err);
+                               int arabic_name, fh_buf *out, size_t *count, int *filed,
+                               int *strong, fh_error *err);
 
 #define FH_SPELLING_MARGIN 0.1
 

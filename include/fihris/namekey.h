@@ -107,13 +107,13 @@ double fh_name_arabic_distance(const char *a, size_t alen, const char *b, size_t
 int fh_name_arabic_close(const char *a, size_t alen, const char *b, size_t blen);
 int fh_name_arabic_sounds_same(const char *a, size_t alen, const char *b, size_t blen);
 
-/* What a query word a is compared with a spelling b by: the functions
- * above from an Arabic word to a Latin one, fh_name_distance and
- * fh_name_close otherwise. */
+/* What a query word a is compared with a spelling b by: when arabic_name
+ * is set, the functions above from an Arabic word to a Latin one;
+ * fh_name_distance and fh_name_close otherwise. */
 double fh_name_query_distance(const char *a, size_t alen, fh_script ascript, const char *b,
-                              size_t blen, fh_script bscript);
+                              size_t blen, fh_script bscript, int arabic_name);
 int fh_name_query_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
-                        fh_script bscript);
+                        fh_script bscript, int arabic_name);
 
 /* Whether the distance makes b a spelling of a: tighter for short names. */
 int fh_name_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
