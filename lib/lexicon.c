@@ -308,9 +308,10 @@ static fh_status keep_closest(const char *word, size_t len, fh_script script, in
     size_t closest = 0;
     c = list->data;
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
+        int latin = fh_name_script(c) == FH_SCRIPT_LATIN;
         if (fh_name_query_distance(word, len, script, c, strlen(c), fh_name_script(c),
                                    arabic_name) >
-            best[fh_name_script(c) == FH_SCRIPT_LATIN] + FH_SPELLING_MARGIN)
+            best[latin] + (arabic_name && latin ? FH_ARABIC_NAME_MARGIN : FH_SPELLING_MARGIN))
             continue;
         if (fh_buf_append(out, c, strlen(c) + 1) != FH_OK)
             return FH_ERR_NOMEM;

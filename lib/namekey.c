@@ -131,6 +131,10 @@ static void push_latin_letter(const char *w, size_t i, size_t len, sounds *s)
         push(s, T | OPTIONAL | FREE);
     /* silent in Arabic spellings: the g of -ng (Beijing: بكين), an h not
      * before a vowel (Johnson: جونسون), the p of -mps- (Thompson: طومسون) */
+    /* a final h after a vowel writes an Arabic ة (Jeddah: جدة, Haniyeh: هنية)
+     * or nothing heard (Noah): it may go for nothing */
+    if (c == 'h' && next == 0 && latin_is_vowel(prev))
+        m |= OPTIONAL | FREE;
     if ((c == 'g' && prev == 'n') || (c == 'h' && i > 0 && !latin_is_vowel(next)) ||
         (c == 'p' && prev == 'm' && next != 0 && !latin_is_vowel(next)))
         m |= OPTIONAL;
@@ -337,27 +341,41 @@ static void add_key(fh_namekeys *out, const char *key)
 
 /* Every reading of s from sound i on, appended to the key built so far. */
 static void expand(const sounds *s, size_t i, char *key, size_t klen, size_t classes,
-                   fh_namekeys *out)
+                   size_t min_classes, fh_namekeys *out)
 {
     if (out->n >= FH_NAMEKEY_MAX)
         return;
     if (i == s->n) {
         key[klen] = '\0';
-        if (classes >= FH_NAMEKEY_MIN_CLASSES)
+        if (classes >= min_classes)
             add_key(out, key);
         return;
     }
     unsigned m = s->mask[i];
     if (is_vowel(m) || (m & OPTIONAL))
-        expand(s, i + 1, key, klen, classes, out);
+        expand(s, i + 1, key, klen, classes, min_classes, out);
     for (size_t c = 0; CLASS_LETTERS[c]; c++) {
         if (!(m & (1u << c)) || klen + 1 >= FH_NAMEKEY_BYTES)
             continue;
         key[klen] = KEY_LETTERS[c];
-        expand(s, i + 1, key, klen + 1, classes + 1, out);
+        expand(s, i + 1, key, klen + 1, classes + 1, min_classes, out);
     }
 }
 
+static size_t letters(const char *w, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; n++) {
+        uint32_t cp;
+        size_t k = fh_utf8_decode((const unsigned char *)w + i, len - i, &cp);
+        i += k ? k : 1;
+    }
+    return n;
+}
+
+/* A word of FH_NAMEKEY_SHORT_LETTERS letters or more with a one-class
+ * skeleton (Ohio, Kia, Mao; علي, وائل, عائشة) is keyed by it: ع and the
+ * vowel letters write most of such Arabic names. */
 static void keys_of(const char *w, size_t len, fh_script script, fh_namekeys *out)
 {
     sounds s;
@@ -365,7 +383,10 @@ static void keys_of(const char *w, size_t len, fh_script script, fh_namekeys *ou
     if (!s.ok)
         return;
     char key[FH_NAMEKEY_BYTES];
-    expand(&s, 0, key, 0, 0, out);
+    size_t before = out->n;
+    expand(&s, 0, key, 0, 0, FH_NAMEKEY_MIN_CLASSES, out);
+    if (out->n == before && letters(w, len) >= FH_NAMEKEY_SHORT_LETTERS)
+        expand(&s, 0, key, 0, 0, 1, out);
 }
 
 /* ---- Arabic proclitics ---- */
@@ -624,11 +645,20 @@ static double arabic_name_limit(const sounds *a, const sounds *b)
 /* A reading without the proclitics the word is written with ranks below
  * the word as written: باريس is Paris before it is "with Aris". */
 #define CLITIC_COST 0.3
+#define ARABIC_ARTICLE_COST 0.05
 
 /* Over every reading of a and of b (with and without proclitics): the
  * smallest distance, CLITIC_COST added for each side read without its
  * proclitics, and whether some pair of readings is within its limit (the
  * cost not added). */
+/* What a reading without proclitics of skipped bytes costs: an Arabic
+ * name in Latin letters often goes without its article (السادات, Sadat;
+ * القذافي, Qaddafi), a foreign name does not have one. */
+static double clitic_cost(ptrdiff_t skipped, int how)
+{
+    return how == READ_ARABIC_NAME && skipped == 4 /* ال */ ? ARABIC_ARTICLE_COST : CLITIC_COST;
+}
+
 static double compare_as(const char *a, size_t alen, fh_script ascript, const char *b,
                          size_t blen, fh_script bscript, int how, int *close)
 {
@@ -648,7 +678,8 @@ static double compare_as(const char *a, size_t alen, fh_script ascript, const ch
                 sb.ok ? sounds_distance(&sa, &sb,
                                         arabic_name ? &ARABIC_NAME_VOWELS : &FOREIGN_VOWELS)
                       : 1e9;
-            double ranked = d + CLITIC_COST * ((i > 0) + (j > 0));
+            double ranked = d + clitic_cost(as[i] - a, how) * (i > 0) +
+                            clitic_cost(bs[j] - b, how) * (j > 0);
             if (ranked < best)
                 best = ranked;
             if (d <= (arabic_name ? arabic_name_limit(&sa, &sb)

@@ -280,9 +280,13 @@ static fh_status add_unlikely_name_spellings(fh_query_word *w, fh_db *db, fh_ana
     if (st != FH_OK)
         return st;
     keep_latin_twins(w, found, &n);
-    if (n > 0)
-        w->name = FH_NAME_YES;
-    return n > 0 ? add_live_spellings(w, db, an, found, n, docs, err) : FH_OK;
+    if (n == 0)
+        return FH_OK;
+    /* the stem of a short name finds other words (عمر, عمران) */
+    if (w->name == FH_NAME_SHORT)
+        drop_stems(w);
+    w->name = FH_NAME_YES;
+    return add_live_spellings(w, db, an, found, n, docs, err);
 }
 
 /* Whether the Arabic spelling s is one of the Arabic word a: a with other

@@ -77,6 +77,10 @@ fh_status fh_lexicon_spellings(fh_db *db, const char *word, size_t len, fh_scrip
                                int *strong, fh_error *err);
 
 #define FH_SPELLING_MARGIN 0.1
+/* Latin spellings of an Arabic name write its vowels as they please
+ * (Qaddafi, Gaddafi; Mohamed, Muhammad): they are kept within this of the
+ * closest when an Arabic word is read as an Arabic name. */
+#define FH_ARABIC_NAME_MARGIN 0.25
 
 /* Whether most documents that hold the Latin word write it with a capital
  * where no sentence begins (terms.h, XC): a name, not an ordinary word. */

@@ -41,7 +41,9 @@ extern "C" {
 enum {
     FH_NAMEKEY_MAX = 8,      /* keys per word at most */
     FH_NAMEKEY_BYTES = 32,   /* longest key, NUL included */
-    FH_NAMEKEY_MIN_CLASSES = 2 /* shorter skeletons make no key */
+    FH_NAMEKEY_MIN_CLASSES = 2, /* shorter skeletons make no key, but for */
+    FH_NAMEKEY_SHORT_LETTERS = 3 /* words of this many letters or more with a
+                                  * one-class skeleton (Ohio, علي) */
 };
 
 typedef struct {
