@@ -204,9 +204,20 @@ static int listed(const fh_buf *list, size_t count, const char *w)
 }
 
 /* Add the close candidates among the words filed under one key. */
+/* Which candidates filed under a key are taken: a one-class key (علي, Ohio)
+ * files ordinary words by the hundred, and serves only to find an Arabic
+ * name no Arabic document holds in Latin letters (and to tell whether the
+ * word itself is filed). */
+typedef enum { TAKE_ALL, TAKE_LATIN, TAKE_NONE } take_mode;
+
+static take_mode taken_from(const char *key, int arabic_name)
+{
+    return strlen(key) > 1 ? TAKE_ALL : arabic_name ? TAKE_LATIN : TAKE_NONE;
+}
+
 static fh_status take_close(const char *word, size_t len, fh_script script, int arabic_name,
-                            const fh_buf *cands, size_t ncands, fh_buf *out, size_t *count,
-                            int *filed)
+                            take_mode take, const fh_buf *cands, size_t ncands, fh_buf *out,
+                            size_t *count, int *filed)
 {
     const char *c = cands->data;
     for (size_t i = 0; i < ncands; i++, c += strlen(c) + 1) {
@@ -215,7 +226,8 @@ static fh_status take_close(const char *word, size_t len, fh_script script, int 
             *filed = 1;
             continue;
         }
-        if (listed(out, *count, c))
+        if (take == TAKE_NONE || (take == TAKE_LATIN && fh_name_script(c) != FH_SCRIPT_LATIN) ||
+            listed(out, *count, c))
             continue;
         if (!fh_name_query_close(word, len, script, c, clen, fh_name_script(c), arabic_name) &&
             !(script == FH_SCRIPT_ARABIC && fh_name_script(c) == FH_SCRIPT_ARABIC &&
@@ -403,8 +415,8 @@ static fh_status spellings_of(fh_db *db, const char *word, size_t len, fh_script
         if (st == FH_OK)
             st = fh_db_synonyms(db, key.data, &cands, &ncands, err);
         if (st == FH_OK &&
-            take_close(word, len, script, arabic_name, &cands, ncands, &all, &nall, filed) !=
-                FH_OK)
+            take_close(word, len, script, arabic_name, taken_from(keys.key[i], arabic_name),
+                       &cands, ncands, &all, &nall, filed) != FH_OK)
             st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     }
     if (st == FH_OK)
