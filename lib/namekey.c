@@ -39,8 +39,10 @@ enum { B = 1 << 0, F = 1 << 1, T = 1 << 2, D = 1 << 3, Z = 1 << 4, S = 1 << 5, X
        LG = 1 << 22, LK = 1 << 23,
        UNHEARD = 1 << 24, /* a final Latin e: writing it costs as much as not */
        GLOTTAL = 1 << 25, /* ع ء read as a Latin vowel (Ali: علي): not for nothing */
-       LONG = 1 << 26     /* a Latin vowel of two letters (ou, ee, aa): an Arabic
-                           * name writes it (Mahmoud: محمود, not محمد) */ };
+       LONG = 1 << 26,    /* a Latin vowel of two letters (ou, ee, aa): an Arabic
+                           * name writes it (Mahmoud: محمود, not محمد) */
+       FINAL_H = 1 << 27  /* a final Latin h after a vowel: an Arabic name's ة
+                           * (Jeddah: جدة, Haniyeh: هنية) */ };
 
 static int is_vowel(unsigned m)
 {
@@ -131,10 +133,8 @@ static void push_latin_letter(const char *w, size_t i, size_t len, sounds *s)
         push(s, T | OPTIONAL | FREE);
     /* silent in Arabic spellings: the g of -ng (Beijing: بكين), an h not
      * before a vowel (Johnson: جونسون), the p of -mps- (Thompson: طومسون) */
-    /* a final h after a vowel writes an Arabic ة (Jeddah: جدة, Haniyeh: هنية)
-     * or nothing heard (Noah): it may go for nothing */
     if (c == 'h' && next == 0 && latin_is_vowel(prev))
-        m |= OPTIONAL | FREE;
+        m |= FINAL_H;
     if ((c == 'g' && prev == 'n') || (c == 'h' && i > 0 && !latin_is_vowel(next)) ||
         (c == 'p' && prev == 'm' && next != 0 && !latin_is_vowel(next)))
         m |= OPTIONAL;
@@ -554,10 +554,11 @@ typedef struct {
     double latin_vowel; /* a vowel of b (Latin) left out */
     double other_vowel; /* one vowel for another */
     double glottal;     /* ع ء read as a vowel */
+    double final_h;     /* a final h of b after a vowel left out (an Arabic ة) */
 } vowel_costs;
 
-static const vowel_costs FOREIGN_VOWELS = {1.0, 0.25, 0.1};
-static const vowel_costs ARABIC_NAME_VOWELS = {0.05, 0.1, 0.05};
+static const vowel_costs FOREIGN_VOWELS = {1.0, 0.25, 0.1, 0.25};
+static const vowel_costs ARABIC_NAME_VOWELS = {0.05, 0.1, 0.05, 0.0};
 
 static double swap_cost(unsigned a, unsigned b, const vowel_costs *v)
 {
@@ -587,6 +588,8 @@ static double min3(double a, double b, double c)
  * v->latin_vowel. */
 static double b_drop_cost(unsigned m, const vowel_costs *v)
 {
+    if (m & FINAL_H)
+        return v->final_h;
     double c = drop_cost(m);
     return is_vowel(m) && !(m & LONG) && c > v->latin_vowel ? v->latin_vowel : c;
 }
