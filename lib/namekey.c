@@ -555,10 +555,11 @@ typedef struct {
     double other_vowel; /* one vowel for another */
     double glottal;     /* ع ء read as a vowel */
     double final_h;     /* a final h of b after a vowel left out (an Arabic ة) */
+    double long_vowel;  /* a vowel of b written with two letters left out */
 } vowel_costs;
 
-static const vowel_costs FOREIGN_VOWELS = {1.0, 0.25, 0.1, 0.25};
-static const vowel_costs ARABIC_NAME_VOWELS = {0.05, 0.1, 0.05, 0.0};
+static const vowel_costs FOREIGN_VOWELS = {1.0, 0.25, 0.1, 0.25, 0.25};
+static const vowel_costs ARABIC_NAME_VOWELS = {0.05, 0.1, 0.05, 0.0, 0.5};
 
 static double swap_cost(unsigned a, unsigned b, const vowel_costs *v)
 {
@@ -590,8 +591,10 @@ static double b_drop_cost(unsigned m, const vowel_costs *v)
 {
     if (m & FINAL_H)
         return v->final_h;
+    if (is_vowel(m) && (m & LONG))
+        return v->long_vowel;
     double c = drop_cost(m);
-    return is_vowel(m) && !(m & LONG) && c > v->latin_vowel ? v->latin_vowel : c;
+    return is_vowel(m) && c > v->latin_vowel ? v->latin_vowel : c;
 }
 
 static double sounds_distance(const sounds *a, const sounds *b, const vowel_costs *v)

@@ -290,10 +290,9 @@ static fh_status add_unlikely_name_spellings(fh_query_word *w, fh_db *db, fh_ana
 }
 
 /* Whether the Arabic spelling s is one of the Arabic word a: a with other
- * proclitics, long vowels or g letters, or a foreign name's spelling of a
- * Latin twin of a (one of found that sounds the same as a) with a skeleton
- * long enough to tell a name (موتسارت for موزارت, Mozart; not يضل for
- * عادل, Adel). */
+ * proclitics, long vowels or g letters, or a spelling close to a Latin twin
+ * of a (one of found that sounds the same as a) with a skeleton long enough
+ * to tell a name (لموتسارت for موزارت, Mozart; not يضل for عادل, Adel). */
 static int arabic_spelling_of(const char *a, const char *s, const fh_buf *found, size_t n)
 {
     if (fh_name_one_arabic_spelling_any_g(a, strlen(a), s, strlen(s)))
@@ -304,7 +303,7 @@ static int arabic_spelling_of(const char *a, const char *s, const fh_buf *found,
     for (size_t i = 0; i < n; i++, t += strlen(t) + 1)
         if (fh_name_script(t) == FH_SCRIPT_LATIN &&
             fh_name_arabic_sounds_same(a, strlen(a), t, strlen(t)) &&
-            fh_name_sounds_same(s, strlen(s), FH_SCRIPT_ARABIC, t, strlen(t), FH_SCRIPT_LATIN))
+            fh_name_close(t, strlen(t), FH_SCRIPT_LATIN, s, strlen(s), FH_SCRIPT_ARABIC))
             return 1;
     return 0;
 }
