@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fihris/hash.h"
+#include "fihris/utf8.h"
 #include "fihris/namekey.h"
 #include "fihris/terms.h"
 
@@ -427,5 +428,152 @@ static fh_status spellings_of(fh_db *db, const char *word, size_t len, fh_script
     fh_buf_free(&all);
     fh_buf_free(&cands);
     fh_buf_free(&key);
+    return st;
+}
+
+/* ---- completions across scripts ---- */
+
+enum { COMPLETE_KEYS = 128, COMPLETE_MIN_LETTERS = 3, COMPLETE_MIN_CUT = 2 };
+
+/* A completion begins as the prefix sounds with its proclitics, if any
+ * (Zuck offers no السوق: ال, سوق), within a distance that grows with the
+ * prefix as the distance between spellings of a name does. */
+static double complete_max_distance(size_t letters)
+{
+    return letters < 6 ? 0.2 : 0.35;
+}
+
+/* How far the word c, in the other script, begins from the prefix: the
+ * smallest distance of its beginnings of two letters or more that are close
+ * to the prefix; limit when none is nearer. */
+static double begins_like(const char *prefix, size_t len, fh_script script, const char *c,
+                          double limit)
+{
+    const size_t clen = strlen(c);
+    const fh_script cscript = fh_name_script(c);
+    double best = limit;
+    size_t letters = 0;
+    for (size_t at = 0; at < clen;) {
+        uint32_t cp;
+        size_t k = fh_utf8_decode((const unsigned char *)c + at, clen - at, &cp);
+        at += k ? k : 1;
+        if (++letters < COMPLETE_MIN_CUT ||
+            !fh_name_query_close(prefix, len, script, c, at, cscript, 1))
+            continue;
+        double d = fh_name_query_distance(prefix, len, script, c, at, cscript, 1);
+        best = d < best ? d : best;
+    }
+    return best;
+}
+
+typedef struct {
+    const char *word;
+    double distance;
+    uint32_t docs;
+} completion;
+
+/* The closest first, then the most frequent, then in byte order. */
+static int by_closeness(const void *a, const void *b)
+{
+    const completion *x = a, *y = b;
+    if (x->distance != y->distance)
+        return x->distance < y->distance ? -1 : 1;
+    if (x->docs != y->docs)
+        return x->docs < y->docs ? 1 : -1;
+    return strcmp(x->word, y->word);
+}
+
+/* Append to words (NUL-separated, *n of them) the words in the other script
+ * filed under the keys in keys (NUL-separated, nkeys) that begin as the
+ * prefix sounds, once each. */
+static fh_status gather_completions(fh_db *db, const char *prefix, size_t len, fh_script script,
+                                    double limit, const fh_buf *keys, size_t nkeys,
+                                    fh_buf *words, size_t *n, fh_error *err)
+{
+    fh_buf cands = FH_BUF_INIT;
+    fh_status st = FH_OK;
+    const char *k = keys->data;
+    for (size_t i = 0; i < nkeys && st == FH_OK; i++, k += strlen(k) + 1) {
+        size_t ncands = 0;
+        fh_buf_reset(&cands);
+        st = fh_db_synonyms(db, k, &cands, &ncands, err);
+        const char *c = cands.data;
+        for (size_t j = 0; st == FH_OK && j < ncands; j++, c += strlen(c) + 1) {
+            if (fh_name_script(c) == script || listed(words, *n, c) ||
+                begins_like(prefix, len, script, c, limit) >= limit)
+                continue;
+            if (fh_buf_append(words, c, strlen(c) + 1) != FH_OK)
+                st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+            (*n)++;
+        }
+    }
+    fh_buf_free(&cands);
+    return st;
+}
+
+/* The keys of the synonym table that begin with the prefix's name keys, at
+ * most COMPLETE_KEYS in all. */
+static fh_status keys_begun(fh_db *db, const char *prefix, size_t len, fh_script script,
+                            fh_buf *keys, size_t *nkeys, fh_error *err)
+{
+    fh_namekeys own;
+    fh_name_keys(prefix, len, script, &own);
+    fh_buf start = FH_BUF_INIT;
+    fh_status st = FH_OK;
+    for (size_t i = 0; i < own.n && st == FH_OK && *nkeys < COMPLETE_KEYS; i++) {
+        size_t got = 0;
+        int more = 0;
+        fh_buf_reset(&start);
+        if (strlen(own.key[i]) < FH_NAMEKEY_MIN_CLASSES)
+            continue; /* a one-class key begins half the lexicon */
+        if (fh_buf_printf(&start, "%s%s", FH_PREFIX_NAMEKEY, own.key[i]) != FH_OK)
+            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+        else
+            st = fh_db_synonym_keys_with_prefix(db, start.data, COMPLETE_KEYS - *nkeys, keys,
+                                                &got, &more, err);
+        *nkeys += got;
+    }
+    fh_buf_free(&start);
+    return st;
+}
+
+fh_status fh_lexicon_complete(fh_db *db, const char *prefix, size_t len, size_t want,
+                              fh_buf *out, size_t *count, fh_error *err)
+{
+    *count = 0;
+    fh_script script = fh_name_script(prefix);
+    size_t letters = 0;
+    for (size_t at = 0; at < len; letters++) {
+        uint32_t cp;
+        size_t k = fh_utf8_decode((const unsigned char *)prefix + at, len - at, &cp);
+        at += k ? k : 1;
+    }
+    if (want == 0 || letters < COMPLETE_MIN_LETTERS)
+        return FH_OK;
+    fh_buf keys = FH_BUF_INIT, words = FH_BUF_INIT;
+    size_t nkeys = 0, nwords = 0;
+    fh_status st = keys_begun(db, prefix, len, script, &keys, &nkeys, err);
+    if (st == FH_OK)
+        st = gather_completions(db, prefix, len, script, complete_max_distance(letters), &keys,
+                                nkeys, &words, &nwords, err);
+    completion *c = st == FH_OK && nwords ? calloc(nwords, sizeof *c) : NULL;
+    if (st == FH_OK && nwords && c == NULL)
+        st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    const char *w = words.data;
+    for (size_t i = 0; st == FH_OK && i < nwords; i++, w += strlen(w) + 1) {
+        c[i].word = w;
+        c[i].distance = begins_like(prefix, len, script, w, complete_max_distance(letters));
+        st = fh_db_term_freq(db, w, strlen(w), &c[i].docs, err);
+    }
+    if (st == FH_OK && nwords)
+        qsort(c, nwords, sizeof *c, by_closeness);
+    for (size_t i = 0; st == FH_OK && i < nwords && *count < want && c[i].docs > 0; i++) {
+        if (fh_buf_append(out, c[i].word, strlen(c[i].word) + 1) != FH_OK)
+            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+        (*count)++;
+    }
+    free(c);
+    fh_buf_free(&keys);
+    fh_buf_free(&words);
     return st;
 }

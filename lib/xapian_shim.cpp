@@ -1018,6 +1018,38 @@ fh_status fh_db_synonyms(fh_db *db, const char *key, fh_buf *out, size_t *count,
     });
 }
 
+fh_status fh_db_synonym_keys_with_prefix(fh_db *db, const char *prefix, size_t max, fh_buf *out,
+                                         size_t *count, int *more, fh_error *err)
+{
+    if (db == nullptr || prefix == nullptr || out == nullptr || count == nullptr ||
+        more == nullptr)
+        return invalid(err, "fh_db_synonym_keys_with_prefix: NULL argument");
+    *count = 0;
+    *more = 0;
+    const char *where = db->path.c_str();
+    return guard(err, "reading synonym keys in", where, [&] {
+        std::vector<std::string> keys;
+        with_retry(db, [&] {
+            keys.clear();
+            *more = 0;
+            Xapian::Database &r = db->synonyms();
+            for (Xapian::TermIterator t = r.synonym_keys_begin(prefix);
+                 t != r.synonym_keys_end(prefix); ++t) {
+                if (keys.size() == max) {
+                    *more = 1;
+                    break;
+                }
+                keys.push_back(*t);
+            }
+        });
+        for (const std::string &k : keys)
+            if (fh_buf_append(out, k.c_str(), k.size() + 1) != FH_OK)
+                return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+        *count = keys.size();
+        return FH_OK;
+    });
+}
+
 /* Append terms to out as NUL-terminated strings, all or nothing: a caller
  * must not read half a list. */
 static fh_status append_list(fh_buf *out, const std::vector<std::string> &terms, fh_error *err)

@@ -111,6 +111,11 @@ fh_status fh_db_add_synonym(fh_db *db, const char *key, const char *word, fh_err
 /* The words filed under key, appended to out as NUL-terminated strings one
  * after another; *count receives how many. */
 fh_status fh_db_synonyms(fh_db *db, const char *key, fh_buf *out, size_t *count, fh_error *err);
+/* The keys of the synonym table that begin with prefix, in byte order: at
+ * most max, appended to out as NUL-terminated strings, *count of them;
+ * *more is 1 when further keys were left out. */
+fh_status fh_db_synonym_keys_with_prefix(fh_db *db, const char *prefix, size_t max, fh_buf *out,
+                                         size_t *count, int *more, fh_error *err);
 
 /* The want terms beginning with prefix[0..len) that the most documents
  * hold, most first (equals in byte order), among the first scan terms in

@@ -51,10 +51,11 @@ fh_status fh_searcher_state(fh_searcher *s, fh_buf *out, fh_error *err);
 fh_status fh_searcher_document(fh_searcher *s, const char *id, fh_stored *out, fh_error *err);
 
 /* Index words that complete the last word of text (as the analyzer reads
- * it), the most frequent first, at most max: appended to out as
- * NUL-terminated strings, *count of them.  At most FH_COMPLETE_SCAN words
- * in byte order are weighed, which bounds what a one-letter prefix costs
- * (searchd keeps the answers for reuse). */
+ * it), the most frequent first, then names in the other script that begin
+ * as it sounds (Zucker: زوكربيرغ; fh_lexicon_complete), at most max in all:
+ * appended to out as NUL-terminated strings, *count of them.  At most
+ * FH_COMPLETE_SCAN words in byte order are weighed, which bounds what a
+ * one-letter prefix costs (searchd keeps the answers for reuse). */
 #define FH_COMPLETE_SCAN 20000u
 fh_status fh_searcher_complete(fh_searcher *s, const char *text, size_t len, size_t max,
                                fh_buf *out, size_t *count, fh_error *err);

@@ -1,5 +1,8 @@
-/* Unit tests for lexicon.c: which words of a text are filed as possible names. */
+/* Unit tests for lexicon.c: which words of a text are filed as possible
+ * names, and the names in the other script a prefix begins, against a small
+ * database in a temporary directory that is removed at the end. */
 #include "check.h"
+#include "testfs.h"
 #include "fihris/analyze.h"
 #include "fihris/lexicon.h"
 
@@ -29,6 +32,96 @@ static void name_like_in(fh_analyzer *an, const char *text, const char *word, in
     CHECK_MSG(p.found, "%s not among the words of \"%s\"", word, text);
     CHECK_MSG(p.name_like == want, "%s in \"%s\": name-like %d, expected %d", word, text,
               p.name_like, want);
+}
+
+/* The documents of a small archive that writes names in Arabic only. */
+static const char *const ARCHIVE[] = {
+    "قال زوكربيرغ إن الشركة ستطلق نموذجا جديدا",
+    "أعلن زوكربيرغ عن خطة جديدة",
+    "التقى زوكربيرج بالمستثمرين",
+    "قال زكريا إن السوق مستقرة",
+    "قال تولوش إنه انضم إلى الفريق",
+};
+
+typedef struct {
+    fh_doc *doc;
+    fh_lexicon *lex;
+    uint32_t pos;
+} indexing;
+
+static int index_token(const fh_token *tok, void *ctx)
+{
+    indexing *x = ctx;
+    CHECK_INT(fh_doc_add_posting(x->doc, tok->form, tok->form_len, x->pos++, 1, NULL), FH_OK);
+    CHECK_INT(fh_lexicon_note(x->lex, tok), FH_OK);
+    return 0;
+}
+
+static void build_archive(fh_analyzer *an, const char *path)
+{
+    fh_db *db = NULL;
+    fh_lexicon *lex = NULL;
+    CHECK_INT(fh_db_open(path, FH_DB_WRITE, &db, NULL), FH_OK);
+    CHECK_INT(fh_lexicon_new(&lex, NULL), FH_OK);
+    for (size_t k = 0; db && lex && k < sizeof ARCHIVE / sizeof ARCHIVE[0]; k++) {
+        indexing x = {fh_doc_new(), lex, 1};
+        CHECK(x.doc != NULL);
+        CHECK_INT(fh_analyze(an, ARCHIVE[k], strlen(ARCHIVE[k]), index_token, &x, NULL), FH_OK);
+        char id[16];
+        snprintf(id, sizeof id, "Q%zu", k);
+        CHECK_INT(fh_db_replace(db, id, x.doc, NULL), FH_OK);
+        fh_doc_free(x.doc);
+    }
+    CHECK_INT(fh_lexicon_flush(lex, db, NULL), FH_OK);
+    CHECK_INT(fh_db_commit(db, NULL), FH_OK);
+    fh_lexicon_free(lex);
+    fh_db_close(db);
+}
+
+/* The completions of prefix, space-separated, as fh_lexicon_complete gives them. */
+static void completes(fh_db *db, const char *prefix, size_t want, const char *expected)
+{
+    fh_buf out = FH_BUF_INIT, got = FH_BUF_INIT;
+    size_t n = 99;
+    fh_error err;
+    CHECK_INT(fh_lexicon_complete(db, prefix, strlen(prefix), want, &out, &n, &err), FH_OK);
+    const char *w = out.data;
+    for (size_t i = 0; i < n; i++, w += strlen(w) + 1)
+        CHECK(fh_buf_printf(&got, "%s%s", i ? " " : "", w) == FH_OK);
+    CHECK_MSG(strcmp(got.data ? got.data : "", expected) == 0,
+              "completions of %s: \"%s\", expected \"%s\"", prefix, got.data ? got.data : "",
+              expected);
+    fh_buf_free(&out);
+    fh_buf_free(&got);
+}
+
+/* A Latin prefix offers the Arabic spellings of the names it begins, the
+ * closest and most frequent first; an Arabic one, no Arabic words. */
+static void test_complete(fh_analyzer *an)
+{
+    char dir[] = "/tmp/fihris-test-lexicon-XXXXXX";
+    if (mkdtemp(dir) == NULL) {
+        perror("mkdtemp");
+        CHECK(0);
+        return;
+    }
+    char path[512];
+    snprintf(path, sizeof path, "%s/db", dir);
+    build_archive(an, path);
+    fh_db *db = NULL;
+    CHECK_INT(fh_db_open(path, FH_DB_READ, &db, NULL), FH_OK);
+    if (db != NULL) {
+        completes(db, "zucker", 10, "زوكربيرغ زوكربيرج");
+        completes(db, "zuckerberg", 10, "زوكربيرغ زوكربيرج");
+        completes(db, "zucker", 1, "زوكربيرغ");
+        completes(db, "tullo", 10, "تولوش");
+        completes(db, "zu", 10, "");        /* too short to say */
+        completes(db, "zucker", 0, "");
+        completes(db, "زوكر", 10, "");     /* no Latin spelling in the archive */
+        completes(db, "wxyz", 10, "");
+        fh_db_close(db);
+    }
+    check_remove_tree(dir);
 }
 
 int main(void)
@@ -64,6 +157,10 @@ int main(void)
     name_like_in(an, "فدمرناهم تدميرا", "فدمرناهم", 0);
     name_like_in(an, "كتب الدرس", "كتب", 0);
     name_like_in(an, "من هنا", "من", 0);
+    /* the stemmer writes a hamza seat as its letter (فائقة, فايق) */
+    name_like_in(an, "قالت فائقة", "فائقة", 1);
+
+    test_complete(an);
 
     fh_analyzer_free(an);
     return check_result();
