@@ -39,7 +39,7 @@ extern "C" {
 /* Changes whenever analysis output (or what is stored with it) changes:
  * documents indexed by another version are re-indexed instead of being
  * skipped as unchanged. */
-#define FH_ANALYSIS_VERSION "11"
+#define FH_ANALYSIS_VERSION "12"
 /* The database metadata key that records the version an index was made with. */
 #define FH_METADATA_ANALYSIS "fihris:analysis"
 
