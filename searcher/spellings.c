@@ -261,6 +261,8 @@ static void keep_latin_twins(const fh_query_word *w, fh_buf *found, size_t *n)
         kept++;
     }
     found->len = at;
+    if (found->data != NULL)
+        found->data[at] = '\0';
     *n = kept;
 }
 

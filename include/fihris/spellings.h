@@ -12,8 +12,15 @@
  * like it.
  *
  * A word is left as it is when the documents show it to be an ordinary
- * word: held by many of them, written in lower case, or inflected.  An
- * Arabic name whose stem ordinary words share is not searched by its stem.
+ * word: written in lower case, inflected, or, Arabic, held by more than 5%
+ * of them (10 at least) unless a Latin spelling that sounds the same and is
+ * held by a tenth as many vouches for it as a name; fh_query_word.name says
+ * which (--explain).  An Arabic word no document holds is also read as an
+ * Arabic name in Latin letters (fh_name_arabic_close: محمد, Mohamed), even
+ * when it is short or ends like an inflected word (عمر, عرفات), and keeps of
+ * the Arabic words found only its own spellings.  An Arabic name whose stem
+ * ordinary words share, or that the index holds only in Latin letters, is
+ * not searched by its stem.
  */
 #ifndef FIHRIS_SPELLINGS_H
 #define FIHRIS_SPELLINGS_H
