@@ -125,6 +125,7 @@ class TermSet {
 
 struct fh_doc {
     Xapian::Document doc;
+    std::string stored; /* fh_doc_set_data: kept under stored_key, not in doc */
     size_t dropped = 0;
     size_t max_terms = 0; /* 0: no limit */
     size_t refused = 0;   /* new terms refused past max_terms */
@@ -555,8 +556,10 @@ void configure(Xapian::Enquire &enq, const Xapian::Query &q, const fh_search_opt
 }
 
 /* Copy everything a caller may read, so the result outlives later writes. */
-void fill_mset(const Xapian::Enquire &enq, const Xapian::MSet &ms, const fh_search_opts &o,
-               fh_mset &m)
+std::string stored_data(fh_db *db, Xapian::docid did, const Xapian::Document &doc);
+
+void fill_mset(fh_db *db, const Xapian::Enquire &enq, const Xapian::MSet &ms,
+               const fh_search_opts &o, fh_mset &m)
 {
     m.estimated = ms.get_matches_estimated();
     m.lower = ms.get_matches_lower_bound();
@@ -567,7 +570,7 @@ void fill_mset(const Xapian::Enquire &enq, const Xapian::MSet &ms, const fh_sear
         if (o.fetch_value_slot >= 0)
             h.value = it.get_document().get_value((Xapian::valueno)o.fetch_value_slot);
         if (o.fetch_data)
-            h.data = it.get_document().get_data();
+            h.data = stored_data(db, *it, it.get_document());
         /* a pass over the hit's whole term list: only when asked for, and
          * before the deadline (explanations, which read them, stop there) */
         if (o.fetch_terms && !(o.deadline_ms > 0 && fh_clock_ms() >= o.deadline_ms))
@@ -620,10 +623,10 @@ class LimitSpy : public Xapian::MatchSpy {
 };
 
 /* One match; with a limit, LimitPassed when it comes first. */
-void match_once(Xapian::Database &db, const Xapian::Query &q, const fh_search_opts &o,
+void match_once(fh_db *db, const Xapian::Query &q, const fh_search_opts &o,
                 Xapian::doccount check_at_least, const Clock::time_point *limit, fh_mset &m)
 {
-    Xapian::Enquire enq(db);
+    Xapian::Enquire enq(db->reader());
     configure(enq, q, o);
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
     for (size_t i = 0; i < o.ncount_slots; i++) {
@@ -636,7 +639,7 @@ void match_once(Xapian::Database &db, const Xapian::Query &q, const fh_search_op
         enq.add_matchspy(watch.get());
     }
     Xapian::MSet ms = enq.get_mset(o.offset, o.count, check_at_least);
-    fill_mset(enq, ms, o, m);
+    fill_mset(db, enq, ms, o, m);
     m.counts.resize(spies.size());
     for (size_t i = 0; i < spies.size(); i++)
         copy_counts(*spies[i], m.counts[i]);
@@ -646,7 +649,6 @@ void match_once(Xapian::Database &db, const Xapian::Query &q, const fh_search_op
  * source of ours): its request timeout bounds it. */
 void run_search(fh_db *db, const Xapian::Query &query, const fh_search_opts &o, fh_mset &m)
 {
-    Xapian::Database &reader = db->reader();
     const bool remote = any_remote(db);
     auto fired = std::make_shared<bool>(false);
     DeadlineSource until(o.deadline_ms, fired);
@@ -654,16 +656,16 @@ void run_search(fh_db *db, const Xapian::Query &query, const fh_search_opts &o, 
     if (o.deadline_ms > 0 && !remote)
         q = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&until));
     if (o.time_limit_s <= 0 || remote) {
-        match_once(reader, q, o, o.check_at_least, nullptr, m);
+        match_once(db, q, o, o.check_at_least, nullptr, m);
     } else {
         const Clock::time_point limit =
             Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                std::chrono::duration<double>(o.time_limit_s));
         try {
-            match_once(reader, q, o, o.check_at_least, &limit, m);
+            match_once(db, q, o, o.check_at_least, &limit, m);
         } catch (const LimitPassed &) {
             m = fh_mset();
-            match_once(reader, q, o, 0, nullptr, m);
+            match_once(db, q, o, 0, nullptr, m);
             m.time_limited = true;
         }
     }
@@ -689,6 +691,43 @@ void open_db(fh_db *db, fh_db_mode mode)
     }
 }
 
+/* ---- stored data ----
+ *
+ * A document's stored data (fh_doc_set_data) is kept as the database's user
+ * metadata under stored_key(its id term), not as Xapian's document data:
+ * Xapian deflates document data with zlib on every write and inflates it on
+ * every read, while user metadata lives uncompressed in the postlist table.
+ * It is written and deleted in the same transaction as the document, so a
+ * commit, a crash, a replace or a delete leave the two in step, and the
+ * compactor, shards and xapian-tcpsrv carry it as they carry the rest.
+ * Databases written before keep it as document data, which is read when
+ * there is no metadata for a document. */
+std::string stored_key(const std::string &id_term)
+{
+    return FH_STORED_KEY_PREFIX + id_term;
+}
+
+/* The database a document of db's reader is in: its shard in a cluster
+ * (documents are interleaved: docid d is in shard (d - 1) mod n), where
+ * its metadata is (a combined database reads only its first's). */
+Xapian::Database &home_of(fh_db *db, Xapian::docid did)
+{
+    if (!db->cluster || db->subs.size() <= 1)
+        return db->reader();
+    return db->subs[(did - 1) % db->subs.size()];
+}
+
+/* The stored data of document did of db's reader: under the key its
+ * FH_SLOT_STORED value names, or, written before, its document data. */
+std::string stored_data(fh_db *db, Xapian::docid did, const Xapian::Document &doc)
+{
+    std::string id_term = doc.get_value(FH_SLOT_STORED);
+    std::string data;
+    if (!id_term.empty())
+        data = home_of(db, did).get_metadata(stored_key(id_term));
+    return data.empty() ? doc.get_data() : data;
+}
+
 /* Shared by get_value and get_data: fetch one field of the document
  * carrying id_term with the reader's retry. */
 template <typename Field>
@@ -702,7 +741,7 @@ fh_status fetch_field(fh_db *db, const char *id_term, fh_buf *out, int *found, f
         with_retry(db, [&] {
             Xapian::docid did = find_doc(db->reader(), id);
             present = did != 0;
-            s = present ? field(db->reader().get_document(did)) : std::string();
+            s = present ? field(did, db->reader().get_document(did)) : std::string();
         });
         if (found != nullptr)
             *found = present;
@@ -910,7 +949,7 @@ fh_status fh_db_term_freq(fh_db *db, const char *term, size_t len, uint32_t *out
     });
 }
 
-fh_status fh_db_replace(fh_db *db, const char *id_term, const fh_doc *doc, fh_error *err)
+fh_status fh_db_replace(fh_db *db, const char *id_term, fh_doc *doc, fh_error *err)
 {
     if (db == nullptr || id_term == nullptr || *id_term == '\0' || doc == nullptr)
         return invalid(err, "fh_db_replace: NULL or empty argument");
@@ -919,15 +958,18 @@ fh_status fh_db_replace(fh_db *db, const char *id_term, const fh_doc *doc, fh_er
     const char *where = db->path.c_str();
     return guard(err, "replacing a document in", where, [&] {
         std::string id(id_term);
-        if (doc_has_term(doc->doc, id)) {
-            writer(db).replace_document(id, doc->doc);
-            return FH_OK;
+        Xapian::WritableDatabase &w = writer(db);
+        /* Documents are shared handles: one without its id term gets it on
+         * a deep copy, so that it may be stored again under another id. */
+        Xapian::Document d = doc->doc;
+        if (!doc_has_term(d, id)) {
+            d = Xapian::Document::unserialise(doc->doc.serialise());
+            d.add_boolean_term(id);
         }
-        /* Documents are shared handles: add the id term to a deep copy so
-         * the caller's document is left as it was. */
-        Xapian::Document copy = Xapian::Document::unserialise(doc->doc.serialise());
-        copy.add_boolean_term(id);
-        writer(db).replace_document(id, copy);
+        if (!doc->stored.empty())
+            d.add_value(FH_SLOT_STORED, id);
+        w.replace_document(id, d);
+        w.set_metadata(stored_key(id), doc->stored); /* "" deletes it */
         return FH_OK;
     });
 }
@@ -943,8 +985,10 @@ fh_status fh_db_delete(fh_db *db, const char *id_term, int *found, fh_error *err
         std::string id(id_term);
         Xapian::WritableDatabase &w = writer(db);
         bool present = w.get_termfreq(id) > 0;
-        if (present)
+        if (present) {
             w.delete_document(id);
+            w.set_metadata(stored_key(id), std::string());
+        }
         if (found != nullptr)
             *found = present;
         return FH_OK;
@@ -957,7 +1001,9 @@ fh_status fh_db_get_value(fh_db *db, const char *id_term, unsigned slot, fh_buf 
     if (db == nullptr || id_term == nullptr || out == nullptr)
         return invalid(err, "fh_db_get_value: NULL argument");
     return fetch_field(db, id_term, out, found, err, "reading a value in",
-                       [slot](const Xapian::Document &d) { return d.get_value(slot); });
+                       [slot](Xapian::docid, const Xapian::Document &d) {
+                           return d.get_value(slot);
+                       });
 }
 
 fh_status fh_db_get_data(fh_db *db, const char *id_term, fh_buf *out, int *found,
@@ -966,7 +1012,9 @@ fh_status fh_db_get_data(fh_db *db, const char *id_term, fh_buf *out, int *found
     if (db == nullptr || id_term == nullptr || out == nullptr)
         return invalid(err, "fh_db_get_data: NULL argument");
     return fetch_field(db, id_term, out, found, err, "reading document data in",
-                       [](const Xapian::Document &d) { return d.get_data(); });
+                       [db](Xapian::docid did, const Xapian::Document &d) {
+                           return stored_data(db, did, d);
+                       });
 }
 
 fh_status fh_db_get_metadata(fh_db *db, const char *key, fh_buf *out, fh_error *err)
@@ -1332,7 +1380,7 @@ fh_status fh_doc_set_data(fh_doc *doc, const char *data, size_t len, fh_error *e
     if (doc == nullptr || (data == nullptr && len > 0))
         return invalid(err, "fh_doc_set_data: NULL argument");
     return guard(err, "setting document data", nullptr, [&] {
-        doc->doc.set_data(std::string(data ? data : "", len));
+        doc->stored.assign(data ? data : "", len);
         return FH_OK;
     });
 }

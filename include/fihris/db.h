@@ -88,8 +88,10 @@ fh_status fh_db_doc_count(fh_db *db, uint32_t *out, fh_error *err);
 /* Number of documents containing term (0 when absent). */
 fh_status fh_db_term_freq(fh_db *db, const char *term, size_t len, uint32_t *out, fh_error *err);
 
-/* Add or replace the document carrying the unique term id_term. */
-fh_status fh_db_replace(fh_db *db, const char *id_term, const fh_doc *doc, fh_error *err);
+/* Add or replace the document carrying the unique term id_term (added to a
+ * copy of doc when doc lacks it).  A doc with stored data gains the
+ * FH_SLOT_STORED value. */
+fh_status fh_db_replace(fh_db *db, const char *id_term, fh_doc *doc, fh_error *err);
 /* Delete the document carrying id_term; *found tells whether there was one. */
 fh_status fh_db_delete(fh_db *db, const char *id_term, int *found, fh_error *err);
 
@@ -164,7 +166,16 @@ fh_status fh_doc_add_term(fh_doc *doc, const char *term, size_t len, unsigned wd
 fh_status fh_doc_add_boolean(fh_doc *doc, const char *term, size_t len, fh_error *err);
 fh_status fh_doc_set_value(fh_doc *doc, unsigned slot, const char *data, size_t len,
                            fh_error *err);
+/* The document's stored data (docdata.h): kept beside the document as the
+ * database's metadata under FH_STORED_KEY_PREFIX + its id term, uncompressed,
+ * written and deleted with it in one transaction (Xapian's own document
+ * data is deflated with zlib on every write and inflated on every read).
+ * fh_mset_data and fh_db_get_data read it back, or the document data of a
+ * database written before. */
 fh_status fh_doc_set_data(fh_doc *doc, const char *data, size_t len, fh_error *err);
+#define FH_STORED_KEY_PREFIX "stored:"
+/* The value slot that holds, for a document with stored data, its id term. */
+#define FH_SLOT_STORED 6
 size_t fh_doc_dropped_terms(const fh_doc *doc);
 /* At most max_terms distinct terms (0: no limit, the default): once the
  * document holds that many, a new term is refused (a term it holds already

@@ -64,6 +64,11 @@ for jobs in 1 2; do
     [ "$kept" -ge "$BATCH" ] || fail "-j $jobs: a committed batch was lost: $kept documents, expected at least $BATCH"
     [ "$kept" -lt "$N" ] || fail "-j $jobs: the indexer finished before it was killed: enlarge the input"
     assert_eq 0 $((kept % BATCH)) "a killed run keeps whole batches of $BATCH (-j $jobs, kept $kept)"
+    # Each document kept has its own stored fields, written with it.
+    stored=$("$SEARCH" -d "$DB" --format json -n 1000 everyword | json_eval '
+[h["id"] for h in d["hits"] if h["title"] != "Generated " + h["id"].split("-")[1]] or len(d["hits"])')
+    assert_eq "$((kept < 1000 ? kept : 1000))" "$stored" \
+        "stored fields of the documents a killed run kept (-j $jobs)"
     finish "$jobs" "$DB" "$kept" again
     echo "-j $jobs: SIGKILL kept $kept of $N"
 

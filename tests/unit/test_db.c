@@ -707,6 +707,63 @@ static void test_compact(const char *dir)
     fh_db_close(s);
 }
 
+/* The metadata under key, as a string ("" when there is none). */
+static void check_metadata(fh_db *db, const char *key, const char *want)
+{
+    fh_buf b = FH_BUF_INIT;
+    CHECK_INT(fh_db_get_metadata(db, key, &b, NULL), FH_OK);
+    CHECK_MSG(strcmp(b.data ? b.data : "", want) == 0, "metadata %s: \"%s\", want \"%s\"",
+              key, b.data ? b.data : "", want);
+    fh_buf_free(&b);
+}
+
+/* A document's stored data is kept as metadata beside it, replaced and
+ * deleted with it, and read back by id and with hits. */
+static void test_stored(const char *path)
+{
+    fh_db *w = NULL;
+    CHECK_INT(fh_db_open(path, FH_DB_WRITE, &w, NULL), FH_OK);
+    const char *versions[] = {"first text", "second text"};
+    for (size_t v = 0; v < 2; v++) {
+        fh_doc *doc = fh_doc_new();
+        CHECK_INT(fh_doc_add_term(doc, "kept", 4, 1, NULL), FH_OK);
+        CHECK_INT(fh_doc_set_data(doc, versions[v], strlen(versions[v]), NULL), FH_OK);
+        CHECK_INT(fh_db_replace(w, "Qkept", doc, NULL), FH_OK);
+        fh_doc_free(doc);
+        CHECK_INT(fh_db_commit(w, NULL), FH_OK);
+        check_metadata(w, FH_STORED_KEY_PREFIX "Qkept", versions[v]);
+    }
+    fh_db *r = NULL;
+    CHECK_INT(fh_db_open(path, FH_DB_READ, &r, NULL), FH_OK);
+    fh_buf b = FH_BUF_INIT;
+    int found = 0;
+    CHECK_INT(fh_db_get_data(r, "Qkept", &b, &found, NULL), FH_OK);
+    CHECK(found && b.data && strcmp(b.data, "second text") == 0);
+    fh_query *q = NULL;
+    CHECK_INT(fh_query_term("kept", 4, 1, 1, &q, NULL), FH_OK);
+    fh_search_opts o;
+    fh_search_opts_init(&o);
+    fh_mset *m = NULL;
+    CHECK_INT(fh_db_search(r, q, &o, &m, NULL), FH_OK);
+    size_t len = 0;
+    CHECK(m && fh_mset_size(m) == 1 && strcmp(fh_mset_data(m, 0, &len), "second text") == 0);
+    fh_mset_free(m);
+    fh_query_free(q);
+    /* Deleted, the document takes its data along, uncommitted changes
+     * staying out of sight of readers. */
+    CHECK_INT(fh_db_delete(w, "Qkept", &found, NULL), FH_OK);
+    check_metadata(r, FH_STORED_KEY_PREFIX "Qkept", "second text");
+    CHECK_INT(fh_db_commit(w, NULL), FH_OK);
+    CHECK_INT(fh_db_reopen(r, NULL), FH_OK);
+    check_metadata(r, FH_STORED_KEY_PREFIX "Qkept", "");
+    fh_buf_reset(&b);
+    CHECK_INT(fh_db_get_data(r, "Qkept", &b, &found, NULL), FH_OK);
+    CHECK_INT(found, 0);
+    fh_buf_free(&b);
+    fh_db_close(r);
+    fh_db_close(w);
+}
+
 /* Replace documents Q0..Qn-1 with data "d<i>-r<round>" and commit. */
 static void write_round(fh_db *w, int n, int round)
 {
@@ -777,6 +834,8 @@ int main(void)
     test_write(path);
     test_search(path);
     test_compact(dir);
+    join(path, sizeof path, dir, "stored");
+    test_stored(path);
     join(path, sizeof path, dir, "busy");
     test_concurrent_commits(path);
     join(path, sizeof path, dir, "timed");
