@@ -150,7 +150,8 @@ static fh_status add_live_spellings(fh_query_word *w, fh_db *db, fh_analyzer *an
             !(latin_twin(s, found, n, 0) &&
               fh_name_one_arabic_spelling_any_g(w->text, strlen(w->text), s, len)))
             st = candidate_inflected(db, an, s, df, &inflects, err);
-        if (st == FH_OK && !inflects && fh_term_list_add(&w->spellings, &w->nspellings, s, len) != FH_OK)
+        if (st == FH_OK && !inflects &&
+            fh_term_list_add(&w->spellings, &w->nspellings, s, len) != FH_OK)
             st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     }
     return st;

@@ -6,6 +6,7 @@
  */
 #include "fihris/suggest.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fihris/utf8.h"
@@ -42,19 +43,22 @@ typedef struct {
     fh_error *err;
 } hunt;
 
-/* Letters a user can mean, per script: what normalization leaves. */
+/* Letters a user can mean, per script: what normalization leaves, the
+ * most frequent in text first, so that a budget of look-ups spends itself
+ * on the likeliest edits. */
 static const uint32_t LATIN_ALPHABET[] = {
-    'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r',
-    's', 't', 'u', 'v', 'w', 'x', 'y', 'z',
-    0xE0, 0xE1, 0xE2, 0xE4, 0xE7, 0xE8, 0xE9, 0xEA, 0xEB, 0xED, 0xEE, 0xEF, 0xF1, 0xF3, 0xF4,
-    0xF6, 0xFA, 0xFB, 0xFC, /* à á â ä ç è é ê ë í î ï ñ ó ô ö ú û ü */
+    'e', 't', 'a', 'o', 'i', 'n', 's', 'h', 'r', 'd', 'l', 'c', 'u', 'm', 'w', 'f', 'g', 'y',
+    'p', 'b', 'v', 'k', 'j', 'x', 'q', 'z',
+    0xE9, 0xE8, 0xE0, 0xE1, 0xEA, 0xE7, 0xF1, 0xF3, 0xED, 0xFC, 0xF6, 0xE4, 0xE2, 0xEB, 0xEE,
+    0xEF, 0xF4, 0xFA, 0xFB, /* é è à á ê ç ñ ó í ü ö ä â ë î ï ô ú û */
 };
 
 /* No آ أ إ ى: normalization folds them into ا and ي. */
 static const uint32_t ARABIC_ALPHABET[] = {
-    0x0621, 0x0624, 0x0626, 0x0627, 0x0628, 0x0629, 0x062A, 0x062B, 0x062C, 0x062D, 0x062E,
-    0x062F, 0x0630, 0x0631, 0x0632, 0x0633, 0x0634, 0x0635, 0x0636, 0x0637, 0x0638, 0x0639,
-    0x063A, 0x0641, 0x0642, 0x0643, 0x0644, 0x0645, 0x0646, 0x0647, 0x0648, 0x064A,
+    0x0627, 0x0644, 0x064A, 0x0645, 0x0648, 0x0646, 0x0647, 0x0631, 0x062A, 0x0628, 0x0639,
+    0x062F, 0x0641, 0x0643, 0x0633, 0x0642, 0x062D, 0x062C, 0x0629, 0x0634, 0x0637, 0x0635,
+    0x062E, 0x0632, 0x0630, 0x0636, 0x062B, 0x063A, 0x0638, 0x0621, 0x0626, 0x0624,
+    /* ا ل ي م و ن ه ر ت ب ع د ف ك س ق ح ج ة ش ط ص خ ز ذ ض ث غ ظ ء ئ ؤ */
 };
 
 /* Pairs Arabic writers confuse, by sound or by shape. */
@@ -200,16 +204,6 @@ static fh_status offer(hunt *h, const char *s, size_t len, unsigned cost)
     return FH_OK;
 }
 
-/* Encode the code points and offer them. */
-static fh_status offer_cp(hunt *h, const uint32_t *cp, size_t n, unsigned cost)
-{
-    char s[MAX_CP * 4];
-    size_t len = 0;
-    for (size_t i = 0; i < n; i++)
-        len += fh_utf8_encode(cp[i], s + len);
-    return offer(h, s, len, cost);
-}
-
 static const uint32_t *alphabet(script sc, size_t *n)
 {
     if (sc == SCRIPT_ARABIC) {
@@ -220,10 +214,46 @@ static const uint32_t *alphabet(script sc, size_t *n)
     return LATIN_ALPHABET;
 }
 
-/* Each letter left out; of a doubled letter, once. */
-static fh_status try_deletions(hunt *h)
+/* One edit of the query word, to look up: its text, cost and how likely
+ * it is (0 likeliest; see try_one_edit). */
+typedef struct {
+    char s[(FH_SUGGEST_MAX_LETTERS + 1) * 4];
+    unsigned char len, cost;
+    unsigned short rank;
+    unsigned order; /* as made: equal ranks keep it */
+} edit;
+
+typedef struct {
+    edit *e;
+    size_t n, cap;
+} edits;
+
+static fh_status add_edit(edits *all, const uint32_t *cp, size_t n, unsigned cost,
+                          unsigned rank)
 {
-    const word *w = h->w;
+    if (all->n == all->cap) {
+        size_t cap = all->cap ? all->cap * 2 : 512;
+        edit *grown = realloc(all->e, cap * sizeof *grown);
+        if (grown == NULL)
+            return FH_ERR_NOMEM;
+        all->e = grown;
+        all->cap = cap;
+    }
+    edit *e = &all->e[all->n];
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += fh_utf8_encode(cp[i], e->s + len);
+    e->len = (unsigned char)len;
+    e->cost = (unsigned char)cost;
+    e->rank = (unsigned short)rank;
+    e->order = (unsigned)all->n++;
+    return FH_OK;
+}
+
+/* Each letter left out (of a doubled letter, once), and two neighbours
+ * swapped: rank 0. */
+static fh_status deletions_and_swaps(const word *w, edits *all)
+{
     uint32_t c[MAX_CP];
     fh_status st = FH_OK;
     for (size_t i = 0; st == FH_OK && i < w->n; i++) {
@@ -231,77 +261,107 @@ static fh_status try_deletions(hunt *h)
             continue;
         memcpy(c, w->cp, i * sizeof *c);
         memcpy(c + i, w->cp + i + 1, (w->n - i - 1) * sizeof *c);
-        st = offer_cp(h, c, w->n - 1, COST_EDIT);
+        st = add_edit(all, c, w->n - 1, COST_EDIT, 0);
     }
-    return st;
-}
-
-static fh_status try_swaps(hunt *h)
-{
-    const word *w = h->w;
-    uint32_t c[MAX_CP];
-    fh_status st = FH_OK;
     for (size_t i = 0; st == FH_OK && i + 1 < w->n; i++) {
         if (w->cp[i] == w->cp[i + 1])
             continue;
         memcpy(c, w->cp, w->n * sizeof *c);
         c[i] = w->cp[i + 1];
         c[i + 1] = w->cp[i];
-        st = offer_cp(h, c, w->n, COST_EDIT);
+        st = add_edit(all, c, w->n, COST_EDIT, 0);
     }
     return st;
 }
 
-static fh_status try_substitutions(hunt *h)
+/* The letter a Latin letter with a diacritic is written without (é: e),
+ * else the letter itself. */
+static uint32_t bare_latin(uint32_t c)
 {
-    const word *w = h->w;
-    size_t na;
-    const uint32_t *abc = alphabet(h->sc, &na);
-    uint32_t c[MAX_CP];
-    memcpy(c, w->cp, w->n * sizeof *c);
-    fh_status st = FH_OK;
-    for (size_t i = 0; st == FH_OK && i < w->n; i++) {
-        for (size_t k = 0; st == FH_OK && k < na; k++) {
-            if (abc[k] == w->cp[i])
-                continue;
-            c[i] = abc[k];
-            st = offer_cp(h, c, w->n, sub_cost(w->cp[i], abc[k]));
-        }
-        c[i] = w->cp[i];
-    }
-    return st;
+    static const struct {
+        uint32_t lo, hi;
+        char bare;
+    } ranges[] = {{0xE0, 0xE4, 'a'}, {0xE7, 0xE7, 'c'}, {0xE8, 0xEB, 'e'}, {0xEC, 0xEF, 'i'},
+                  {0xF1, 0xF1, 'n'}, {0xF2, 0xF6, 'o'}, {0xF9, 0xFC, 'u'}};
+    for (size_t i = 0; i < COUNT(ranges); i++)
+        if (c >= ranges[i].lo && c <= ranges[i].hi)
+            return (uint32_t)ranges[i].bare;
+    return c;
 }
 
-/* Each letter put in at each place; a letter next to its double, once. */
-static fh_status try_insertions(hunt *h)
+/* Whether writing b for a is a slip users make all the time: a confused
+ * Arabic letter, or a Latin letter with or without its diacritic. */
+static int near_letter(uint32_t a, uint32_t b)
 {
-    const word *w = h->w;
+    return confused(a, b) || (a != b && bare_latin(a) == bare_latin(b));
+}
+
+/* Each letter replaced by every other (a near one at rank 0, else the rank
+ * of the letter put in, plus one), and every letter put in at each place
+ * (next to itself, once; a hamza, often left out, at rank 0). */
+static fh_status substitutions_and_insertions(const word *w, script sc, edits *all)
+{
     size_t na;
-    const uint32_t *abc = alphabet(h->sc, &na);
+    const uint32_t *abc = alphabet(sc, &na);
     uint32_t c[MAX_CP];
     fh_status st = FH_OK;
     for (size_t i = 0; st == FH_OK && i <= w->n; i++) {
-        memcpy(c, w->cp, i * sizeof *c);
-        memcpy(c + i + 1, w->cp + i, (w->n - i) * sizeof *c);
         for (size_t k = 0; st == FH_OK && k < na; k++) {
-            if (i > 0 && abc[k] == w->cp[i - 1])
-                continue;
-            c[i] = abc[k];
-            st = offer_cp(h, c, w->n + 1, COST_EDIT);
+            if (i < w->n && abc[k] != w->cp[i]) {
+                memcpy(c, w->cp, w->n * sizeof *c);
+                c[i] = abc[k];
+                st = add_edit(all, c, w->n, sub_cost(w->cp[i], abc[k]),
+                              near_letter(w->cp[i], abc[k]) ? 0 : (unsigned)k + 1);
+            }
+            if (st == FH_OK && !(i > 0 && abc[k] == w->cp[i - 1])) {
+                memcpy(c, w->cp, i * sizeof *c);
+                c[i] = abc[k];
+                memcpy(c + i + 1, w->cp + i, (w->n - i) * sizeof *c);
+                st = add_edit(all, c, w->n + 1, COST_EDIT, abc[k] == 0x0621 ? 0 : (unsigned)k + 1);
+            }
         }
     }
     return st;
 }
 
+static int by_rank(const void *a, const void *b)
+{
+    const edit *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Bytewise, so that look-ups walk the index in order (a cursor that moves
+ * a little costs less than one that jumps). */
+static int by_bytes(const void *a, const void *b)
+{
+    const edit *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->s, y->s, n);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Every edit of one letter: the FH_SUGGEST_LOOKUPS likeliest (deletions,
+ * swaps and confusions, then substitutions and insertions of the most
+ * frequent letters first) are looked up, in byte order. */
 static fh_status try_one_edit(hunt *h)
 {
-    fh_status st = try_deletions(h);
+    edits all = {NULL, 0, 0};
+    fh_status st = deletions_and_swaps(h->w, &all);
     if (st == FH_OK)
-        st = try_swaps(h);
-    if (st == FH_OK)
-        st = try_substitutions(h);
-    if (st == FH_OK)
-        st = try_insertions(h);
+        st = substitutions_and_insertions(h->w, h->sc, &all);
+    if (st != FH_OK) {
+        free(all.e);
+        return fh_error_set(h->err, FH_ERR_NOMEM, "out of memory suggesting a word");
+    }
+    qsort(all.e, all.n, sizeof *all.e, by_rank);
+    size_t n = all.n < FH_SUGGEST_LOOKUPS ? all.n : FH_SUGGEST_LOOKUPS;
+    qsort(all.e, n, sizeof *all.e, by_bytes);
+    for (size_t i = 0; i < n && st == FH_OK; i++)
+        if (i == 0 || by_bytes(&all.e[i], &all.e[i - 1]) != 0 || all.e[i].cost < all.e[i - 1].cost)
+            st = offer(h, all.e[i].s, all.e[i].len, all.e[i].cost);
+    free(all.e);
     return st;
 }
 

@@ -20,7 +20,11 @@
  *     ح/ه ه/ة ت/ة and the hamza seats ئ/ي ؤ/و ء/ا), so that such a slip
  *     ranks ahead of any other single edit.
  *   - Every word is tried at one edit (cost up to 2), by generating each edit
- *     with the letters of its script and asking the index for it.  A word of
+ *     with the letters of its script and asking the index for it, the
+ *     likeliest first (deletions, swaps, confusions, then substitutions and
+ *     insertions of the most frequent letters first), at most
+ *     FH_SUGGEST_LOOKUPS look-ups a word: a rare edit of a long word may go
+ *     untried.  A word of
  *     FH_SUGGEST_FAR_LETTERS letters or more is also compared with the index
  *     words sharing its first letters (cost up to 4): its first two letters,
  *     or up to four while more than a few thousand index words share them
@@ -56,6 +60,7 @@ extern "C" {
 #endif
 
 enum {
+    FH_SUGGEST_LOOKUPS = 250,    /* index look-ups one word may spend at most */
     FH_SUGGEST_MIN_LETTERS = 3,  /* shorter words get no suggestion */
     FH_SUGGEST_FAR_LETTERS = 6,  /* from this length, two edits away too */
     FH_SUGGEST_MAX_LETTERS = 40  /* longer words get no suggestion */
