@@ -216,9 +216,38 @@ static take_mode taken_from(const char *key, int arabic_name)
     return strlen(key) > 1 ? TAKE_ALL : arabic_name ? TAKE_LATIN : TAKE_NONE;
 }
 
+/* Candidates found close to a word: their spellings (NUL-separated) and
+ * their distances from it (doubles, in the same order), each computed once. */
+typedef struct {
+    fh_buf text, dist;
+    size_t n;
+} found_list;
+
+static double distance_at(const found_list *f, size_t i)
+{
+    double d;
+    memcpy(&d, f->dist.data + i * sizeof d, sizeof d);
+    return d;
+}
+
+static fh_status found_add(found_list *f, const char *c, size_t len, double d)
+{
+    if (fh_buf_append(&f->text, c, len + 1) != FH_OK ||
+        fh_buf_append(&f->dist, (const char *)&d, sizeof d) != FH_OK)
+        return FH_ERR_NOMEM;
+    f->n++;
+    return FH_OK;
+}
+
+static void found_free(found_list *f)
+{
+    fh_buf_free(&f->text);
+    fh_buf_free(&f->dist);
+}
+
 static fh_status take_close(const char *word, size_t len, fh_script script, int arabic_name,
-                            take_mode take, const fh_buf *cands, size_t ncands, fh_buf *out,
-                            size_t *count, int *filed)
+                            take_mode take, const fh_buf *cands, size_t ncands, found_list *out,
+                            size_t *budget, int *filed)
 {
     const char *c = cands->data;
     for (size_t i = 0; i < ncands; i++, c += strlen(c) + 1) {
@@ -228,15 +257,17 @@ static fh_status take_close(const char *word, size_t len, fh_script script, int 
             continue;
         }
         if (take == TAKE_NONE || (take == TAKE_LATIN && fh_name_script(c) != FH_SCRIPT_LATIN) ||
-            listed(out, *count, c))
+            *budget == 0 || listed(&out->text, out->n, c))
             continue;
-        if (!fh_name_query_close(word, len, script, c, clen, fh_name_script(c), arabic_name) &&
-            !(script == FH_SCRIPT_ARABIC && fh_name_script(c) == FH_SCRIPT_ARABIC &&
-              fh_name_vowels_reordered(word, len, c, clen)))
+        (*budget)--;
+        int close = 0;
+        double d = fh_name_query_compare(word, len, script, c, clen, fh_name_script(c),
+                                         arabic_name, &close);
+        if (!close && !(script == FH_SCRIPT_ARABIC && fh_name_script(c) == FH_SCRIPT_ARABIC &&
+                        fh_name_vowels_reordered(word, len, c, clen)))
             continue;
-        if (fh_buf_append(out, c, clen + 1) != FH_OK)
+        if (found_add(out, c, clen, d) != FH_OK)
             return FH_ERR_NOMEM;
-        (*count)++;
     }
     return FH_OK;
 }
@@ -259,26 +290,23 @@ fh_status fh_lexicon_capitalized(fh_db *db, const char *word, size_t len, int *m
 
 /* Drop from list the Latin words the documents mostly write in lower case:
  * ordinary words (Peace at the start of a quotation), not names. */
-static fh_status drop_lower_case(fh_db *db, fh_buf *list, size_t *count, fh_error *err)
+static fh_status drop_lower_case(fh_db *db, found_list *list, fh_error *err)
 {
-    fh_buf kept = FH_BUF_INIT;
-    size_t nkept = 0;
+    found_list kept = {FH_BUF_INIT, FH_BUF_INIT, 0};
     fh_status st = FH_OK;
-    const char *c = list->data;
-    for (size_t i = 0; i < *count && st == FH_OK; i++, c += strlen(c) + 1) {
+    const char *c = list->text.data;
+    for (size_t i = 0; i < list->n && st == FH_OK; i++, c += strlen(c) + 1) {
         int name = 1;
         if (fh_name_script(c) == FH_SCRIPT_LATIN)
             st = fh_lexicon_capitalized(db, c, strlen(c), &name, err);
-        if (st == FH_OK && name && fh_buf_append(&kept, c, strlen(c) + 1) != FH_OK)
+        if (st == FH_OK && name && found_add(&kept, c, strlen(c), distance_at(list, i)) != FH_OK)
             st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-        nkept += name;
     }
     if (st == FH_OK) {
-        fh_buf_free(list);
+        found_free(list);
         *list = kept;
-        *count = nkept;
     } else {
-        fh_buf_free(&kept);
+        found_free(&kept);
     }
     return st;
 }
@@ -300,15 +328,15 @@ static int same_spelling_as_one_of(const char *c, const fh_buf *list, size_t cou
  * or the word itself with other proclitics or long vowels, appended to out;
  * say whether the evidence is strong. */
 static fh_status keep_closest(const char *word, size_t len, fh_script script, int arabic_name,
-                              const fh_buf *list, size_t count, fh_buf *out, size_t *kept,
-                              int *strong)
+                              const found_list *found, fh_buf *out, size_t *kept, int *strong)
 {
+    const fh_buf *list = &found->text;
+    const size_t count = found->n;
     /* the closest in each script: spellings across scripts differ more */
     double best[2] = {1e9, 1e9};
     const char *c = list->data;
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
-        double d = fh_name_query_distance(word, len, script, c, strlen(c), fh_name_script(c),
-                                          arabic_name);
+        double d = distance_at(found, i);
         int latin = fh_name_script(c) == FH_SCRIPT_LATIN;
         best[latin] = d < best[latin] ? d : best[latin];
         /* another script, or another spelling that is more than the same
@@ -322,8 +350,7 @@ static fh_status keep_closest(const char *word, size_t len, fh_script script, in
     c = list->data;
     for (size_t i = 0; i < count; i++, c += strlen(c) + 1) {
         int latin = fh_name_script(c) == FH_SCRIPT_LATIN;
-        if (fh_name_query_distance(word, len, script, c, strlen(c), fh_name_script(c),
-                                   arabic_name) >
+        if (distance_at(found, i) >
             best[latin] + (arabic_name && latin ? FH_ARABIC_NAME_MARGIN : FH_SPELLING_MARGIN))
             continue;
         if (fh_buf_append(out, c, strlen(c) + 1) != FH_OK)
@@ -401,8 +428,8 @@ static fh_status spellings_of(fh_db *db, const char *word, size_t len, fh_script
     *count = 0;
     *filed = 0;
     *strong = 0;
-    fh_buf all = FH_BUF_INIT;
-    size_t nall = 0;
+    found_list all = {FH_BUF_INIT, FH_BUF_INIT, 0};
+    size_t budget = FH_LEXICON_COMPARED;
     fh_namekeys keys;
     fh_name_keys(word, len, script, &keys);
     fh_buf cands = FH_BUF_INIT, key = FH_BUF_INIT;
@@ -417,15 +444,15 @@ static fh_status spellings_of(fh_db *db, const char *word, size_t len, fh_script
             st = fh_db_synonyms(db, key.data, &cands, &ncands, err);
         if (st == FH_OK &&
             take_close(word, len, script, arabic_name, taken_from(keys.key[i], arabic_name),
-                       &cands, ncands, &all, &nall, filed) != FH_OK)
+                       &cands, ncands, &all, &budget, filed) != FH_OK)
             st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     }
     if (st == FH_OK)
-        st = drop_lower_case(db, &all, &nall, err);
+        st = drop_lower_case(db, &all, err);
     if (st == FH_OK &&
-        keep_closest(word, len, script, arabic_name, &all, nall, out, count, strong) != FH_OK)
+        keep_closest(word, len, script, arabic_name, &all, out, count, strong) != FH_OK)
         st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    fh_buf_free(&all);
+    found_free(&all);
     fh_buf_free(&cands);
     fh_buf_free(&key);
     return st;

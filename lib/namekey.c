@@ -813,6 +813,14 @@ static int arabic_to_latin(const char *a, fh_script ascript, fh_script bscript, 
            fh_name_script(a) == FH_SCRIPT_ARABIC;
 }
 
+double fh_name_query_compare(const char *a, size_t alen, fh_script ascript, const char *b,
+                             size_t blen, fh_script bscript, int arabic_name, int *close)
+{
+    return arabic_to_latin(a, ascript, bscript, arabic_name)
+               ? compare_arabic(a, alen, b, blen, close)
+               : compare(a, alen, ascript, b, blen, bscript, close);
+}
+
 double fh_name_query_distance(const char *a, size_t alen, fh_script ascript, const char *b,
                               size_t blen, fh_script bscript, int arabic_name)
 {

@@ -77,6 +77,9 @@ fh_status fh_lexicon_spellings(fh_db *db, const char *word, size_t len, fh_scrip
                                int *strong, fh_error *err);
 
 #define FH_SPELLING_MARGIN 0.1
+/* Candidates compared with a word at most (each by edit distance, once):
+ * the keys of a short name can file hundreds of words. */
+#define FH_LEXICON_COMPARED 400
 /* Latin spellings of an Arabic name write its vowels as they please
  * (Qaddafi, Gaddafi; Mohamed, Muhammad): they are kept within this of the
  * closest when an Arabic word is read as an Arabic name. */

@@ -116,6 +116,9 @@ double fh_name_query_distance(const char *a, size_t alen, fh_script ascript, con
                               size_t blen, fh_script bscript, int arabic_name);
 int fh_name_query_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
                         fh_script bscript, int arabic_name);
+/* Both at once: the distance, and whether b is close (*close). */
+double fh_name_query_compare(const char *a, size_t alen, fh_script ascript, const char *b,
+                             size_t blen, fh_script bscript, int arabic_name, int *close);
 
 /* Whether the distance makes b a spelling of a: tighter for short names. */
 int fh_name_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
