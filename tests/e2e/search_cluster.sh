@@ -146,6 +146,12 @@ for x, y in zip(a, b):
     cut = hx[-1][0] if len(hx) == 20 else None
     if sorted(h for h in hx if h[0] != cut) != sorted(h for h in hy if h[0] != cut):
         sys.exit("%s: ids %s against %s" % (x["query"], hx[:5], hy[:5]))
+    # each document's stored fields come from the shard that holds it
+    shown = lambda hits: {h["id"]: (h["title"], h["snippet"]) for h in hits}
+    sx, sy = shown(x["hits"]), shown(y["hits"])
+    for i in set(sx) & set(sy):
+        if sx[i] != sy[i] or not sx[i][0]:
+            sys.exit("%s: %s shows %s against %s" % (x["query"], i, sx[i], sy[i]))
 if matched < 100 or suggested < 3:
     sys.exit("only %d queries matched anything, %d had suggestions" % (matched, suggested))
 EOF
