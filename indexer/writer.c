@@ -16,7 +16,19 @@
 #include "fihris/terms.h"
 #include "fihris/utf8.h"
 
-enum { LARGE_BUFFER_BYTES = 1024 * 1024 };
+enum {
+    LARGE_BUFFER_BYTES = 1024 * 1024,
+    /* name spellings are filed once a run (Xapian rewrites a synonym key's
+     * whole list each commit that adds to it), or when this many bytes of
+     * them wait */
+    NAMES_FLUSH_BYTES = 16 * 1024 * 1024
+};
+
+/* The room a commit is asked to find free: the index takes about four
+ * times the text it holds (stored text, positions, terms), and rewritten
+ * blocks take more. */
+#define ROOM_PER_TEXT_BYTE 6u
+#define ROOM_MIN_BYTES (4u * 1024 * 1024)
 
 struct fh_writer {
     fh_db *db;
@@ -31,6 +43,30 @@ struct fh_writer {
     fh_writer_notice_fn notice;
     void *notice_ctx;
 };
+
+/* A run killed before it filed its names left documents committed, which
+ * the next run skips as unchanged, with their names unfiled: they are filed
+ * again from the index's vocabulary. */
+static fh_status file_unfiled_names(fh_writer *w, fh_error *err)
+{
+    fh_buf flag = FH_BUF_INIT;
+    fh_status st = fh_db_get_metadata(w->db, FH_METADATA_NAMES_PENDING, &flag, err);
+    int pending = st == FH_OK && flag.len > 0;
+    fh_buf_free(&flag);
+    if (st != FH_OK || !pending)
+        return st;
+    if (w->notice)
+        w->notice(w->notice_ctx, FH_NOTICE_WARNING, NULL, 0,
+                  "an earlier run stopped before filing its name spellings: filing them now");
+    st = fh_lexicon_note_vocabulary(w->lex, w->db, w->an, err);
+    if (st == FH_OK)
+        st = fh_lexicon_flush(w->lex, w->db, err);
+    if (st == FH_OK)
+        st = fh_db_set_metadata(w->db, FH_METADATA_NAMES_PENDING, "", err);
+    if (st == FH_OK)
+        st = fh_db_commit(w->db, err);
+    return st;
+}
 
 fh_status fh_writer_open(const char *path, const fh_writer_opts *opts, fh_writer **out,
                          fh_error *err)
@@ -51,6 +87,8 @@ fh_status fh_writer_open(const char *path, const fh_writer_opts *opts, fh_writer
         st = fh_analyzer_new(&w->an, err);
     if (st == FH_OK && opts->names)
         st = fh_lexicon_new(&w->lex, err);
+    if (st == FH_OK && w->lex)
+        st = file_unfiled_names(w, err);
     if (st != FH_OK) {
         fh_writer_close(w);
         return st;
@@ -206,11 +244,32 @@ static fh_status fill_doc(fh_writer *w, fh_doc *doc, const fh_document *d, fh_er
     return st;
 }
 
-fh_status fh_writer_commit(fh_writer *w, fh_error *err)
+/* File the names noted (all of them when last, else only when many wait),
+ * or say in the commit that some wait. */
+static fh_status file_names(fh_writer *w, int last, fh_error *err)
 {
-    if (w->pending_docs == 0)
+    if (w->lex == NULL)
         return FH_OK;
-    fh_status st = w->lex ? fh_lexicon_flush(w->lex, w->db, err) : FH_OK;
+    if (!last && fh_lexicon_pending_bytes(w->lex) < NAMES_FLUSH_BYTES)
+        return fh_lexicon_pending_bytes(w->lex) == 0
+                   ? FH_OK
+                   : fh_db_set_metadata(w->db, FH_METADATA_NAMES_PENDING, "1", err);
+    fh_status st = fh_lexicon_flush(w->lex, w->db, err);
+    return st == FH_OK ? fh_db_set_metadata(w->db, FH_METADATA_NAMES_PENDING, "", err) : st;
+}
+
+/* Commit the documents pending, and with the last commit of a run the name
+ * spellings noted. */
+static fh_status commit_batch(fh_writer *w, int last, fh_error *err)
+{
+    int names_wait = w->lex && fh_lexicon_pending_bytes(w->lex) > 0;
+    if (w->pending_docs == 0 && !(last && names_wait))
+        return FH_OK;
+    uint64_t need = (uint64_t)w->pending_bytes * ROOM_PER_TEXT_BYTE + ROOM_MIN_BYTES +
+                    (w->lex ? 2 * (uint64_t)fh_lexicon_pending_bytes(w->lex) : 0);
+    fh_status st = fh_db_check_room(w->db, need, err);
+    if (st == FH_OK)
+        st = file_names(w, last, err);
     if (st == FH_OK)
         st = fh_db_set_metadata(w->db, FH_METADATA_ANALYSIS, FH_ANALYSIS_VERSION, err);
     if (st == FH_OK)
@@ -219,6 +278,11 @@ fh_status fh_writer_commit(fh_writer *w, fh_error *err)
     w->pending_bytes = 0;
     w->pending_terms = 0;
     return st;
+}
+
+fh_status fh_writer_commit(fh_writer *w, fh_error *err)
+{
+    return commit_batch(w, 1, err);
 }
 
 /* A document whose words outnumber the terms it may hold. */
@@ -244,7 +308,7 @@ static fh_status store(fh_writer *w, const fh_document *d, int exists, fh_error 
      * that would take them past FH_MAX_DOC_TERMS goes into the next batch. */
     size_t terms = fh_doc_term_count(doc);
     if (st == FH_OK && w->pending_docs > 0 && w->pending_terms + terms > FH_MAX_DOC_TERMS)
-        st = fh_writer_commit(w, err);
+        st = commit_batch(w, 0, err);
     if (st == FH_OK)
         st = fh_db_replace(w->db, w->id_term.data, doc, err);
     if (st == FH_OK) {
@@ -261,7 +325,7 @@ static fh_status store(fh_writer *w, const fh_document *d, int exists, fh_error 
         warn_refused(w, d, fh_doc_refused_terms(doc));
     fh_doc_free(doc);
     if (st == FH_OK && (w->pending_docs >= w->batch_docs || w->pending_bytes >= w->batch_bytes))
-        st = fh_writer_commit(w, err);
+        st = commit_batch(w, 0, err);
     return st;
 }
 

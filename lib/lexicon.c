@@ -4,6 +4,7 @@
  */
 #include "fihris/lexicon.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@
 /* A name may end like an Arabic suffix (بوتين, ماكرون, نابليون): the
  * stemmer may take off up to three letters and the word still be a name. */
 enum { MIN_ARABIC_BYTES = 8, SHORT_NAME_BYTES = 6 /* three letters */, MAX_SUFFIX_BYTES = 6,
-       SEEN_SLOTS = 1 << 16 };
+       SEEN_SLOTS = 1 << 18 };
 
 /* The endings the stemmer takes off names (موراتي, ماكرون, بوتين, لندن,
  * غولدمان, نيتشه, سنغافورة, نابليون, نيوتن); not the verb and pronoun
@@ -179,6 +180,71 @@ fh_status fh_lexicon_note(fh_lexicon *lex, const fh_token *tok)
             return FH_ERR_NOMEM;
     }
     return FH_OK;
+}
+
+size_t fh_lexicon_pending_bytes(const fh_lexicon *lex)
+{
+    return lex->pending.len;
+}
+
+/* ---- filing the whole vocabulary again ---- */
+
+/* The Latin words some document writes with a capital where no sentence
+ * begins: the XC terms (terms.h). */
+static fh_status note_capitalized(fh_lexicon *lex, fh_db *db, fh_error *err)
+{
+    fh_buf terms = FH_BUF_INIT;
+    size_t n = 0;
+    int more = 0;
+    const size_t plen = strlen(FH_PREFIX_CAPITAL);
+    fh_status st = fh_db_terms_with_prefix(db, FH_PREFIX_CAPITAL, plen, SIZE_MAX, &terms, &n,
+                                           &more, err);
+    const char *t = terms.data;
+    for (size_t i = 0; st == FH_OK && i < n; i++, t += strlen(t) + 1) {
+        const char *form = t + plen;
+        fh_token tok = {0};
+        tok.form = form;
+        tok.form_len = strlen(form);
+        tok.stem = form; /* name-likeness asks only that there be one */
+        tok.stem_len = tok.form_len;
+        tok.script = FH_SCRIPT_LATIN;
+        tok.flags = FH_TOKEN_CAPITALIZED;
+        if (fh_lexicon_note(lex, &tok) != FH_OK)
+            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    }
+    fh_buf_free(&terms);
+    return st;
+}
+
+static int note_token(const fh_token *tok, void *ctx)
+{
+    return fh_lexicon_note(ctx, tok) != FH_OK;
+}
+
+/* The Arabic words of the vocabulary (their UTF-8 lead bytes are D8 to
+ * DB), analyzed again to tell the name-like ones. */
+static fh_status note_arabic(fh_lexicon *lex, fh_db *db, fh_analyzer *an, fh_error *err)
+{
+    fh_buf terms = FH_BUF_INIT;
+    fh_status st = FH_OK;
+    for (unsigned char lead = 0xD8; st == FH_OK && lead <= 0xDB; lead++) {
+        size_t n = 0;
+        int more = 0;
+        const char prefix[1] = {(char)lead};
+        fh_buf_reset(&terms);
+        st = fh_db_terms_with_prefix(db, prefix, 1, SIZE_MAX, &terms, &n, &more, err);
+        const char *t = terms.data;
+        for (size_t i = 0; st == FH_OK && i < n; i++, t += strlen(t) + 1)
+            st = fh_analyze(an, t, strlen(t), note_token, lex, err);
+    }
+    fh_buf_free(&terms);
+    return st;
+}
+
+fh_status fh_lexicon_note_vocabulary(fh_lexicon *lex, fh_db *db, fh_analyzer *an, fh_error *err)
+{
+    fh_status st = note_capitalized(lex, db, err);
+    return st == FH_OK ? note_arabic(lex, db, an, err) : st;
 }
 
 fh_status fh_lexicon_flush(fh_lexicon *lex, fh_db *db, fh_error *err)

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <xapian.h>
@@ -717,15 +718,20 @@ Xapian::Database &home_of(fh_db *db, Xapian::docid did)
     return db->subs[(did - 1) % db->subs.size()];
 }
 
-/* The stored data of document did of db's reader: under the key its
- * FH_SLOT_STORED value names, or, written before, its document data. */
+/* A document whose stored data is kept as metadata has as its own data
+ * this byte and its id term: a reference, a few bytes long (no value slot:
+ * Xapian 1.4 writes value chunks from destructors, which a full disk turns
+ * into std::terminate, and each slot is one more of them). */
+const char STORED_REF = '\x02';
+
+/* The stored data of document did of db's reader: under the key its data
+ * refers to, or, written before, its document data itself. */
 std::string stored_data(fh_db *db, Xapian::docid did, const Xapian::Document &doc)
 {
-    std::string id_term = doc.get_value(FH_SLOT_STORED);
-    std::string data;
-    if (!id_term.empty())
-        data = home_of(db, did).get_metadata(stored_key(id_term));
-    return data.empty() ? doc.get_data() : data;
+    std::string data = doc.get_data();
+    if (data.empty() || data[0] != STORED_REF)
+        return data;
+    return home_of(db, did).get_metadata(stored_key(data.substr(1)));
 }
 
 /* Shared by get_value and get_data: fetch one field of the document
@@ -922,6 +928,23 @@ fh_status fh_db_commit(fh_db *db, fh_error *err)
     });
 }
 
+fh_status fh_db_check_room(fh_db *db, uint64_t need, fh_error *err)
+{
+    if (db == nullptr)
+        return invalid(err, "fh_db_check_room: NULL database");
+    struct statvfs fs;
+    if (statvfs(db->path.c_str(), &fs) != 0)
+        return FH_OK; /* nothing known: the commit will tell */
+    uint64_t avail = (uint64_t)fs.f_bavail * fs.f_frsize;
+    if (avail >= need)
+        return FH_OK;
+    return fh_error_set(err, FH_ERR_IO,
+                        "committing %s: No space left on device (%llu MB free, a commit of "
+                        "this batch may need %llu MB)",
+                        db->path.c_str(), (unsigned long long)(avail >> 20),
+                        (unsigned long long)((need + (1u << 20) - 1) >> 20));
+}
+
 fh_status fh_db_doc_count(fh_db *db, uint32_t *out, fh_error *err)
 {
     if (db == nullptr || out == nullptr)
@@ -966,8 +989,7 @@ fh_status fh_db_replace(fh_db *db, const char *id_term, fh_doc *doc, fh_error *e
             d = Xapian::Document::unserialise(doc->doc.serialise());
             d.add_boolean_term(id);
         }
-        if (!doc->stored.empty())
-            d.add_value(FH_SLOT_STORED, id);
+        d.set_data(doc->stored.empty() ? std::string() : STORED_REF + id);
         w.replace_document(id, d);
         w.set_metadata(stored_key(id), doc->stored); /* "" deletes it */
         return FH_OK;

@@ -84,13 +84,19 @@ fh_status fh_db_reopen(fh_db *db, fh_error *err);
  * tell (several databases at once). */
 fh_status fh_db_state(fh_db *db, fh_buf *out, fh_error *err);
 fh_status fh_db_commit(fh_db *db, fh_error *err);
+
+/* FH_ERR_IO ("No space left on device") when the file system of db has
+ * fewer than need bytes free.  Xapian 1.4 fails a commit that runs out of
+ * space cleanly most of the time, but when it runs out while writing value
+ * chunks it throws from a destructor during unwinding, which ends the
+ * process (std::terminate): a writer asks first. */
+fh_status fh_db_check_room(fh_db *db, uint64_t need, fh_error *err);
 fh_status fh_db_doc_count(fh_db *db, uint32_t *out, fh_error *err);
 /* Number of documents containing term (0 when absent). */
 fh_status fh_db_term_freq(fh_db *db, const char *term, size_t len, uint32_t *out, fh_error *err);
 
 /* Add or replace the document carrying the unique term id_term (added to a
- * copy of doc when doc lacks it).  A doc with stored data gains the
- * FH_SLOT_STORED value. */
+ * copy of doc when doc lacks it). */
 fh_status fh_db_replace(fh_db *db, const char *id_term, fh_doc *doc, fh_error *err);
 /* Delete the document carrying id_term; *found tells whether there was one. */
 fh_status fh_db_delete(fh_db *db, const char *id_term, int *found, fh_error *err);
@@ -174,8 +180,6 @@ fh_status fh_doc_set_value(fh_doc *doc, unsigned slot, const char *data, size_t 
  * database written before. */
 fh_status fh_doc_set_data(fh_doc *doc, const char *data, size_t len, fh_error *err);
 #define FH_STORED_KEY_PREFIX "stored:"
-/* The value slot that holds, for a document with stored data, its id term. */
-#define FH_SLOT_STORED 6
 size_t fh_doc_dropped_terms(const fh_doc *doc);
 /* At most max_terms distinct terms (0: no limit, the default): once the
  * document holds that many, a new term is refused (a term it holds already

@@ -58,6 +58,20 @@ fh_status fh_lexicon_note(fh_lexicon *lex, const fh_token *tok);
 /* File in db the words noted since the last flush. */
 fh_status fh_lexicon_flush(fh_lexicon *lex, fh_db *db, fh_error *err);
 
+/* The bytes of filings noted and not yet flushed. */
+size_t fh_lexicon_pending_bytes(const fh_lexicon *lex);
+
+/* Note every name-like word db holds: the Latin words some document writes
+ * with a capital (its XC terms) and the Arabic words that analyze as
+ * names.  What a writer killed before its flush did not file is filed
+ * again so (the indexer skips the documents it committed as unchanged). */
+fh_status fh_lexicon_note_vocabulary(fh_lexicon *lex, fh_db *db, fh_analyzer *an,
+                                     fh_error *err);
+
+/* Metadata set while a writer has committed documents whose names it has
+ * not filed yet: "1", or absent. */
+#define FH_METADATA_NAMES_PENDING "fihris:names-pending"
+
 /* Other spellings of word found in db (with arabic_name, an Arabic word is
  * also read as an Arabic name against Latin spellings: fh_name_arabic_close,
  * fh_name_arabic_distance): appended to out as NUL-terminated

@@ -56,7 +56,6 @@ enum {
     FH_SLOT_SOURCE = 3, /* source, language and year as the document gives them, */
     FH_SLOT_LANG = 4,   /* to count matches by them */
     FH_SLOT_YEAR = 5
-    /* FH_SLOT_STORED (db.h) = 6: the key of the stored data */
 };
 
 enum { FH_TITLE_WDF = 3, FH_BODY_POS_GAP = 100 };

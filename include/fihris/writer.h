@@ -58,7 +58,10 @@ fh_status fh_writer_open(const char *path, const fh_writer_opts *opts, fh_writer
  * content, same analysis version and names on or off alike). */
 fh_status fh_writer_put(fh_writer *w, const fh_document *d, fh_error *err);
 
-/* Commit what is pending. */
+/* Commit what is pending, the name spellings noted included: the commits of
+ * full batches file them only when many wait (they are filed once a run),
+ * and mark the database (FH_METADATA_NAMES_PENDING) meanwhile, so that a
+ * writer opened after a killed run files the names of its documents again. */
 fh_status fh_writer_commit(fh_writer *w, fh_error *err);
 
 fh_writer_counts fh_writer_get_counts(const fh_writer *w);

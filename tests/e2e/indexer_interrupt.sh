@@ -94,4 +94,29 @@ for jobs in 1 2; do
     echo "-j $jobs: SIGINT kept $added of $N"
 done
 
+# ---- names: filed once a run; after a kill, by the next run ----
+# The first documents name Zuckerberg in either script: killed after its
+# first commit, the run filed no spellings; the next one skips those
+# documents as unchanged and still files their names.
+DB=$TMP/names
+{
+    echo '{"id":"zuck-en","body":"A statement from Zuckerberg on the plans."}'
+    echo '{"id":"zuck-ar","body":"قال زوكربيرغ إن الخطط جاهزة"}'
+    cat docs.jsonl
+} >names.jsonl
+rm -rf "$DB"
+start_bg "$TMP/run" "$INDEXER" -d "$DB" -j 1 --batch "$BATCH" --no-progress names.jsonl
+PID=$BG_PID
+wait_for_docs "$DB" everyword "$PID"
+kill -9 "$PID"
+wait_bg "$PID"
+assert_eq 137 "$BG_RC" "exit status of the killed indexer (names)"
+assert_eq "zuck-en" "$("$SEARCH" -d "$DB" --format ids Zuckerberg)" "Zuckerberg before its names were filed"
+assert_exit 0 "$INDEXER" -d "$DB" -j 1 --batch "$BATCH" --no-progress names.jsonl
+assert_contains "$ERR" "filing them now" "the run that files the names of the killed one"
+assert_eq "zuck-ar zuck-en" "$("$SEARCH" -d "$DB" --format ids Zuckerberg | sort | xargs)" \
+    "Zuckerberg once the next run filed the names"
+assert_exit 0 "$INDEXER" -d "$DB" -j 1 --batch "$BATCH" --no-progress names.jsonl
+assert_not_contains "$ERR" "filing them now" "a run after a complete one"
+
 echo "indexer_interrupt: ok"
