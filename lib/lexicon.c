@@ -526,7 +526,7 @@ static fh_status spellings_of(fh_db *db, const char *word, size_t len, fh_script
 
 /* ---- completions across scripts ---- */
 
-enum { COMPLETE_KEYS = 128, COMPLETE_MIN_LETTERS = 3, COMPLETE_MIN_CUT = 2 };
+enum { COMPLETE_KEYS = 64, COMPLETE_MIN_LETTERS = 3, COMPLETE_MIN_CUT = 2 };
 
 /* A completion begins as the prefix sounds with its proclitics, if any
  * (Zuck offers no السوق: ال, سوق), within a distance that grows with the
@@ -536,27 +536,14 @@ static double complete_max_distance(size_t letters)
     return letters < 6 ? 0.2 : 0.35;
 }
 
-/* How far the word c, in the other script, begins from the prefix: the
- * smallest distance of its beginnings of two letters or more that are close
- * to the prefix; limit when none is nearer. */
+/* How far the word c, in the other script, begins from the prefix
+ * (fh_name_begins_like); limit when no beginning of it is close. */
 static double begins_like(const char *prefix, size_t len, fh_script script, const char *c,
                           double limit)
 {
-    const size_t clen = strlen(c);
-    const fh_script cscript = fh_name_script(c);
-    double best = limit;
-    size_t letters = 0;
-    for (size_t at = 0; at < clen;) {
-        uint32_t cp;
-        size_t k = fh_utf8_decode((const unsigned char *)c + at, clen - at, &cp);
-        at += k ? k : 1;
-        if (++letters < COMPLETE_MIN_CUT ||
-            !fh_name_query_close(prefix, len, script, c, at, cscript, 1))
-            continue;
-        double d = fh_name_query_distance(prefix, len, script, c, at, cscript, 1);
-        best = d < best ? d : best;
-    }
-    return best;
+    int close = 0;
+    double d = fh_name_begins_like(prefix, len, script, c, strlen(c), fh_name_script(c), &close);
+    return close && d < limit ? d : limit;
 }
 
 typedef struct {

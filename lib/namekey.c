@@ -636,6 +636,28 @@ static double limit_for(const sounds *a, fh_script ascript, const sounds *b, fh_
     return c <= 2 ? 0.1 : c == 3 ? 0.25 : 0.25 + 0.15 * (double)c;
 }
 
+/* The distance from a to the closest beginning of b of two sounds or more:
+ * the last row of the same table, a's sounds against each prefix of b's. */
+static double sounds_prefix_distance(const sounds *a, const sounds *b, const vowel_costs *v)
+{
+    double row[MAX_SOUNDS + 1], prev[MAX_SOUNDS + 1];
+    prev[0] = 0;
+    for (size_t j = 1; j <= b->n; j++)
+        prev[j] = prev[j - 1] + b_drop_cost(b->mask[j - 1], v);
+    for (size_t i = 1; i <= a->n; i++) {
+        row[0] = prev[0] + drop_cost(a->mask[i - 1]);
+        for (size_t j = 1; j <= b->n; j++)
+            row[j] = min3(prev[j] + drop_cost(a->mask[i - 1]),
+                          row[j - 1] + b_drop_cost(b->mask[j - 1], v),
+                          prev[j - 1] + swap_cost(a->mask[i - 1], b->mask[j - 1], v));
+        memcpy(prev, row, (b->n + 1) * sizeof row[0]);
+    }
+    double best = 1e9;
+    for (size_t j = 2; j <= b->n; j++)
+        best = prev[j] < best ? prev[j] : best;
+    return best;
+}
+
 /* Read as an Arabic name (ARABIC_NAME_VOWELS), an Arabic word may be
  * further from a Latin spelling the longer its skeleton: a little more
  * slowly than a foreign name's limit grows (limit_for); EPSILON keeps sums
@@ -835,4 +857,34 @@ int fh_name_query_close(const char *a, size_t alen, fh_script ascript, const cha
     return arabic_to_latin(a, ascript, bscript, arabic_name)
                ? fh_name_arabic_close(a, alen, b, blen)
                : fh_name_close(a, alen, ascript, b, blen, bscript);
+}
+
+double fh_name_begins_like(const char *prefix, size_t plen, fh_script pscript, const char *word,
+                           size_t wlen, fh_script wscript, int *close)
+{
+    const char *as[MAX_READINGS], *bs[MAX_READINGS];
+    size_t al[MAX_READINGS], bl[MAX_READINGS];
+    size_t na = readings(prefix, plen, pscript, as, al), nb = readings(word, wlen, wscript, bs, bl);
+    const int how = arabic_to_latin(prefix, pscript, wscript, 1) ? READ_ARABIC_NAME : READ_FOREIGN;
+    double best = 1e9;
+    *close = 0;
+    for (size_t i = 0; i < na; i++) {
+        sounds sa;
+        read_sounds(as[i], al[i], pscript, how, &sa);
+        for (size_t j = 0; sa.ok && j < nb; j++) {
+            sounds sb;
+            read_sounds(bs[j], bl[j], wscript, how, &sb);
+            if (!sb.ok)
+                continue;
+            double d = sounds_prefix_distance(
+                &sa, &sb, how == READ_ARABIC_NAME ? &ARABIC_NAME_VOWELS : &FOREIGN_VOWELS);
+            double ranked = d + clitic_cost(as[i] - prefix, how) * (i > 0) +
+                            clitic_cost(bs[j] - word, how) * (j > 0);
+            best = ranked < best ? ranked : best;
+            /* the limit of the prefix against itself: the beginning is as long */
+            *close |= d <= (how == READ_ARABIC_NAME ? arabic_name_limit(&sa, &sa)
+                                                     : limit_for(&sa, pscript, &sa, wscript));
+        }
+    }
+    return best;
 }

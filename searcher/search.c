@@ -154,9 +154,11 @@ fh_status fh_searcher_complete(fh_searcher *s, const char *text, size_t len, siz
     if (st == FH_OK && last.len > 0)
         st = fh_db_frequent_terms_with_prefix(s->db, last.data, last.len, FH_COMPLETE_SCAN, max,
                                               out, count, err);
-    /* then names in the other script: Zucker offers زوكربيرغ */
+    /* then, when the script typed offers few, names in the other script:
+     * Zucker offers زوكربيرغ (a prefix its script completes well need not
+     * pay for the look-ups) */
     size_t more = 0;
-    if (st == FH_OK && last.len > 0 && *count < max)
+    if (st == FH_OK && last.len > 0 && *count < (max + 1) / 2)
         st = fh_lexicon_complete(s->db, last.data, last.len, max - *count, out, &more, err);
     *count += more;
     fh_buf_free(&last);

@@ -108,7 +108,7 @@ fh_status fh_lexicon_capitalized(fh_db *db, const char *word, size_t len, int *m
  * normalized word of three letters or more) sounds: Zucker, زوكربيرغ.  The
  * words the index holds, at most want, the closest first, then those the
  * most documents hold (equals in byte order), appended to out as
- * NUL-terminated strings, *count of them.  At most 128 keys of the lexicon
+ * NUL-terminated strings, *count of them.  At most 64 keys of the lexicon
  * are read: a short prefix begins many. */
 fh_status fh_lexicon_complete(fh_db *db, const char *prefix, size_t len, size_t want,
                               fh_buf *out, size_t *count, fh_error *err);

@@ -120,6 +120,13 @@ int fh_name_query_close(const char *a, size_t alen, fh_script ascript, const cha
 double fh_name_query_compare(const char *a, size_t alen, fh_script ascript, const char *b,
                              size_t blen, fh_script bscript, int arabic_name, int *close);
 
+/* How far the prefix is from the closest beginning (two sounds or more) of
+ * word, in another script, read as fh_name_query_compare reads them (an
+ * Arabic prefix also as an Arabic name), and whether that beginning is
+ * close (*close): one table for every beginning, for completions. */
+double fh_name_begins_like(const char *prefix, size_t plen, fh_script pscript, const char *word,
+                           size_t wlen, fh_script wscript, int *close);
+
 /* Whether the distance makes b a spelling of a: tighter for short names. */
 int fh_name_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
                   fh_script bscript);

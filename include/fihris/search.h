@@ -51,8 +51,9 @@ fh_status fh_searcher_state(fh_searcher *s, fh_buf *out, fh_error *err);
 fh_status fh_searcher_document(fh_searcher *s, const char *id, fh_stored *out, fh_error *err);
 
 /* Index words that complete the last word of text (as the analyzer reads
- * it), the most frequent first, then names in the other script that begin
- * as it sounds (Zucker: زوكربيرغ; fh_lexicon_complete), at most max in all:
+ * it), the most frequent first, then, when they are fewer than half of max,
+ * names in the other script that begin as it sounds (Zucker: زوكربيرغ;
+ * fh_lexicon_complete), at most max in all:
  * appended to out as NUL-terminated strings, *count of them.  At most
  * FH_COMPLETE_SCAN words in byte order are weighed, which bounds what a
  * one-letter prefix costs (searchd keeps the answers for reuse). */
