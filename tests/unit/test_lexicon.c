@@ -124,6 +124,74 @@ static void test_complete(fh_analyzer *an)
     check_remove_tree(dir);
 }
 
+/* A database filing, under the key of "bar", "baar", then fillers words
+ * that compare with nothing (digits), then "bur": both names held by a
+ * document that writes them with a capital. */
+static void build_crowded(const char *path, int fillers)
+{
+    fh_db *db = NULL;
+    CHECK_INT(fh_db_open(path, FH_DB_WRITE, &db, NULL), FH_OK);
+    const char *names[] = {"baar", "bur"};
+    fh_doc *doc = fh_doc_new();
+    for (size_t i = 0; i < 2; i++) {
+        char capital[16];
+        snprintf(capital, sizeof capital, "XC%s", names[i]);
+        CHECK_INT(fh_doc_add_posting(doc, names[i], strlen(names[i]), (uint32_t)i + 1, 1, NULL),
+                  FH_OK);
+        CHECK_INT(fh_doc_add_boolean(doc, capital, strlen(capital), NULL), FH_OK);
+        CHECK_INT(fh_db_add_synonym(db, FH_PREFIX_NAMEKEY "BR", names[i], NULL), FH_OK);
+    }
+    CHECK_INT(fh_db_replace(db, "Qcrowd", doc, NULL), FH_OK);
+    fh_doc_free(doc);
+    for (int k = 0; k < fillers; k++) {
+        char filler[16];
+        snprintf(filler, sizeof filler, "bq%04d", k);
+        CHECK_INT(fh_db_add_synonym(db, FH_PREFIX_NAMEKEY "BR", filler, NULL), FH_OK);
+    }
+    CHECK_INT(fh_db_commit(db, NULL), FH_OK);
+    fh_db_close(db);
+}
+
+/* Whether looking "bar" up finds name. */
+static int finds(const char *path, const char *name)
+{
+    fh_db *db = NULL;
+    fh_buf out = FH_BUF_INIT;
+    size_t n = 0;
+    int filed = 0, strong = 0, found = 0;
+    CHECK_INT(fh_db_open(path, FH_DB_READ, &db, NULL), FH_OK);
+    CHECK_INT(fh_lexicon_spellings(db, "bar", 3, FH_SCRIPT_LATIN, 0, &out, &n, &filed, &strong,
+                                   NULL),
+              FH_OK);
+    const char *w = out.data;
+    for (size_t i = 0; i < n; i++, w += strlen(w) + 1)
+        found |= strcmp(w, name) == 0;
+    fh_buf_free(&out);
+    fh_db_close(db);
+    return found;
+}
+
+/* A word is compared with FH_LEXICON_COMPARED candidates at most, in the
+ * order the lexicon lists them: past them, even a close one goes untried. */
+static void test_compared_budget(void)
+{
+    char dir[] = "/tmp/fihris-test-lexicon-budget-XXXXXX";
+    if (mkdtemp(dir) == NULL) {
+        perror("mkdtemp");
+        CHECK(0);
+        return;
+    }
+    char few[512], many[512];
+    snprintf(few, sizeof few, "%s/few", dir);
+    snprintf(many, sizeof many, "%s/many", dir);
+    build_crowded(few, FH_LEXICON_COMPARED / 4);
+    build_crowded(many, FH_LEXICON_COMPARED);
+    CHECK(finds(few, "baar") && finds(few, "bur"));
+    CHECK(finds(many, "baar"));
+    CHECK_MSG(!finds(many, "bur"), "bur found past %d candidates", FH_LEXICON_COMPARED);
+    check_remove_tree(dir);
+}
+
 int main(void)
 {
     fh_analyzer *an = NULL;
@@ -161,6 +229,7 @@ int main(void)
     name_like_in(an, "قالت فائقة", "فائقة", 1);
 
     test_complete(an);
+    test_compared_budget();
 
     fh_analyzer_free(an);
     return check_result();
