@@ -737,19 +737,6 @@ static double compare_arabic(const char *a, size_t alen, const char *b, size_t b
     return n < d ? n : d;
 }
 
-double fh_name_arabic_distance(const char *a, size_t alen, const char *b, size_t blen)
-{
-    int close;
-    return compare_arabic(a, alen, b, blen, &close);
-}
-
-int fh_name_arabic_close(const char *a, size_t alen, const char *b, size_t blen)
-{
-    int close;
-    compare_arabic(a, alen, b, blen, &close);
-    return close;
-}
-
 int fh_name_arabic_sounds_same(const char *a, size_t alen, const char *b, size_t blen)
 {
     int close;
@@ -846,17 +833,8 @@ double fh_name_query_compare(const char *a, size_t alen, fh_script ascript, cons
 double fh_name_query_distance(const char *a, size_t alen, fh_script ascript, const char *b,
                               size_t blen, fh_script bscript, int arabic_name)
 {
-    return arabic_to_latin(a, ascript, bscript, arabic_name)
-               ? fh_name_arabic_distance(a, alen, b, blen)
-               : fh_name_distance(a, alen, ascript, b, blen, bscript);
-}
-
-int fh_name_query_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
-                        fh_script bscript, int arabic_name)
-{
-    return arabic_to_latin(a, ascript, bscript, arabic_name)
-               ? fh_name_arabic_close(a, alen, b, blen)
-               : fh_name_close(a, alen, ascript, b, blen, bscript);
+    int close;
+    return fh_name_query_compare(a, alen, ascript, b, blen, bscript, arabic_name, &close);
 }
 
 double fh_name_begins_like(const char *prefix, size_t plen, fh_script pscript, const char *word,

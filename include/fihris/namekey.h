@@ -100,25 +100,23 @@ size_t fh_name_skeleton_length(const char *word, size_t len, fh_script script);
 
 enum { FH_NAME_LONG_SKELETON = 5 };
 
-/* As fh_name_distance, fh_name_close and fh_name_sounds_same (within 0.15,
- * or 0.25 from four consonants on) for an Arabic a and a Latin b, with a
- * also read as an Arabic name in Latin letters, the better reading counting:
- * Latin writes the short vowels Arabic leaves out (محمد, Mohamed; جهاد,
- * Jehad), at 0.05 each, and a final ي may be an a (منى, Mona). */
-double fh_name_arabic_distance(const char *a, size_t alen, const char *b, size_t blen);
-int fh_name_arabic_close(const char *a, size_t alen, const char *b, size_t blen);
-int fh_name_arabic_sounds_same(const char *a, size_t alen, const char *b, size_t blen);
-
-/* What a query word a is compared with a spelling b by: when arabic_name
- * is set, the functions above from an Arabic word to a Latin one;
- * fh_name_distance and fh_name_close otherwise. */
-double fh_name_query_distance(const char *a, size_t alen, fh_script ascript, const char *b,
-                              size_t blen, fh_script bscript, int arabic_name);
-int fh_name_query_close(const char *a, size_t alen, fh_script ascript, const char *b, size_t blen,
-                        fh_script bscript, int arabic_name);
-/* Both at once: the distance, and whether b is close (*close). */
+/* What a query word a is compared with a spelling b by: the distance, and
+ * whether b is close (*close), as fh_name_distance and fh_name_close say,
+ * but, with arabic_name, for an Arabic a and a Latin b, with a also read as
+ * an Arabic name in Latin letters, the better reading counting: Latin
+ * writes the short vowels Arabic leaves out (محمد, Mohamed; جهاد, Jehad) at
+ * 0.05 each, ع as a vowel or nothing, a final ة as a, ah or nothing, and
+ * the article may go (السادات, Sadat); a final ي may be an a (منى, Mona);
+ * a vowel of two Latin letters (ou, ee) is a long vowel Arabic writes. */
 double fh_name_query_compare(const char *a, size_t alen, fh_script ascript, const char *b,
                              size_t blen, fh_script bscript, int arabic_name, int *close);
+double fh_name_query_distance(const char *a, size_t alen, fh_script ascript, const char *b,
+                              size_t blen, fh_script bscript, int arabic_name);
+
+/* Whether the Latin b sounds the same as the Arabic a read both ways (as
+ * fh_name_query_compare with arabic_name): within 0.15, or 0.25 from four
+ * consonants on. */
+int fh_name_arabic_sounds_same(const char *a, size_t alen, const char *b, size_t blen);
 
 /* How far the prefix is from the closest beginning (two sounds or more) of
  * word, in another script, read as fh_name_query_compare reads them (an
