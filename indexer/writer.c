@@ -47,7 +47,7 @@ struct fh_writer {
 /* A run killed before it filed its names left documents committed, which
  * the next run skips as unchanged, with their names unfiled: they are filed
  * again from the index's vocabulary. */
-static fh_status file_unfiled_names(fh_writer *w, fh_error *err)
+static fh_status file_unfiled_names(fh_writer *w, const char *path, fh_error *err)
 {
     fh_buf flag = FH_BUF_INIT;
     fh_status st = fh_db_get_metadata(w->db, FH_METADATA_NAMES_PENDING, &flag, err);
@@ -56,7 +56,7 @@ static fh_status file_unfiled_names(fh_writer *w, fh_error *err)
     if (st != FH_OK || !pending)
         return st;
     if (w->notice)
-        w->notice(w->notice_ctx, FH_NOTICE_WARNING, NULL, 0,
+        w->notice(w->notice_ctx, FH_NOTICE_WARNING, path, 0,
                   "an earlier run stopped before filing its name spellings: filing them now");
     st = fh_lexicon_note_vocabulary(w->lex, w->db, w->an, err);
     if (st == FH_OK)
@@ -88,7 +88,7 @@ fh_status fh_writer_open(const char *path, const fh_writer_opts *opts, fh_writer
     if (st == FH_OK && opts->names)
         st = fh_lexicon_new(&w->lex, err);
     if (st == FH_OK && w->lex)
-        st = file_unfiled_names(w, err);
+        st = file_unfiled_names(w, path, err);
     if (st != FH_OK) {
         fh_writer_close(w);
         return st;
