@@ -622,12 +622,7 @@ fh_status fh_lexicon_complete(fh_db *db, const char *prefix, size_t len, size_t 
 {
     *count = 0;
     fh_script script = fh_name_script(prefix);
-    size_t letters = 0;
-    for (size_t at = 0; at < len; letters++) {
-        uint32_t cp;
-        size_t k = fh_utf8_decode((const unsigned char *)prefix + at, len - at, &cp);
-        at += k ? k : 1;
-    }
+    const size_t letters = fh_utf8_count(prefix, len);
     if (want == 0 || letters < COMPLETE_MIN_LETTERS)
         return FH_OK;
     fh_buf keys = FH_BUF_INIT, words = FH_BUF_INIT;

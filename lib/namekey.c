@@ -362,17 +362,6 @@ static void expand(const sounds *s, size_t i, char *key, size_t klen, size_t cla
     }
 }
 
-static size_t letters(const char *w, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; n++) {
-        uint32_t cp;
-        size_t k = fh_utf8_decode((const unsigned char *)w + i, len - i, &cp);
-        i += k ? k : 1;
-    }
-    return n;
-}
-
 /* A word of FH_NAMEKEY_SHORT_LETTERS letters or more with a one-class
  * skeleton (Ohio, Kia, Mao; علي, وائل, عائشة) is keyed by it: ع and the
  * vowel letters write most of such Arabic names. */
@@ -385,7 +374,7 @@ static void keys_of(const char *w, size_t len, fh_script script, fh_namekeys *ou
     char key[FH_NAMEKEY_BYTES];
     size_t before = out->n;
     expand(&s, 0, key, 0, 0, FH_NAMEKEY_MIN_CLASSES, out);
-    if (out->n == before && letters(w, len) >= FH_NAMEKEY_SHORT_LETTERS)
+    if (out->n == before && fh_utf8_count(w, len) >= FH_NAMEKEY_SHORT_LETTERS)
         expand(&s, 0, key, 0, 0, 1, out);
 }
 
@@ -597,21 +586,30 @@ static double b_drop_cost(unsigned m, const vowel_costs *v)
     return is_vowel(m) && c > v->latin_vowel ? v->latin_vowel : c;
 }
 
+/* The last row of the edit table of a against b: last[j] is the distance
+ * from all of a to b's first j sounds. */
+static void last_row(const sounds *a, const sounds *b, const vowel_costs *v,
+                     double last[MAX_SOUNDS + 1])
+{
+    double row[MAX_SOUNDS + 1];
+    last[0] = 0;
+    for (size_t j = 1; j <= b->n; j++)
+        last[j] = last[j - 1] + b_drop_cost(b->mask[j - 1], v);
+    for (size_t i = 1; i <= a->n; i++) {
+        row[0] = last[0] + drop_cost(a->mask[i - 1]);
+        for (size_t j = 1; j <= b->n; j++)
+            row[j] = min3(last[j] + drop_cost(a->mask[i - 1]),
+                          row[j - 1] + b_drop_cost(b->mask[j - 1], v),
+                          last[j - 1] + swap_cost(a->mask[i - 1], b->mask[j - 1], v));
+        memcpy(last, row, (b->n + 1) * sizeof row[0]);
+    }
+}
+
 static double sounds_distance(const sounds *a, const sounds *b, const vowel_costs *v)
 {
-    double row[MAX_SOUNDS + 1], prev[MAX_SOUNDS + 1];
-    prev[0] = 0;
-    for (size_t j = 1; j <= b->n; j++)
-        prev[j] = prev[j - 1] + b_drop_cost(b->mask[j - 1], v);
-    for (size_t i = 1; i <= a->n; i++) {
-        row[0] = prev[0] + drop_cost(a->mask[i - 1]);
-        for (size_t j = 1; j <= b->n; j++)
-            row[j] = min3(prev[j] + drop_cost(a->mask[i - 1]),
-                          row[j - 1] + b_drop_cost(b->mask[j - 1], v),
-                          prev[j - 1] + swap_cost(a->mask[i - 1], b->mask[j - 1], v));
-        memcpy(prev, row, (b->n + 1) * sizeof row[0]);
-    }
-    return prev[b->n];
+    double last[MAX_SOUNDS + 1];
+    last_row(a, b, v, last);
+    return last[b->n];
 }
 
 static size_t consonants(const sounds *s)
@@ -636,25 +634,13 @@ static double limit_for(const sounds *a, fh_script ascript, const sounds *b, fh_
     return c <= 2 ? 0.1 : c == 3 ? 0.25 : 0.25 + 0.15 * (double)c;
 }
 
-/* The distance from a to the closest beginning of b of two sounds or more:
- * the last row of the same table, a's sounds against each prefix of b's. */
+/* The distance from a to the closest beginning of b of two sounds or more. */
 static double sounds_prefix_distance(const sounds *a, const sounds *b, const vowel_costs *v)
 {
-    double row[MAX_SOUNDS + 1], prev[MAX_SOUNDS + 1];
-    prev[0] = 0;
-    for (size_t j = 1; j <= b->n; j++)
-        prev[j] = prev[j - 1] + b_drop_cost(b->mask[j - 1], v);
-    for (size_t i = 1; i <= a->n; i++) {
-        row[0] = prev[0] + drop_cost(a->mask[i - 1]);
-        for (size_t j = 1; j <= b->n; j++)
-            row[j] = min3(prev[j] + drop_cost(a->mask[i - 1]),
-                          row[j - 1] + b_drop_cost(b->mask[j - 1], v),
-                          prev[j - 1] + swap_cost(a->mask[i - 1], b->mask[j - 1], v));
-        memcpy(prev, row, (b->n + 1) * sizeof row[0]);
-    }
-    double best = 1e9;
+    double last[MAX_SOUNDS + 1], best = 1e9;
+    last_row(a, b, v, last);
     for (size_t j = 2; j <= b->n; j++)
-        best = prev[j] < best ? prev[j] : best;
+        best = last[j] < best ? last[j] : best;
     return best;
 }
 

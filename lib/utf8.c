@@ -66,6 +66,15 @@ size_t fh_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
     return bad;
 }
 
+size_t fh_utf8_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    uint32_t cp;
+    for (size_t i = 0; i < len; n++)
+        i += fh_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+    return n;
+}
+
 size_t fh_utf8_encode(uint32_t cp, char *out)
 {
     unsigned char *o = (unsigned char *)out;

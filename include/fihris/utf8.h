@@ -26,6 +26,9 @@ extern "C" {
  * prefix (at least one byte), as the Unicode standard recommends. */
 size_t fh_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
+/* The code points of s[0..len), an ill-formed sequence counting as one. */
+size_t fh_utf8_count(const char *s, size_t len);
+
 /* Encode cp (assumed valid) into out (room for 4 bytes); returns the length. */
 size_t fh_utf8_encode(uint32_t cp, char *out);
 

@@ -29,6 +29,12 @@ int main(void)
     one_line("\xC2\xA0\xE2\x80\xAA\xD8\xB2", "\xC2\xA0\xE2\x80\xAA\xD8\xB2"); /* kept */
     one_line("", "");
 
+    /* code points, an ill-formed byte counting as one */
+    CHECK_INT(fh_utf8_count("", 0), 0);
+    CHECK_INT(fh_utf8_count("ab", 2), 2);
+    CHECK_INT(fh_utf8_count("\xD8\xB2\xE2\x82\xAC\xF0\x9F\x98\x80", 9), 3); /* ز € 😀 */
+    CHECK_INT(fh_utf8_count("a\xFF" "b", 3), 3);
+
     const char *ok = "abc زوكربيرغ ٢٠٢٥";
     CHECK_INT(fh_utf8_find_invalid(ok, strlen(ok)), strlen(ok));
     repaired(ok, strlen(ok), ok, 0);
