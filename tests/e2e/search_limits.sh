@@ -45,7 +45,9 @@ for args in "" "&facets=1&explain=1" "&page=3&sort=date"; do
     assert_eq 200 "${took% *}" "status of the heavy query$args"
     awk -v t="${took#* }" 'BEGIN { exit !(t < 2.0) }' ||
         fail "the heavy query$args took ${took#* } s with --time-limit 50"
-    assert_eq "True" "$(json_eval 'str(d["total"] > 0 and len(d["hits"]) == 10)' <"$TMP/answer.json")" \
+    # a full page, unless the time ran out first (a starved machine may
+    # examine nothing in 50 ms), which the answer then says
+    assert_eq "True" "$(json_eval 'str(len(d["hits"]) == 10 or (len(d["hits"]) < 10 and d["time_limited"] is True))' <"$TMP/answer.json")" \
         "hits of the heavy query$args"
     assert_eq "True" "$(json_eval "str(not d['total_exact'] or d['total'] == $all)" <"$TMP/answer.json")" \
         "a total called exact is the whole total ($all)$args"
