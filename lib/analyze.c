@@ -19,7 +19,7 @@
 #include "fihris/normalize.h"
 #include "fihris/stem.h"
 #include "fihris/utf8.h"
-#include "fihris/utf8.h"
+#include "word_rules.inc"
 
 typedef enum { CLASS_NONE, CLASS_LATIN, CLASS_ARABIC, CLASS_DIGIT, CLASS_OTHER } char_class;
 
@@ -46,13 +46,25 @@ static int is_joiner(uint16_t c)
 
 enum { MAX_JOINER_RUN = 3, MAX_COMPOUND_PIECES = 16 };
 
+/* ICU's root word breaks: from the rules compiled at build time (cheap),
+ * else looked up by locale as ICU would (*ec says why when neither opens). */
+static UBreakIterator *open_word_breaks(UErrorCode *ec)
+{
+    UBreakIterator *brk = ubrk_openBinaryRules(word_rules.bytes, (int32_t)sizeof word_rules.bytes,
+                                               NULL, 0, ec);
+    if (U_SUCCESS(*ec))
+        return brk;
+    *ec = U_ZERO_ERROR;
+    return ubrk_open(UBRK_WORD, "root", NULL, 0, ec);
+}
+
 fh_status fh_analyzer_new(fh_analyzer **out, fh_error *err)
 {
     fh_analyzer *an = calloc(1, sizeof *an);
     if (an == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     UErrorCode ec = U_ZERO_ERROR;
-    an->brk = ubrk_open(UBRK_WORD, "root", NULL, 0, &ec);
+    an->brk = open_word_breaks(&ec);
     if (U_FAILURE(ec)) {
         fh_analyzer_free(an);
         return fh_error_set(err, FH_ERR_INTERNAL, "ICU word break iterator: %s", u_errorName(ec));

@@ -444,10 +444,14 @@ typedef struct {
     uint32_t df, stem_df;
 } memo_entry;
 
-enum { MEMO_SLOTS = 4096 }; /* a power of two; full, the memo starts afresh */
+enum { MEMO_SLOTS = 4096 }; /* a power of two; half full, the memo starts afresh */
 
+/* The slots filled are listed, so that clearing touches only them: a
+ * process that answers one query and exits must not walk (and fault in)
+ * the whole table to free a few entries. */
 struct fh_spelling_memo {
     memo_entry slots[MEMO_SLOTS];
+    uint16_t filled[MEMO_SLOTS / 2];
     size_t used;
 };
 
@@ -461,11 +465,13 @@ void fh_spelling_memo_clear(fh_spelling_memo *m)
 {
     if (m == NULL || m->used == 0)
         return; /* cheap: a reader whose state cannot be told clears it each time */
-    for (size_t i = 0; i < MEMO_SLOTS; i++) {
-        free(m->slots[i].key);
-        free(m->slots[i].spellings);
+    for (size_t i = 0; i < m->used; i++) {
+        memo_entry *e = &m->slots[m->filled[i]];
+        free(e->key);
+        free(e->spellings);
+        *e = (memo_entry){0};
     }
-    memset(m, 0, sizeof *m);
+    m->used = 0;
 }
 
 void fh_spelling_memo_free(fh_spelling_memo *m)
@@ -528,7 +534,7 @@ static void memo_keep(fh_spelling_memo *m, const char *key, const fh_query_word 
     }
     *e = (memo_entry){k,           fh_buf_steal(&all), w->nspellings, w->nclosest, dropped_stems,
                       w->name,     w->name_df,         w->name_stem_df};
-    m->used++;
+    m->filled[m->used++] = (uint16_t)(e - m->slots);
 }
 
 /* ---- a query's words ---- */

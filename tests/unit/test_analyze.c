@@ -2,8 +2,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <unicode/ubrk.h>
+#include <unicode/ustring.h>
+
 #include "check.h"
 #include "fihris/analyze.h"
+#include "word_rules.inc"
 
 #define MAX_TOKENS 64
 #define MAX_TEXT 256
@@ -322,6 +326,41 @@ static void test_robustness(void)
     FORMS("Scale AI", "scale", "ai");
 }
 
+/* The word-break rules compiled at build time break every script as ICU's
+ * own root rules do: boundaries and word kinds, dictionary scripts included. */
+static void test_compiled_word_rules(void)
+{
+    static const char *const texts[] = {
+        "قال مارك زوكربيرغ (Mark Zuckerberg) إن Scale AI ستنضم... GPT-4o, 3.14 و١٢٣",
+        "ภาษาไทยไม่มีการเว้นวรรคระหว่างคำ and English",
+        "中文没有空格。日本語の文章はスペースがありません。한국어 문장",
+        "e-mail user@example.com https://x.org/a_b?q=1 don't l'homme 12,345.6",
+        "emoji 👍🏽 family 👨‍👩‍👧 flags 🇸🇦🇺🇸 — «quotes» “curly” ‎rtl‏ marks",
+    };
+    UErrorCode ec = U_ZERO_ERROR;
+    UBreakIterator *compiled = ubrk_openBinaryRules(word_rules.bytes,
+                                                    (int32_t)sizeof word_rules.bytes, NULL, 0, &ec);
+    CHECK_MSG(U_SUCCESS(ec), "compiled rules refused: %s", u_errorName(ec));
+    UBreakIterator *looked_up = ubrk_open(UBRK_WORD, "root", NULL, 0, &ec);
+    CHECK(U_SUCCESS(ec));
+    for (size_t i = 0; U_SUCCESS(ec) && i < sizeof texts / sizeof texts[0]; i++) {
+        UChar text[512];
+        int32_t len = 0;
+        u_strFromUTF8(text, 512, &len, texts[i], -1, &ec);
+        ubrk_setText(compiled, text, len, &ec);
+        ubrk_setText(looked_up, text, len, &ec);
+        int32_t a = ubrk_first(compiled), b = ubrk_first(looked_up);
+        while (a != UBRK_DONE && a == b &&
+               ubrk_getRuleStatus(compiled) == ubrk_getRuleStatus(looked_up)) {
+            a = ubrk_next(compiled);
+            b = ubrk_next(looked_up);
+        }
+        CHECK_MSG(a == UBRK_DONE && b == UBRK_DONE, "text %zu: boundary %d vs %d", i, a, b);
+    }
+    ubrk_close(compiled);
+    ubrk_close(looked_up);
+}
+
 int main(void)
 {
     fh_error err = {0};
@@ -337,6 +376,7 @@ int main(void)
     test_offsets();
     test_diacritics_do_not_matter();
     test_robustness();
+    test_compiled_word_rules();
     fh_analyzer_free(analyzer);
     return check_result();
 }
