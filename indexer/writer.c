@@ -21,7 +21,9 @@ enum {
     /* name spellings are filed once a run (Xapian rewrites a synonym key's
      * whole list each commit that adds to it), or when this many bytes of
      * them wait */
-    NAMES_FLUSH_BYTES = 16 * 1024 * 1024
+    NAMES_FLUSH_BYTES = 16 * 1024 * 1024,
+    DEFAULT_BATCH_DOCS = 1000,
+    DEFAULT_BATCH_BYTES = 32 * 1024 * 1024
 };
 
 /* The room a commit is asked to find free: the index takes about four
@@ -68,9 +70,22 @@ static fh_status file_unfiled_names(fh_writer *w, const char *path, fh_error *er
     return st;
 }
 
+void fh_writer_opts_init(fh_writer_opts *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->batch_docs = DEFAULT_BATCH_DOCS;
+    opts->batch_bytes = DEFAULT_BATCH_BYTES;
+    opts->names = 1;
+}
+
 fh_status fh_writer_open(const char *path, const fh_writer_opts *opts, fh_writer **out,
                          fh_error *err)
 {
+    fh_writer_opts defaults;
+    if (opts == NULL) {
+        fh_writer_opts_init(&defaults);
+        opts = &defaults;
+    }
     fh_writer *w = calloc(1, sizeof *w);
     if (w == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
@@ -295,7 +310,7 @@ static void warn_refused(const fh_writer *w, const fh_document *d, size_t refuse
              "more than %u distinct terms: %zu later terms left out of the index "
              "(its stored text is whole)",
              (unsigned)FH_MAX_DOC_TERMS, refused);
-    w->notice(w->notice_ctx, FH_NOTICE_WARNING, d->path, d->line, msg);
+    w->notice(w->notice_ctx, FH_NOTICE_WARNING, d->path ? d->path : d->id, d->line, msg);
 }
 
 static fh_status store(fh_writer *w, const fh_document *d, int exists, fh_error *err)
@@ -365,4 +380,114 @@ fh_status fh_writer_put(fh_writer *w, const fh_document *d, fh_error *err)
         return FH_OK;
     }
     return store(w, d, exists, err);
+}
+
+/* ---- documents given by their fields ---- */
+
+static int digits(const char *s, size_t n, int *out)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+static int days_in_month(int year, int month)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+/* "YYYY", "YYYY-MM" or "YYYY-MM-DD", a real month and day: the form the
+ * readers give a date in. */
+static int normalized_date(const char *s)
+{
+    size_t len = strlen(s);
+    int year, month = 1, day = 1;
+    if ((len != 4 && len != 7 && len != 10) || !digits(s, 4, &year))
+        return 0;
+    if (len >= 7 && (s[4] != '-' || !digits(s + 5, 2, &month) || month < 1 || month > 12))
+        return 0;
+    return len < 10 || (s[7] == '-' && digits(s + 8, 2, &day) && day >= 1 &&
+                        day <= days_in_month(year, month));
+}
+
+/* A field given is valid UTF-8. */
+static fh_status check_utf8(const char *name, const char *value, fh_error *err)
+{
+    if (value != NULL && fh_utf8_find_invalid(value, strlen(value)) < strlen(value))
+        return fh_error_set(err, FH_ERR_INVALID, "field \"%s\" is not valid UTF-8", name);
+    return FH_OK;
+}
+
+/* An optional field: NULL when absent or empty, as the JSONL reader has it. */
+static const char *optional(const char *value)
+{
+    return value != NULL && *value != '\0' ? value : NULL;
+}
+
+static fh_status check_fields(const fh_document *d, fh_error *err)
+{
+    const char *names[] = {"id", "title", "body", "url", "date", "source", "lang"};
+    const char *values[] = {d->id, d->title, d->body, d->url, d->date, d->source, d->lang};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+        if (check_utf8(names[i], values[i], err) != FH_OK)
+            return FH_ERR_INVALID;
+    if (d->id == NULL || *d->id == '\0')
+        return fh_error_set(err, FH_ERR_INVALID, "field \"id\" is missing or empty");
+    if (d->body == NULL)
+        return fh_error_set(err, FH_ERR_INVALID, "document \"%.40s\": field \"body\" is missing",
+                            d->id);
+    if (d->date && !normalized_date(d->date))
+        return fh_error_set(err, FH_ERR_INVALID,
+                            "document \"%.40s\": field \"date\" is \"%.40s\", not YYYY, "
+                            "YYYY-MM or YYYY-MM-DD", d->id, d->date);
+    if (d->title_len + d->body_len > FH_READER_MAX_BYTES)
+        return fh_error_set(err, FH_ERR_INVALID,
+                            "document \"%.40s\": title and body exceed %u MB", d->id,
+                            FH_READER_MAX_BYTES / (1024u * 1024u));
+    return FH_OK;
+}
+
+fh_status fh_writer_put_fields(fh_writer *w, const char *id, const char *title,
+                               const char *body, const char *url, const char *date,
+                               const char *source, const char *lang, fh_error *err)
+{
+    fh_document d = {.id = id,
+                     .title = title ? title : "",
+                     .body = body,
+                     .title_len = title ? strlen(title) : 0,
+                     .body_len = body ? strlen(body) : 0,
+                     .url = optional(url),
+                     .date = optional(date),
+                     .source = optional(source),
+                     .lang = optional(lang)};
+    fh_status st = check_fields(&d, err);
+    return st == FH_OK ? fh_writer_put(w, &d, err) : st;
+}
+
+fh_status fh_writer_delete(fh_writer *w, const char *id, int *found, fh_error *err)
+{
+    int gone = 0;
+    if (found)
+        *found = 0;
+    if (id == NULL || *id == '\0')
+        return fh_error_set(err, FH_ERR_INVALID, "no id to delete");
+    fh_status st = fh_term_id(id, &w->id_term) == FH_OK
+                       ? fh_db_delete(w->db, w->id_term.data, &gone, err)
+                       : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    if (st == FH_OK && !gone)
+        st = drop_legacy(w, id, &gone, err);
+    if (found)
+        *found = gone;
+    if (st != FH_OK || !gone)
+        return st;
+    w->counts.deleted++;
+    w->pending_docs++;
+    return w->pending_docs >= w->batch_docs ? commit_batch(w, 0, err) : FH_OK;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fihris/query.h"
 #include "fihris/terms.h"
 
 static void print_list(FILE *out, const char *label, char *const *terms, size_t n, size_t skip)
@@ -77,8 +78,8 @@ static void print_words(FILE *out, const fh_search_result *r)
         return;
     if (r->parsed)
         fprintf(out, "read as: %s\n", r->parsed);
-    for (size_t i = 0; i < r->words.nwords; i++) {
-        const fh_query_word *w = &r->words.words[i];
+    for (size_t i = 0; i < fh_search_result_word_count(r); i++) {
+        const fh_query_word *w = &r->words->words[i];
         const char *role = word_role(w);
         fprintf(out, "word %zu: %s%s%s%s\n", i + 1, w->text, strcmp(role, "word") ? " (" : "",
                 strcmp(role, "word") ? role : "", strcmp(role, "word") ? ")" : "");
@@ -113,7 +114,7 @@ static void print_why(FILE *out, const fh_search_result *r, const fh_hit *h)
     for (size_t k = 0; k < h->nwhy; k++) {
         const fh_why *y = &h->why[k];
         fprintf(out, "   %s %+.3f  %s: %s\n", k == 0 ? "why" : "   ", y->weight,
-                r->words.words[y->word].text, fh_how_name(y->how));
+                fh_search_result_word(r, y->word), fh_how_name(y->how));
         if (*y->terms)
             fprintf(out, "                %s\n", y->terms);
     }
@@ -176,8 +177,8 @@ static json_t *string_array(char *const *terms, size_t n, size_t skip)
 static json_t *words_json(const fh_search_result *r)
 {
     json_t *a = json_array();
-    for (size_t i = 0; a && i < r->words.nwords; i++) {
-        const fh_query_word *w = &r->words.words[i];
+    for (size_t i = 0; a && i < fh_search_result_word_count(r); i++) {
+        const fh_query_word *w = &r->words->words[i];
         json_t *o = json_pack("{s:s, s:s, s:o*, s:o*, s:o*}", "word", w->text,
                               "role", word_role(w),
                               "exact", string_array(w->exact, w->nexact, 0),
@@ -202,7 +203,7 @@ static json_t *why_json(const fh_search_result *r, const fh_hit *h)
     json_t *a = json_array();
     for (size_t k = 0; a && k < h->nwhy; k++) {
         const fh_why *y = &h->why[k];
-        json_t *o = json_pack("{s:s, s:s, s:s, s:f}", "word", r->words.words[y->word].text,
+        json_t *o = json_pack("{s:s, s:s, s:s, s:f}", "word", fh_search_result_word(r, y->word),
                               "how", fh_how_name(y->how), "terms", y->terms, "weight", y->weight);
         if (o == NULL || json_array_append_new(a, o) != 0) {
             json_decref(a);

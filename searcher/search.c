@@ -739,6 +739,16 @@ static fh_status note_missing(const fh_db *db, fh_search_result *out, fh_error *
     return FH_OK;
 }
 
+/* The result keeps the words it explains (pq is left empty). */
+static fh_status keep_words(fh_parsed_query *pq, fh_search_result *out, fh_error *err)
+{
+    if ((out->words = malloc(sizeof *out->words)) == NULL)
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    *out->words = *pq;
+    memset(pq, 0, sizeof *pq);
+    return FH_OK;
+}
+
 fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_result *out,
                     fh_error *err)
 {
@@ -776,10 +786,9 @@ fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_resu
         !past_deadline(&clk))
         st = suggest(s, req, &pq, &clk, out, err);
     out->time_limited = clk.cut;
-    if (req->explain)
-        out->words = pq; /* the result keeps the words it explains */
-    else
-        fh_parsed_query_free(&pq);
+    if (st == FH_OK && req->explain)
+        st = keep_words(&pq, out, err);
+    fh_parsed_query_free(&pq);
     out->elapsed_ms = fh_clock_ms() - t0;
     if (st != FH_OK)
         fh_search_result_free(out); /* a failed search leaves nothing to free */
@@ -806,7 +815,9 @@ void fh_search_result_free(fh_search_result *r)
     for (size_t i = 0; i < r->nmissing; i++)
         free(r->missing_shards[i]);
     free(r->missing_shards);
-    fh_parsed_query_free(&r->words);
+    if (r->words)
+        fh_parsed_query_free(r->words);
+    free(r->words);
     free(r->query_tree);
     free(r->parsed);
     free(r->notes);
@@ -817,4 +828,14 @@ void fh_search_result_free(fh_search_result *r)
         free(r->facets[f].values);
     }
     memset(r, 0, sizeof *r);
+}
+
+size_t fh_search_result_word_count(const fh_search_result *r)
+{
+    return r->words ? r->words->nwords : 0;
+}
+
+const char *fh_search_result_word(const fh_search_result *r, size_t i)
+{
+    return i < fh_search_result_word_count(r) ? r->words->words[i].text : NULL;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "fihris/error.h"
+#include "fihris/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,28 +28,28 @@ typedef struct fh_buf {
 
 #define FH_BUF_INIT {NULL, 0, 0}
 
-fh_status fh_buf_reserve(fh_buf *b, size_t extra);
-fh_status fh_buf_append(fh_buf *b, const void *data, size_t len);
-fh_status fh_buf_append_str(fh_buf *b, const char *s);
-fh_status fh_buf_append_char(fh_buf *b, char c);
+FH_API fh_status fh_buf_reserve(fh_buf *b, size_t extra);
+FH_API fh_status fh_buf_append(fh_buf *b, const void *data, size_t len);
+FH_API fh_status fh_buf_append_str(fh_buf *b, const char *s);
+FH_API fh_status fh_buf_append_char(fh_buf *b, char c);
 /* x as a LEB128 number: 7 bits a byte, lowest first, the high bit set on
  * every byte but the last.  The compact numbers of stored records. */
-fh_status fh_buf_append_varint(fh_buf *b, uint64_t x);
+FH_API fh_status fh_buf_append_varint(fh_buf *b, uint64_t x);
 /* Read back such a number at *p (advanced past it), never past end: 0, or -1
  * when it is cut short or runs past 64 bits. */
-int fh_varint_read(const unsigned char **p, const unsigned char *end, uint64_t *x);
-fh_status fh_buf_printf(fh_buf *b, const char *fmt, ...)
+FH_API int fh_varint_read(const unsigned char **p, const unsigned char *end, uint64_t *x);
+FH_API fh_status fh_buf_printf(fh_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
 /* Empty the buffer, keeping its memory for reuse. */
-void fh_buf_reset(fh_buf *b);
+FH_API void fh_buf_reset(fh_buf *b);
 /* Release the memory; the buffer is empty and valid afterwards. */
-void fh_buf_free(fh_buf *b);
+FH_API void fh_buf_free(fh_buf *b);
 /* Hand the memory to the caller (free() it); the buffer becomes empty.
  * Never NULL unless allocation fails: an empty buffer yields "". */
-char *fh_buf_steal(fh_buf *b);
+FH_API char *fh_buf_steal(fh_buf *b);
 
 #ifdef __cplusplus
 }

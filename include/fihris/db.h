@@ -19,6 +19,7 @@
 
 #include "fihris/buf.h"
 #include "fihris/error.h"
+#include "fihris/remote.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,18 +45,7 @@ fh_status fh_db_open(const char *path, fh_db_mode mode, fh_db **out, fh_error *e
  * transaction): call fh_db_commit() first. */
 void fh_db_close(fh_db *db);
 
-/* Reading a cluster description (cluster.h): how long a remote shard may
- * take, and whether a search goes on without the shards it cannot reach. */
-typedef struct {
-    unsigned connect_timeout_ms; /* connecting to a shard server (default 2000) */
-    unsigned timeout_ms;         /* any one request to it (default 10000) */
-    int allow_partial;           /* leave out, rather than fail on, a shard that
-                                  * cannot be reached (default 0) */
-} fh_remote_opts;
-
-void fh_remote_opts_init(fh_remote_opts *o);
-/* Both timeouts from one figure: requests ms, connecting at most that. */
-void fh_remote_opts_timeout(fh_remote_opts *o, unsigned ms);
+/* Reading a cluster description: fh_remote_opts (remote.h). */
 
 /* Open path for reading: one database, or (a file) a cluster description
  * whose shards are searched as one database, with BM25 statistics combined

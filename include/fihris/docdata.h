@@ -19,6 +19,7 @@
 
 #include "fihris/buf.h"
 #include "fihris/error.h"
+#include "fihris/stored.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,20 +43,9 @@ typedef struct {
 /* Encode d (appended to out); FH_ERR_INVALID when a field is not UTF-8. */
 fh_status fh_docdata_encode(const fh_docdata *d, fh_buf *out, fh_error *err);
 
-/* Decoded stored fields; owns its strings (absent fields are NULL, title and
- * body are never NULL; the spans are NULL in databases written before them).
- * Free with fh_stored_free. */
-typedef struct {
-    char *id, *title, *body, *url, *date, *source, *lang, *path;
-    size_t title_len, body_len;
-    char *title_spans, *body_spans;
-    size_t title_spans_len, body_spans_len;
-} fh_stored;
-
-/* FH_ERR_CORRUPT for data that is neither form or lacks an id; on failure
- * *out holds nothing to free. */
+/* The stored fields (stored.h) of data.  FH_ERR_CORRUPT for data that is
+ * neither form or lacks an id; on failure *out holds nothing to free. */
 fh_status fh_docdata_decode(const char *data, size_t len, fh_stored *out, fh_error *err);
-void fh_stored_free(fh_stored *s);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "fihris/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -39,17 +41,17 @@ typedef struct fh_error {
 
 /* Record status and a printf-style message; returns status so that callers
  * can write `return fh_error_set(err, FH_ERR_IO, "cannot open %s", path);`. */
-fh_status fh_error_set(fh_error *err, fh_status status, const char *fmt, ...)
+FH_API fh_status fh_error_set(fh_error *err, fh_status status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
 
 /* Reset to FH_OK with an empty message. */
-void fh_error_clear(fh_error *err);
+FH_API void fh_error_clear(fh_error *err);
 
 /* A short English name for a status ("locked", "not found", ...). */
-const char *fh_status_name(fh_status status);
+FH_API const char *fh_status_name(fh_status status);
 
 #ifdef __cplusplus
 }

@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "fihris/error.h"
+#include "fihris/export.h"
 #include "fihris/reader.h"
 
 #ifdef __cplusplus
@@ -44,7 +45,7 @@ typedef struct {
     const volatile sig_atomic_t *interrupted;
 } fh_index_opts;
 
-void fh_index_opts_init(fh_index_opts *opts);
+FH_API void fh_index_opts_init(fh_index_opts *opts);
 
 typedef struct {
     fh_notice_kind kind;
@@ -63,18 +64,18 @@ typedef struct {
 } fh_index_stats;
 
 /* Index the files under paths into opts->db_path (created if absent). */
-fh_status fh_index_paths(const fh_index_opts *opts, const char *const *paths, size_t n,
-                         fh_index_stats *stats, fh_error *err);
+FH_API fh_status fh_index_paths(const fh_index_opts *opts, const char *const *paths, size_t n,
+                                fh_index_stats *stats, fh_error *err);
 
 /* Remove the documents with the given ids; counts those found and missing.
  * db_path may be a sharded database or a cluster description (cluster.h)
  * whose shards are local or served by xapian-tcpsrv --writable. */
-fh_status fh_delete_documents(const char *db_path, const char *const *ids, size_t n,
-                              size_t *deleted, size_t *missing, fh_error *err);
+FH_API fh_status fh_delete_documents(const char *db_path, const char *const *ids, size_t n,
+                                     size_t *deleted, size_t *missing, fh_error *err);
 
 /* The summary a user reads at the end of a run. */
-void fh_index_stats_print(const fh_index_stats *stats, FILE *out);
-void fh_index_stats_free(fh_index_stats *stats);
+FH_API void fh_index_stats_print(const fh_index_stats *stats, FILE *out);
+FH_API void fh_index_stats_free(fh_index_stats *stats);
 
 #ifdef __cplusplus
 }

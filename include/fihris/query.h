@@ -112,7 +112,7 @@ typedef struct fh_qnode {
     char date_lo[9], date_hi[9]; /* "YYYYMMDD", "" for an open end */
 } fh_qnode;
 
-typedef struct {
+typedef struct fh_parsed_query {
     fh_query_word *words;
     size_t nwords;
     fh_qnode *root;        /* NULL when no word is left (only punctuation) */

@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "fihris/error.h"
+#include "fihris/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -73,10 +74,10 @@ typedef struct {
 /* Read one file.  Problems with the file are reported through the sink and
  * are not errors; the return status is non-OK only when reading cannot go
  * on at all (out of memory) or the sink asked to stop (FH_OK then too). */
-fh_status fh_read_file(const char *path, const fh_reader_sink *sink, fh_error *err);
+FH_API fh_status fh_read_file(const char *path, const fh_reader_sink *sink, fh_error *err);
 
 /* True when the extension of path names a supported format. */
-int fh_reader_supports(const char *path);
+FH_API int fh_reader_supports(const char *path);
 
 /* The files under the given paths: files as given (whatever their type) and,
  * for directories, every regular file below them, recursively, in sorted
@@ -90,9 +91,9 @@ typedef struct {
     uint64_t total_bytes;
 } fh_file_list;
 
-fh_status fh_collect_files(const char *const *paths, size_t n, const fh_reader_sink *sink,
-                           fh_file_list *out, fh_error *err);
-void fh_file_list_free(fh_file_list *list);
+FH_API fh_status fh_collect_files(const char *const *paths, size_t n, const fh_reader_sink *sink,
+                                  fh_file_list *out, fh_error *err);
+FH_API void fh_file_list_free(fh_file_list *list);
 
 #ifdef __cplusplus
 }

@@ -20,18 +20,14 @@
 #include "fihris/buf.h"
 #include "fihris/error.h"
 #include "fihris/query.h"
+#include "fihris/search.h"
 #include "fihris/spans.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef enum {
-    FH_MARK_NONE,  /* plain text, no marks */
-    FH_MARK_PLAIN, /* **word** */
-    FH_MARK_ANSI,  /* bold on a terminal */
-    FH_MARK_HTML   /* text HTML-escaped, matches in <b>...</b> */
-} fh_mark_style;
+/* The marks: fh_mark_style (search.h). */
 
 /* The passage of at most max_words words around the densest cluster of
  * matches (the start of the text when nothing matches), appended to out.

@@ -1,7 +1,7 @@
 /*
- * writer.h - one database's document writer: a document from a reader in,
- * analyzed and stored (added, replaced, or left alone when unchanged), with
- * commits in batches.
+ * writer.h - one database's document writer: a document from a reader (or
+ * given field by field) in, analyzed and stored (added, replaced, or left
+ * alone when unchanged), or deleted, with commits in batches.
  *
  * A writer owns its database handle and its analyzer, so writers for
  * different databases (shards) can run in different threads; one writer must
@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "fihris/error.h"
+#include "fihris/export.h"
 #include "fihris/reader.h"
 
 #ifdef __cplusplus
@@ -24,6 +25,7 @@ typedef struct fh_writer fh_writer;
 typedef struct {
     size_t added, replaced, unchanged;
     size_t dropped_terms; /* terms too long for the index */
+    size_t deleted;       /* by fh_writer_delete */
 } fh_writer_counts;
 
 /* The most distinct terms one document is indexed with (each word gives
@@ -34,40 +36,63 @@ typedef struct {
  * A batch is committed early rather than hold more terms than that. */
 #define FH_MAX_DOC_TERMS 500000u
 
-/* Tells about a document (path, line as the reader gave them) that was
- * indexed only in part; called from the thread the writer runs in. */
+/* Tells about a document (path, line as the reader gave them; a document
+ * given by its fields: its id, 0) that was indexed only in part; called
+ * from the thread the writer runs in. */
 typedef void (*fh_writer_notice_fn)(void *ctx, fh_notice_kind kind, const char *path,
                                     size_t line, const char *message);
 
 typedef struct {
     unsigned batch_docs; /* commit after this many changed documents ... */
     size_t batch_bytes;  /* ... or this many bytes of their text */
-    /* File name spellings (lexicon.h) and XC terms (terms.h); without them
-     * a search matches names only as the documents write them. */
+    /* File the spellings of names (the lexicon and the terms by which a
+     * search finds a name in its other spellings and scripts); without
+     * them a search matches names only as the documents write them. */
     int names;
     fh_writer_notice_fn notice; /* may be NULL */
     void *notice_ctx;
 } fh_writer_opts;
 
-/* Open (creating if needed) the database at path for writing.
- * FH_ERR_LOCKED when another writer holds the database. */
-fh_status fh_writer_open(const char *path, const fh_writer_opts *opts, fh_writer **out,
-                         fh_error *err);
+/* The defaults: commits every 1000 changed documents or 32 MB of their
+ * text, names filed, no notices. */
+FH_API void fh_writer_opts_init(fh_writer_opts *opts);
+
+/* Open (creating if needed) the database at path for writing; opts may be
+ * NULL for the defaults.  FH_ERR_LOCKED when another writer holds the
+ * database. */
+FH_API fh_status fh_writer_open(const char *path, const fh_writer_opts *opts, fh_writer **out,
+                                fh_error *err);
 
 /* Store d unless the database already holds it unchanged (same id, same
- * content, same analysis version and names on or off alike). */
-fh_status fh_writer_put(fh_writer *w, const fh_document *d, fh_error *err);
+ * content, same analysis version and names on or off alike).  d is as a
+ * reader makes it: valid UTF-8, a normalized date; fh_writer_put_fields
+ * checks what a program gives. */
+FH_API fh_status fh_writer_put(fh_writer *w, const fh_document *d, fh_error *err);
+
+/* Store the document with these fields, as fh_writer_put does, the fields
+ * of a JSONL line (README.md): UTF-8 strings, id and body required, any
+ * other NULL or "" when absent.  date is "YYYY", "YYYY-MM" or "YYYY-MM-DD";
+ * a document whose title and body together exceed FH_READER_MAX_BYTES is
+ * refused.  FH_ERR_INVALID, naming the field, for a field that breaks these
+ * rules; the database is then as it was. */
+FH_API fh_status fh_writer_put_fields(fh_writer *w, const char *id, const char *title,
+                                      const char *body, const char *url, const char *date,
+                                      const char *source, const char *lang, fh_error *err);
+
+/* Remove the document with this id (as stored: a file's absolute path),
+ * from the next commit on; *found (may be NULL) says whether there was one. */
+FH_API fh_status fh_writer_delete(fh_writer *w, const char *id, int *found, fh_error *err);
 
 /* Commit what is pending, the name spellings noted included: the commits of
  * full batches file them only when many wait (they are filed once a run),
  * and mark the database (FH_METADATA_NAMES_PENDING) meanwhile, so that a
  * writer opened after a killed run files the names of its documents again. */
-fh_status fh_writer_commit(fh_writer *w, fh_error *err);
+FH_API fh_status fh_writer_commit(fh_writer *w, fh_error *err);
 
-fh_writer_counts fh_writer_get_counts(const fh_writer *w);
+FH_API fh_writer_counts fh_writer_get_counts(const fh_writer *w);
 
 /* Close without committing what is pending since the last commit. */
-void fh_writer_close(fh_writer *w);
+FH_API void fh_writer_close(fh_writer *w);
 
 #ifdef __cplusplus
 }
