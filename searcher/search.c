@@ -369,6 +369,7 @@ static fh_status fill_hit(fh_searcher *s, const fh_parsed_query *pq, const fh_wo
     free(d.path);
     free(d.title_spans);
     free(d.body_spans);
+    free(d.extra);
     return st;
 }
 

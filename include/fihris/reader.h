@@ -16,7 +16,8 @@
  *                        text; script, style, noscript and template dropped
  *   .jsonl              one JSON object per line: "id" and "body" required
  *                        strings; "title" optional (empty when absent); "url",
- *                        "date" (ISO 8601), "source", "lang" optional strings
+ *                        "date" (ISO 8601), "source", "lang" optional strings;
+ *                        any other field is kept as given (extra)
  * For whole files the id is the path, with invalid UTF-8 replaced by U+FFFD
  * (and a warning).  A file of a byte order mark and white space is empty.
  * HTML is read in the charset it declares (or UTF-16 after a byte order
@@ -40,6 +41,12 @@ extern "C" {
  * file limit, but a single line may not exceed it either). */
 #define FH_READER_MAX_BYTES (64u * 1024u * 1024u)
 
+/* The extra fields of a JSONL document (those beyond id, title, body, url,
+ * date, source and lang) are kept, in their order, while their JSON text
+ * stays within this many bytes; the fields past it are dropped, with a
+ * warning. */
+#define FH_READER_MAX_EXTRA_BYTES (64u * 1024u)
+
 typedef struct {
     const char *id;     /* JSONL "id", else the file path as given */
     const char *title;  /* may be empty, never NULL */
@@ -51,6 +58,9 @@ typedef struct {
     const char *lang;   /* NULL when absent */
     const char *path;   /* the file it came from, as given (file system bytes) */
     size_t line;        /* JSONL line number (1-based); 0 for whole files */
+    const char *extra;  /* JSONL: the other fields, the text of a JSON object
+                         * (at most FH_READER_MAX_EXTRA_BYTES); NULL when none */
+    size_t extra_len;
 } fh_document;
 
 typedef enum {
