@@ -4,9 +4,11 @@
  * size, turns each JSON object into a document and normalizes its ISO 8601
  * date, keeping the fields it does not know as given (extra).  Every line
  * it cannot use is reported with its line number (passed as the notice's
- * line, never repeated in the message).
+ * line, never repeated in the message).  Standard input ("-") is read the
+ * same way as a file.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -36,12 +38,28 @@ typedef struct {
 
 typedef enum { LINE_OK, LINE_END, LINE_IO, LINE_NOMEM } line_status;
 
+/* read(), waiting when fd is a non-blocking pipe or terminal with nothing
+ * to read yet (standard input may have been left so). */
+static ssize_t read_some(int fd, char *buf, size_t n)
+{
+    for (;;) {
+        const ssize_t got = read(fd, buf, n);
+        if (got >= 0 || errno == EINTR)
+            return got;
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            return -1;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, -1) < 0 && errno != EINTR)
+            return -1;
+    }
+}
+
 /* Fills the buffer with at least SNIFF_BYTES (or the whole file when it is
  * smaller) so the first bytes can be checked for binary content. */
 static line_status lr_prefill(line_reader *lr)
 {
     while (!lr->eof && lr->len < SNIFF_BYTES) {
-        const ssize_t n = read(lr->fd, lr->buf + lr->len, READ_CHUNK - lr->len);
+        const ssize_t n = read_some(lr->fd, lr->buf + lr->len, READ_CHUNK - lr->len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -59,7 +77,7 @@ static line_status lr_prefill(line_reader *lr)
 static line_status lr_refill(line_reader *lr)
 {
     for (;;) {
-        const ssize_t n = read(lr->fd, lr->buf, READ_CHUNK);
+        const ssize_t n = read_some(lr->fd, lr->buf, READ_CHUNK);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -473,10 +491,23 @@ static fh_status jsonl_lines(line_reader *lr, const char *path, const fh_reader_
     return st;
 }
 
-fh_status rd_read_jsonl(const char *path, const fh_reader_sink *sink)
+/* The descriptor to read path from (standard input for "-", then named
+ * FH_READER_STDIN_NAME), or -1 after saying why there is none. */
+static int open_jsonl(const char **path, const fh_reader_sink *sink)
 {
     struct stat st;
-    const int fd = rd_open_input(path, sink, &st);
+    if (strcmp(*path, FH_READER_STDIN) != 0)
+        return rd_open_input(*path, sink, &st);
+    *path = FH_READER_STDIN_NAME;
+    const int fd = dup(STDIN_FILENO); /* closed like a file's, leaving stdin open */
+    if (fd < 0)
+        rd_notify_errno(sink, FH_NOTICE_FAILED, *path, errno);
+    return fd;
+}
+
+fh_status rd_read_jsonl(const char *path, const fh_reader_sink *sink)
+{
+    const int fd = open_jsonl(&path, sink);
     if (fd < 0)
         return FH_OK;
     line_reader lr = {.fd = fd, .buf = malloc(READ_CHUNK)};

@@ -18,6 +18,8 @@
  *                        strings; "title" optional (empty when absent); "url",
  *                        "date" (ISO 8601), "source", "lang" optional strings;
  *                        any other field is kept as given (extra)
+ * The path "-" is standard input, read as JSONL whatever its kind (a pipe,
+ * a terminal, a file) and named "<stdin>" in notices and documents.
  * For whole files the id is the path, with invalid UTF-8 replaced by U+FFFD
  * (and a warning).  A file of a byte order mark and white space is empty.
  * HTML is read in the charset it declares (or UTF-16 after a byte order
@@ -46,6 +48,10 @@ extern "C" {
  * stays within this many bytes; the fields past it are dropped, with a
  * warning. */
 #define FH_READER_MAX_EXTRA_BYTES (64u * 1024u)
+
+/* The path that names standard input, and the name notices give it. */
+#define FH_READER_STDIN "-"
+#define FH_READER_STDIN_NAME "<stdin>"
 
 typedef struct {
     const char *id;     /* JSONL "id", else the file path as given */
@@ -90,7 +96,8 @@ int fh_reader_supports(const char *path);
 
 /* The files under the given paths: files as given (whatever their type) and,
  * for directories, every regular file below them, recursively, in sorted
- * order, without following symbolic links to directories.  Paths that do not
+ * order, without following symbolic links to directories; "-" as given
+ * (standard input, its size when it is a file, else 0).  Paths that do not
  * exist are reported through sink->notice as FH_NOTICE_FAILED.  *total_bytes
  * receives the sum of file sizes (for progress estimates). */
 typedef struct {

@@ -142,6 +142,14 @@ static void read_into(recorder *r, const char *path)
         CHECK_STR((r)->notices[i].message, want_message);                          \
     } while (0)
 
+/* The record must hold exactly one notice, about path, and no document. */
+static void expect_only_notice_at(recorder *r, const char *path, fh_notice_kind kind,
+                                  const char *message)
+{
+    CHECK_COUNTS(r, 0, 1);
+    CHECK_NOTICE(r, 0, kind, path, 0, message);
+}
+
 /* Reads a file that must yield exactly one notice and no document. */
 static void expect_only_notice(recorder *r, const char *path, fh_notice_kind kind,
                                const char *message)
@@ -694,6 +702,63 @@ static void test_jsonl_extra(recorder *r, const char *tmp)
                  "extra fields over 64 KB dropped (2: \"big\" and more)");
 }
 
+/* Standard input ("-") read as JSONL, named <stdin>: from a file, a
+ * pipe, binary and overlong lines as in files. */
+static void read_stdin_from(recorder *r, const char *path)
+{
+    const int saved = dup(STDIN_FILENO), fd = open(path, O_RDONLY);
+    CHECK(saved >= 0 && fd >= 0);
+    CHECK(dup2(fd, STDIN_FILENO) == STDIN_FILENO);
+    close(fd);
+    read_into(r, FH_READER_STDIN);
+    CHECK(dup2(saved, STDIN_FILENO) == STDIN_FILENO);
+    close(saved);
+}
+
+static void test_stdin(recorder *r, const char *tmp)
+{
+    char path[PATH_LEN];
+    CHECK(fh_reader_supports(FH_READER_STDIN));
+    WRITE_LITERAL(path, tmp, "in.txt", "{\"id\":\"s1\",\"body\":\"one\",\"k\":1}\nnot json\n");
+    read_stdin_from(r, path);
+    CHECK_COUNTS(r, 1, 1);
+    if (r->ndocs == 1) {
+        check_jsonl_doc(&r->docs[0], FH_READER_STDIN_NAME, 1, "s1", "", "one", NULL);
+        CHECK_STR(r->docs[0].extra, "{\"k\":1}");
+    }
+    CHECK_INT(r->notices[0].kind, FH_NOTICE_FAILED);
+    CHECK_STR(r->notices[0].path, FH_READER_STDIN_NAME);
+    CHECK_INT(r->notices[0].line, 2);
+
+    WRITE_LITERAL(path, tmp, "in.bin", "{\"id\":\0\0\0\x01}\n");
+    read_stdin_from(r, path);
+    expect_only_notice_at(r, FH_READER_STDIN_NAME, FH_NOTICE_SKIPPED, "binary file");
+    WRITE_LITERAL(path, tmp, "in.empty", "\xEF\xBB\xBF \n");
+    read_stdin_from(r, path);
+    expect_only_notice_at(r, FH_READER_STDIN_NAME, FH_NOTICE_SKIPPED, "empty file");
+    /* the generated file with a line over the limit (test_jsonl_generated) */
+    join(path, tmp, "long.jsonl");
+    read_stdin_from(r, path);
+    CHECK_COUNTS(r, 1, 1);
+    CHECK_NOTICE(r, 0, FH_NOTICE_FAILED, FH_READER_STDIN_NAME, 1, "line too long (over 64 MB)");
+
+    /* a pipe, not a file */
+    int p[2];
+    CHECK(pipe(p) == 0);
+    static const char lines[] = "{\"id\":\"p1\",\"body\":\"piped\"}\n{\"id\":\"p2\",\"body\":\"two\"}";
+    CHECK_INT(write(p[1], lines, sizeof lines - 1), sizeof lines - 1);
+    close(p[1]);
+    const int saved = dup(STDIN_FILENO);
+    CHECK(dup2(p[0], STDIN_FILENO) == STDIN_FILENO);
+    close(p[0]);
+    read_into(r, FH_READER_STDIN);
+    CHECK(dup2(saved, STDIN_FILENO) == STDIN_FILENO);
+    close(saved);
+    CHECK_COUNTS(r, 2, 0);
+    if (r->ndocs == 2)
+        check_jsonl_doc(&r->docs[1], FH_READER_STDIN_NAME, 2, "p2", "", "two", NULL);
+}
+
 static void test_dates(recorder *r, const char *tmp)
 {
     static const struct {
@@ -865,6 +930,7 @@ int main(void)
     test_jsonl(r);
     test_jsonl_generated(r, tmp);
     test_jsonl_extra(r, tmp);
+    test_stdin(r, tmp);
     test_dates(r, tmp);
     test_collect(r, tmp);
 
