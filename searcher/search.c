@@ -782,6 +782,9 @@ fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_resu
         !past_deadline(&clk))
         st = suggest(s, req, &pq, &clk, out, err);
     out->time_limited = clk.cut;
+    /* cut short before the match (words not looked up, searched as typed),
+     * the query counted was not the one asked: its total is no exact one */
+    out->exact_total = out->exact_total && !out->time_limited;
     if (req->explain)
         out->words = pq; /* the result keeps the words it explains */
     else
