@@ -37,6 +37,12 @@ static void usage(FILE *out)
           "absolute path (--delete also takes a relative one): indexing one again\n"
           "replaces it; unchanged documents are skipped.\n"
           "\n"
+          "A PATH of - reads JSON Lines from standard input, as a .jsonl file is read\n"
+          "(an id on every line; notices name it <stdin>; ./- is a file named -).\n"
+          "JSONL fields other than id, title, body, url, date, source and lang are\n"
+          "stored with the document as given (searchd's /api/doc returns them as\n"
+          "\"extra\"), up to 64 KB of them a document.\n"
+          "\n"
           "  -d, --db DB      database (default: $FIHRIS_DB, else ~/.local/share/fihris/db)\n"
           "      --batch N    commit every N changed documents (default 1000)\n"
           "  -j, --jobs N     writer threads when building a new database from 4 MB or\n"
@@ -120,6 +126,13 @@ static int parse_args(int argc, char **argv, options *o)
             fprintf(stderr, "indexer: unknown or incomplete option %s (see indexer --help)\n", a);
             return -1;
         }
+    }
+    size_t stdin_args = 0;
+    for (size_t i = 0; i < o->nargs && !o->delete_mode; i++)
+        stdin_args += strcmp(o->args[i], "-") == 0;
+    if (stdin_args > 1) {
+        fprintf(stderr, "indexer: - (standard input) can be read only once\n");
+        return -1;
     }
     if (o->nargs == 0) {
         fprintf(stderr, "indexer: nothing to do: give files or directories to index "

@@ -60,7 +60,8 @@ static const char *put_string(char **at, const char *s, size_t n)
 static queued *copy_document(const fh_document *d)
 {
     size_t strings = opt_len(d->id) + d->title_len + 1 + d->body_len + 1 + opt_len(d->url) +
-                     opt_len(d->date) + opt_len(d->source) + opt_len(d->lang) + opt_len(d->path);
+                     opt_len(d->date) + opt_len(d->source) + opt_len(d->lang) + opt_len(d->path) +
+                     (d->extra ? d->extra_len + 1 : 0);
     queued *q = malloc(sizeof *q + strings);
     if (q == NULL)
         return NULL;
@@ -76,6 +77,7 @@ static queued *copy_document(const fh_document *d)
     q->d.source = put_string(&at, d->source, opt_len(d->source) - (d->source != NULL));
     q->d.lang = put_string(&at, d->lang, opt_len(d->lang) - (d->lang != NULL));
     q->d.path = put_string(&at, d->path, opt_len(d->path) - (d->path != NULL));
+    q->d.extra = put_string(&at, d->extra, d->extra_len);
     return q;
 }
 

@@ -2,10 +2,13 @@
  * read_jsonl.c - JSONL for the reader (rd_read_jsonl, see reader_int.h):
  * streams a file a line at a time, so memory stays bounded whatever its
  * size, turns each JSON object into a document and normalizes its ISO 8601
- * date.  Every line it cannot use is reported with its line number (passed
- * as the notice's line, never repeated in the message).
+ * date, keeping the fields it does not know as given (extra).  Every line
+ * it cannot use is reported with its line number (passed as the notice's
+ * line, never repeated in the message).  Standard input ("-") is read the
+ * same way as a file.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,12 +38,28 @@ typedef struct {
 
 typedef enum { LINE_OK, LINE_END, LINE_IO, LINE_NOMEM } line_status;
 
+/* read(), waiting when fd is a non-blocking pipe or terminal with nothing
+ * to read yet (standard input may have been left so). */
+static ssize_t read_some(int fd, char *buf, size_t n)
+{
+    for (;;) {
+        const ssize_t got = read(fd, buf, n);
+        if (got >= 0 || errno == EINTR)
+            return got;
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            return -1;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, -1) < 0 && errno != EINTR)
+            return -1;
+    }
+}
+
 /* Fills the buffer with at least SNIFF_BYTES (or the whole file when it is
  * smaller) so the first bytes can be checked for binary content. */
 static line_status lr_prefill(line_reader *lr)
 {
     while (!lr->eof && lr->len < SNIFF_BYTES) {
-        const ssize_t n = read(lr->fd, lr->buf + lr->len, READ_CHUNK - lr->len);
+        const ssize_t n = read_some(lr->fd, lr->buf + lr->len, READ_CHUNK - lr->len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -58,7 +77,7 @@ static line_status lr_prefill(line_reader *lr)
 static line_status lr_refill(line_reader *lr)
 {
     for (;;) {
-        const ssize_t n = read(lr->fd, lr->buf, READ_CHUNK);
+        const ssize_t n = read_some(lr->fd, lr->buf, READ_CHUNK);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -275,7 +294,87 @@ static json_t *jsonl_title(const jsonl_line *jl, json_t *obj)
     return json_is_string(title) ? title : NULL;
 }
 
-/* Builds the document from a parsed object; returns the sink's stop request. */
+/* The fields of a document that are not kept as extra. */
+static int known_field(const char *key)
+{
+    static const char *const known[] = {"id", "title", "body", "url", "date", "source", "lang"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(key, known[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The bytes "key":value takes in a compact JSON object, with the comma or
+ * brace after it. */
+static size_t member_bytes(const char *key, const json_t *value)
+{
+    json_t *k = json_string(key);
+    const size_t n = k ? json_dumpb(k, NULL, 0, JSON_ENCODE_ANY) : 0;
+    json_decref(k);
+    return n + 2 + json_dumpb(value, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+/* The compact text of o, its numbers in the fewest digits that read back
+ * as the same values (0.1, not 0.10000000000000001); NULL without memory. */
+static char *dump_object(const json_t *o)
+{
+    for (int digits = 15;; digits++) {
+        char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(digits));
+        if (text == NULL || digits == 17)
+            return text;
+        json_t *back = json_loads(text, 0, NULL);
+        const int same = back != NULL && json_equal(back, (json_t *)o);
+        json_decref(back);
+        if (same)
+            return text;
+        free(text);
+    }
+}
+
+/* The fields of obj beyond the known ones, in their order, as the text of
+ * a JSON object (*out NULL when there are none), while they fit in
+ * FH_READER_MAX_EXTRA_BYTES; those that do not are dropped with a warning.
+ * Fails only for lack of memory. */
+static fh_status jsonl_extra(const jsonl_line *jl, json_t *obj, char **out)
+{
+    *out = NULL;
+    json_t *kept = json_object();
+    if (kept == NULL)
+        return FH_ERR_NOMEM;
+    size_t used = 1, dropped = 0; /* "{" */
+    const char *key, *first_dropped = NULL;
+    json_t *value;
+    json_object_foreach(obj, key, value) {
+        if (known_field(key))
+            continue;
+        const size_t bytes = member_bytes(key, value);
+        if (bytes > FH_READER_MAX_EXTRA_BYTES - used) {
+            first_dropped = first_dropped ? first_dropped : key;
+            dropped++;
+        } else if (json_object_set(kept, key, value) != 0) {
+            json_decref(kept);
+            return FH_ERR_NOMEM;
+        } else {
+            used += bytes;
+        }
+    }
+    if (dropped) {
+        char quoted[EXCERPT_BYTES + 8];
+        excerpt(first_dropped, strlen(first_dropped), EXCERPT_BYTES, quoted, sizeof quoted);
+        rd_notify(jl->sink, FH_NOTICE_WARNING, jl->path, jl->line,
+                  "extra fields over %u KB dropped (%zu: \"%s\"%s)",
+                  FH_READER_MAX_EXTRA_BYTES / 1024u, dropped, quoted,
+                  dropped > 1 ? " and more" : "");
+    }
+    fh_status st = FH_OK;
+    if (json_object_size(kept) > 0 && (*out = dump_object(kept)) == NULL)
+        st = FH_ERR_NOMEM;
+    json_decref(kept);
+    return st;
+}
+
+/* Builds the document from a parsed object; returns the sink's stop
+ * request (-1 without memory). */
 static int jsonl_document(const jsonl_line *jl, json_t *obj, size_t replaced)
 {
     json_t *field[2];
@@ -293,6 +392,9 @@ static int jsonl_document(const jsonl_line *jl, json_t *obj, size_t replaced)
     const char *date = jsonl_date(jl, obj, date_buf);
     const char *source = optional_string(jl, obj, "source");
     const char *lang = optional_string(jl, obj, "lang");
+    char *extra;
+    if (jsonl_extra(jl, obj, &extra) != FH_OK)
+        return -1;
     const fh_document doc = {
         .id = json_string_value(field[0]),
         .title = title ? json_string_value(title) : "",
@@ -305,8 +407,12 @@ static int jsonl_document(const jsonl_line *jl, json_t *obj, size_t replaced)
         .lang = lang,
         .path = jl->path,
         .line = jl->line,
+        .extra = extra,
+        .extra_len = extra ? strlen(extra) : 0,
     };
-    return jl->sink->document ? jl->sink->document(jl->sink->ctx, &doc) : 0;
+    const int stop = jl->sink->document ? jl->sink->document(jl->sink->ctx, &doc) : 0;
+    free(extra);
+    return stop != 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -339,12 +445,13 @@ static fh_status jsonl_line_read(const jsonl_line *jl, fh_buf *line, const char 
         rd_notify(jl->sink, FH_NOTICE_FAILED, jl->path, jl->line, "invalid JSON: %s", text);
         return FH_OK;
     }
+    fh_status st = FH_OK;
     if (!json_is_object(obj))
         rd_notify(jl->sink, FH_NOTICE_FAILED, jl->path, jl->line, "not a JSON object");
-    else
-        *stop = jsonl_document(jl, obj, replaced);
+    else if ((*stop = jsonl_document(jl, obj, replaced)) < 0)
+        st = FH_ERR_NOMEM;
     json_decref(obj);
-    return FH_OK;
+    return st;
 }
 
 static fh_status jsonl_lines(line_reader *lr, const char *path, const fh_reader_sink *sink)
@@ -384,10 +491,23 @@ static fh_status jsonl_lines(line_reader *lr, const char *path, const fh_reader_
     return st;
 }
 
-fh_status rd_read_jsonl(const char *path, const fh_reader_sink *sink)
+/* The descriptor to read path from (standard input for "-", then named
+ * FH_READER_STDIN_NAME), or -1 after saying why there is none. */
+static int open_jsonl(const char **path, const fh_reader_sink *sink)
 {
     struct stat st;
-    const int fd = rd_open_input(path, sink, &st);
+    if (strcmp(*path, FH_READER_STDIN) != 0)
+        return rd_open_input(*path, sink, &st);
+    *path = FH_READER_STDIN_NAME;
+    const int fd = dup(STDIN_FILENO); /* closed like a file's, leaving stdin open */
+    if (fd < 0)
+        rd_notify_errno(sink, FH_NOTICE_FAILED, *path, errno);
+    return fd;
+}
+
+fh_status rd_read_jsonl(const char *path, const fh_reader_sink *sink)
+{
+    const int fd = open_jsonl(&path, sink);
     if (fd < 0)
         return FH_OK;
     line_reader lr = {.fd = fd, .buf = malloc(READ_CHUNK)};

@@ -78,6 +78,7 @@ const char *rd_plural(size_t n, const char *one, const char *many)
 /* ------------------------------------------------------------------------ */
 /* File types. */
 
+/* Standard input ("-") is JSONL; a file's format is its extension's. */
 static file_format format_of(const char *path)
 {
     static const struct {
@@ -87,6 +88,8 @@ static file_format format_of(const char *path)
         {"txt", FMT_TEXT},  {"md", FMT_MARKDOWN}, {"markdown", FMT_MARKDOWN},
         {"html", FMT_HTML}, {"htm", FMT_HTML},    {"jsonl", FMT_JSONL},
     };
+    if (strcmp(path, FH_READER_STDIN) == 0)
+        return FMT_JSONL;
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     const char *dot = strrchr(base, '.');

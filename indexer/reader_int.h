@@ -159,9 +159,10 @@ fh_status rd_strip_markdown(const char *s, size_t len, fh_buf *out);
  * Fails only for lack of memory. */
 fh_status rd_read_html(whole_file *wf, const char *s, size_t len);
 
-/* read_jsonl.c: streams the JSONL file at path, one document per valid
- * line, reporting every line it cannot use.  Returns FH_OK when the sink
- * asks to stop; fails only for lack of memory. */
+/* read_jsonl.c: streams the JSONL file at path (standard input for
+ * FH_READER_STDIN), one document per valid line, reporting every line it
+ * cannot use.  Returns FH_OK when the sink asks to stop; fails only for
+ * lack of memory. */
 fh_status rd_read_jsonl(const char *path, const fh_reader_sink *sink);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fihris/buf.h"
 #include "reader_int.h"
@@ -162,6 +163,17 @@ static fh_status walk_dir(collector *c, const char *dir)
     return st;
 }
 
+/* What standard input holds when it is a file (for progress and the
+ * choice of a parallel build); 0 when it is a pipe or a terminal. */
+static uint64_t stdin_size(void)
+{
+    struct stat sb;
+    if (fstat(STDIN_FILENO, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0;
+    const off_t at = lseek(STDIN_FILENO, 0, SEEK_CUR);
+    return at >= 0 && at < sb.st_size ? (uint64_t)(sb.st_size - at) : 0;
+}
+
 fh_status fh_collect_files(const char *const *paths, size_t n, const fh_reader_sink *sink,
                            fh_file_list *out, fh_error *err)
 {
@@ -172,7 +184,9 @@ fh_status fh_collect_files(const char *const *paths, size_t n, const fh_reader_s
     fh_status st = FH_OK;
     for (size_t i = 0; i < n && st == FH_OK; i++) {
         struct stat sb;
-        if (stat(paths[i], &sb) != 0)
+        if (strcmp(paths[i], FH_READER_STDIN) == 0)
+            st = list_add(&c, paths[i], stdin_size());
+        else if (stat(paths[i], &sb) != 0)
             rd_notify_errno(sink, FH_NOTICE_FAILED, paths[i], errno);
         else if (S_ISDIR(sb.st_mode))
             st = walk_dir(&c, paths[i]);

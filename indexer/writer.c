@@ -150,6 +150,10 @@ static void compute_digest(const fh_document *d, int names, fh_buf *out)
         h = hash_field(h, fields[i] ? fields[i] : "", fields[i] ? strlen(fields[i]) : 0);
     h = hash_field(h, d->title, d->title_len);
     h = hash_field(h, d->body, d->body_len);
+    /* only when present: the digests of documents without extra fields
+     * stay those of the versions that kept none */
+    if (d->extra)
+        h = hash_field(h, d->extra, d->extra_len);
     if (!names)
         h = hash_field(h, "no-names", strlen("no-names"));
     fh_buf_reset(out);
@@ -221,7 +225,7 @@ static fh_status store_fields(fh_writer *w, fh_doc *doc, const fh_document *d, c
                        d->url, d->date, d->source, lang, d->path ? w->path.data : NULL,
                        title->out.data ? title->out.data : "",
                        body->out.data ? body->out.data : "",
-                       title->out.len, body->out.len};
+                       title->out.len, body->out.len, d->extra, d->extra_len};
     fh_buf_reset(&w->stored);
     fh_status st = fh_docdata_encode(&data, &w->stored, err);
     if (st == FH_OK)

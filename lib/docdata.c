@@ -13,9 +13,15 @@
 
 /* Fields in their stored order; new fields go at the end. */
 enum { F_ID, F_TITLE, F_BODY, F_URL, F_DATE, F_SOURCE, F_LANG, F_PATH,
-       F_TITLE_SPANS, F_BODY_SPANS, NFIELDS };
-/* Fields before this one are UTF-8 text; the spans are bytes. */
+       F_TITLE_SPANS, F_BODY_SPANS, F_EXTRA, NFIELDS };
+/* Fields before this one are UTF-8 text, and so is the extra fields' JSON;
+ * the spans are bytes. */
 enum { NTEXT = F_TITLE_SPANS };
+
+static int is_text(int f)
+{
+    return f < NTEXT || f == F_EXTRA;
+}
 
 static fh_status put_field(fh_buf *out, const char *s, size_t len)
 {
@@ -28,7 +34,7 @@ fh_status fh_docdata_encode(const fh_docdata *d, fh_buf *out, fh_error *err)
 {
     const char *v[NFIELDS] = {d->id, d->title ? d->title : "", d->body ? d->body : "", d->url,
                               d->date, d->source, d->lang, d->path, d->title_spans,
-                              d->body_spans};
+                              d->body_spans, d->extra};
     size_t len[NFIELDS];
     for (int f = 0; f < NTEXT; f++)
         len[f] = v[f] ? strlen(v[f]) : 0;
@@ -36,12 +42,16 @@ fh_status fh_docdata_encode(const fh_docdata *d, fh_buf *out, fh_error *err)
     len[F_BODY] = d->body ? d->body_len : 0;
     len[F_TITLE_SPANS] = d->title_spans_len;
     len[F_BODY_SPANS] = d->body_spans_len;
-    for (int f = 0; f < NTEXT; f++)
-        if (v[f] && fh_utf8_find_invalid(v[f], len[f]) != len[f])
+    len[F_EXTRA] = d->extra ? d->extra_len : 0;
+    for (int f = 0; f < NFIELDS; f++)
+        if (is_text(f) && v[f] && fh_utf8_find_invalid(v[f], len[f]) != len[f])
             return fh_error_set(err, FH_ERR_INVALID, "cannot store document %s: invalid UTF-8",
                                 d->id ? d->id : "");
+    /* the last field is left out when absent: the data is then what
+     * versions before it wrote */
+    const int n = d->extra ? NFIELDS : F_EXTRA;
     fh_status st = fh_buf_append_char(out, FH_DOCDATA_FORMAT);
-    for (int f = 0; f < NFIELDS && st == FH_OK; f++)
+    for (int f = 0; f < n && st == FH_OK; f++)
         st = put_field(out, v[f], len[f]);
     return st == FH_OK ? FH_OK : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
 }
@@ -63,9 +73,10 @@ static char **field_slot(fh_stored *out, int f, size_t **len)
 {
     char **slots[NFIELDS] = {&out->id,   &out->title,  &out->body,        &out->url,
                              &out->date, &out->source, &out->lang,        &out->path,
-                             &out->title_spans,        &out->body_spans};
+                             &out->title_spans,        &out->body_spans,
+                             &out->extra};
     size_t *lens[NFIELDS] = {NULL, &out->title_len, &out->body_len, NULL, NULL, NULL, NULL,
-                             NULL, &out->title_spans_len, &out->body_spans_len};
+                             NULL, &out->title_spans_len, &out->body_spans_len, &out->extra_len};
     *len = lens[f];
     return slots[f];
 }
@@ -173,5 +184,6 @@ void fh_stored_free(fh_stored *s)
     free(s->path);
     free(s->title_spans);
     free(s->body_spans);
+    free(s->extra);
     memset(s, 0, sizeof *s);
 }

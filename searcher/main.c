@@ -17,12 +17,13 @@
 
 enum { EXIT_MATCHED = 0, EXIT_NO_MATCH = 1, EXIT_ERROR = 2 };
 
-typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_IDS } out_format;
+typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_IDS, FORMAT_TSV } out_format;
 
 typedef struct {
     const char *db;
     const char *batch;
     out_format format;
+    int count_only;
     fh_search_request req;
     fh_buf query;
     int has_query; /* query text was given, if only an empty argument */
@@ -31,7 +32,8 @@ typedef struct {
 
 static void usage(FILE *out)
 {
-    fputs("usage: search [-d DB] [-n N] [--offset K] [--format text|json|ids] QUERY...\n"
+    fputs("usage: search [-d DB] [-n N] [--offset K] [--format text|json|ids|tsv] QUERY...\n"
+          "       search [-d DB] --count-only [--format text|json|tsv] QUERY...\n"
           "       search [-d DB] [options] --batch FILE|-\n"
           "\n"
           "Search a Fihris database. Every word must appear in a document (in any of\n"
@@ -48,7 +50,15 @@ static void usage(FILE *out)
           "  -d, --db DB        database (default: $FIHRIS_DB, else ~/.local/share/fihris/db)\n"
           "  -n, --count N      number of results, 1 to 1000 (default 10)\n"
           "      --offset K     skip the first K results\n"
-          "      --format F     text (default), json or ids\n"
+          "      --format F     text (default), json, ids (one id a line) or tsv: a\n"
+          "                     header line, then a line a hit of id, score, title,\n"
+          "                     date, source separated by tabs (a tab, line feed,\n"
+          "                     carriage return or backslash in a field is written\n"
+          "                     \\t, \\n, \\r or \\\\; an absent date or source is empty)\n"
+          "      --count-only   print only the number of documents that match: every\n"
+          "                     plain word (no falling back to any), filters applied;\n"
+          "                     exact, each match is counted (json: {query, count,\n"
+          "                     exact, notes}); -n, --offset and --sort do not apply\n"
           "      --k1 X, --b X  BM25 parameters (default 1.2 and 0.75)\n"
           "      --explain      show each query word's forms (or why it is not searched\n"
           "                     as a name) and, for every hit, which index words it\n"
@@ -57,16 +67,25 @@ static void usage(FILE *out)
           "      --facets       count the matches by source, language and year\n"
           "      --no-names     match names only as written, not in other spellings\n"
           "                     or scripts (Zuckerberg finds زوكربيرغ unless given)\n"
-          "      --batch FILE   one query per line (- for standard input); ids output\n"
-          "                     is \"LINE<TAB>ID\", json output one object per line\n"
+          "      --batch FILE   one query per line (- for standard input; a blank line\n"
+          "                     is skipped); each answer names its line, counting\n"
+          "                     every line from 1: ids output is \"LINE<TAB>ID\", tsv\n"
+          "                     has a first column \"line\", --count-only text output\n"
+          "                     is \"LINE<TAB>COUNT\", json is one object a line with\n"
+          "                     \"line\", and for a query that cannot be searched\n"
+          "                     {\"line\", \"query\", \"error\"} (other formats say it\n"
+          "                     on stderr only: \"search: line N: ...\")\n"
           "      --allow-partial  over a cluster of shards (-d STUB): answer from the\n"
-          "                     shards that can be reached and say which are missing,\n"
-          "                     instead of failing\n"
+          "                     shards that can be reached and say which are missing\n"
+          "                     (text and json in their output; ids, tsv and counts\n"
+          "                     on stderr), instead of failing\n"
           "      --shard-timeout MS  a shard server silent this long is unavailable\n"
           "                     (default 10000; connecting: at most 2000)\n"
           "  -h, --help         this help\n"
           "\n"
-          "Exit status: 0 something matched, 1 nothing matched, 2 error.\n",
+          "Exit status: 0 something matched, 1 nothing matched, 2 error. With --batch:\n"
+          "2 when a line could not be searched (the others are still answered), else\n"
+          "0 when a query matched, 1 when none did.\n",
           out);
 }
 
@@ -98,6 +117,8 @@ static int parse_format(const char *s, out_format *f)
         *f = FORMAT_JSON;
     else if (strcmp(s, "ids") == 0)
         *f = FORMAT_IDS;
+    else if (strcmp(s, "tsv") == 0)
+        *f = FORMAT_TSV;
     else
         return 0;
     return 1;
@@ -129,6 +150,10 @@ static int parse_option(int argc, char **argv, int *i, options *o)
     }
     if (strcmp(a, "--facets") == 0) {
         o->req.facets = 1;
+        return 0;
+    }
+    if (strcmp(a, "--count-only") == 0) {
+        o->count_only = 1;
         return 0;
     }
     if (strcmp(a, "--allow-partial") == 0) {
@@ -212,11 +237,85 @@ static fh_mark_style marks_for(out_format f)
 {
     if (f == FORMAT_JSON)
         return FH_MARK_HTML;
+    if (f != FORMAT_TEXT)
+        return FH_MARK_PLAIN;
     return isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL ? FH_MARK_ANSI : FH_MARK_PLAIN;
 }
 
-/* Run one query and print it; returns 1 when it matched, 0 when not, -1 on error. */
-static int run_one(fh_searcher *s, options *o, const char *text, size_t len, long line_no)
+/* A query that could not be searched: on stderr, and in a JSON batch as
+ * the line's answer too. */
+static void report_failure(const options *o, long line_no, const char *query, const char *message)
+{
+    fh_error err;
+    if (line_no > 0)
+        fprintf(stderr, "search: line %ld: %s\n", line_no, message);
+    else
+        fprintf(stderr, "search: %s\n", message);
+    if (o->format == FORMAT_JSON && line_no > 0 &&
+        fh_print_json_error(stdout, line_no, query, message, &err) != FH_OK)
+        fprintf(stderr, "search: %s\n", err.message);
+}
+
+/* The shards a partial search left out, on stderr for the outputs that
+ * have no place for them (text says so in its output, JSON in
+ * missing_shards); in a batch once, not again for every line, unless they
+ * change.  said holds what was said last. */
+static void say_missing(const options *o, const fh_search_result *r, fh_buf *said)
+{
+    if (o->format == FORMAT_JSON || (o->format == FORMAT_TEXT && !o->count_only))
+        return;
+    fh_buf now = FH_BUF_INIT;
+    for (size_t k = 0; k < r->nmissing; k++)
+        if (fh_buf_printf(&now, "%s\n", r->missing_shards[k]) != FH_OK)
+            break;
+    if (now.len && (now.len != said->len || memcmp(now.data, said->data, now.len) != 0))
+        for (size_t k = 0; k < r->nmissing; k++)
+            fprintf(stderr, "search: partial results: shard %s is unavailable\n",
+                    r->missing_shards[k]);
+    fh_buf_free(said);
+    *said = now;
+}
+
+static fh_status print_count(const options *o, const fh_search_result *r, long line_no,
+                             fh_error *err)
+{
+    if (o->format == FORMAT_JSON)
+        return fh_print_json_count(stdout, line_no, o->req.query, r, err);
+    if (line_no > 0)
+        printf("%ld\t", line_no);
+    printf("%u\n", r->estimated);
+    return FH_OK;
+}
+
+static fh_status print_result(const options *o, const fh_search_result *r, long line_no,
+                              fh_error *err)
+{
+    const char *query = o->req.query;
+    if (o->count_only)
+        return print_count(o, r, line_no, err);
+    switch (o->format) {
+    case FORMAT_IDS:
+        fh_print_ids(stdout, r, line_no);
+        break;
+    case FORMAT_TSV:
+        fh_print_tsv(stdout, r, line_no);
+        break;
+    case FORMAT_JSON:
+        return line_no > 0 ? fh_print_json_line(stdout, line_no, query, r, err)
+                           : fh_print_json(stdout, query, r, 1, err);
+    case FORMAT_TEXT:
+        if (line_no > 0)
+            printf("== %ld: %s\n", line_no, query);
+        fh_print_text(stdout, query, r);
+        break;
+    }
+    return FH_OK;
+}
+
+/* Run one query and print it; returns 1 when it matched, 0 when not, -1 on
+ * error.  said: the missing shards said so far (say_missing). */
+static int run_one(fh_searcher *s, options *o, const char *text, size_t len, long line_no,
+                   fh_buf *said)
 {
     fh_buf query = FH_BUF_INIT;
     fh_error err;
@@ -227,23 +326,13 @@ static int run_one(fh_searcher *s, options *o, const char *text, size_t len, lon
     fh_search_result r;
     int rc = -1;
     if (fh_search(s, &o->req, &r, &err) != FH_OK) {
-        if (line_no > 0)
-            fprintf(stderr, "search: line %ld: %s\n", line_no, err.message);
-        else
-            fprintf(stderr, "search: %s\n", err.message);
+        report_failure(o, line_no, o->req.query, err.message);
     } else {
-        rc = r.nhits > 0;
-        if (o->format == FORMAT_IDS)
-            fh_print_ids(stdout, &r, line_no);
-        else if (o->format == FORMAT_JSON &&
-                 fh_print_json(stdout, o->req.query, &r, line_no <= 0, &err) != FH_OK) {
+        rc = (o->count_only ? r.estimated : r.nhits) > 0;
+        say_missing(o, &r, said);
+        if (print_result(o, &r, line_no, &err) != FH_OK) {
             fprintf(stderr, "search: %s\n", err.message);
             rc = -1;
-        }
-        else if (o->format == FORMAT_TEXT) {
-            if (line_no > 0)
-                printf("== %ld: %s\n", line_no, o->req.query);
-            fh_print_text(stdout, o->req.query, &r);
         }
         fh_search_result_free(&r);
     }
@@ -263,6 +352,7 @@ static int run_batch(fh_searcher *s, options *o)
     ssize_t n;
     long line_no = 0;
     int any = 0, failed = 0;
+    fh_buf said = FH_BUF_INIT;
     while ((n = getline(&line, &cap, in)) >= 0) {
         line_no++;
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -272,7 +362,7 @@ static int run_batch(fh_searcher *s, options *o)
                 line[i] = ' '; /* a query is text: a NUL would cut it short */
         if (strspn(line, " \t\v\f") == (size_t)n)
             continue; /* a blank line asks nothing */
-        int rc = run_one(s, o, line, (size_t)n, line_no);
+        int rc = run_one(s, o, line, (size_t)n, line_no, &said);
         any |= rc > 0;
         failed |= rc < 0;
     }
@@ -281,6 +371,7 @@ static int run_batch(fh_searcher *s, options *o)
         failed = 1;
     }
     free(line);
+    fh_buf_free(&said);
     if (in != stdin)
         fclose(in);
     return failed ? EXIT_ERROR : any ? EXIT_MATCHED : EXIT_NO_MATCH;
@@ -305,6 +396,36 @@ static int open_searcher(const options *o, fh_searcher **s)
     return st == FH_OK ? 0 : -1;
 }
 
+/* Why these options cannot go together, or NULL. */
+static const char *options_conflict(const options *o)
+{
+    if (o->count_only && (o->req.explain || o->req.facets))
+        return "--count-only prints counts only: not with --explain or --facets";
+    if (o->count_only && o->format == FORMAT_IDS)
+        return "--count-only prints counts as text, json or tsv, not ids";
+    if (o->req.explain && (o->format == FORMAT_IDS || o->format == FORMAT_TSV))
+        return "--explain needs --format text or json";
+    return NULL;
+}
+
+/* What the output asks of each search. */
+static void set_request(options *o)
+{
+    fh_search_request *req = &o->req;
+    req->marks = marks_for(o->format);
+    req->snippets = o->format != FORMAT_IDS; /* tsv: the stored title, date, source */
+    if (!o->count_only)
+        return;
+    /* one hit says whether anything matched; the count is the total */
+    req->offset = 0;
+    req->count = 1;
+    req->snippets = 0;
+    req->sort_by_date = 0;
+    req->suggest = 0;
+    req->fallback = 0;
+    req->exact_total = 1;
+}
+
 int main(int argc, char **argv)
 {
     options o = {0};
@@ -317,20 +438,24 @@ int main(int argc, char **argv)
         fh_buf_free(&o.query);
         return r > 0 ? 0 : EXIT_ERROR;
     }
-    o.req.marks = marks_for(o.format);
-    o.req.snippets = o.format != FORMAT_IDS;
-    if (o.req.explain && o.format == FORMAT_IDS) {
-        fputs("search: --explain needs --format text or json\n", stderr);
+    const char *conflict = options_conflict(&o);
+    if (conflict) {
+        fprintf(stderr, "search: %s (see search --help)\n", conflict);
         fh_buf_free(&o.query);
         return EXIT_ERROR;
     }
+    set_request(&o);
     fh_searcher *s = NULL;
     int code = EXIT_ERROR;
     if (open_searcher(&o, &s) == 0) {
+        if (o.format == FORMAT_TSV)
+            fh_print_tsv_header(stdout, o.batch != NULL, o.count_only);
         if (o.batch) {
             code = run_batch(s, &o);
         } else {
-            int rc = run_one(s, &o, o.query.data, o.query.len, 0);
+            fh_buf said = FH_BUF_INIT;
+            int rc = run_one(s, &o, o.query.data, o.query.len, 0, &said);
+            fh_buf_free(&said);
             code = rc < 0 ? EXIT_ERROR : rc ? EXIT_MATCHED : EXIT_NO_MATCH;
         }
     }

@@ -267,9 +267,21 @@ static json_t *missing_json(const fh_search_result *r)
     return a;
 }
 
-static json_t *result_json(const char *query, const fh_search_result *r)
+/* A new object, {"line": line_no} when line_no > 0 (first, for the eye),
+ * else empty. */
+static json_t *object_of_line(long line_no)
 {
-    json_t *o = json_object(), *hits = json_array();
+    json_t *o = json_object();
+    if (o && line_no > 0 && json_object_set_new(o, "line", json_integer(line_no)) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *result_json(const char *query, const fh_search_result *r, long line_no)
+{
+    json_t *o = object_of_line(line_no), *hits = json_array();
     int bad = o == NULL || hits == NULL;
     for (size_t i = 0; i < r->nhits && !bad; i++)
         bad = json_array_append_new(hits, hit_json(r, &r->hits[i])) != 0;
@@ -299,10 +311,9 @@ static json_t *result_json(const char *query, const fh_search_result *r)
     return o;
 }
 
-fh_status fh_result_json(const char *query, const fh_search_result *r, int pretty, char **out,
-                         fh_error *err)
+/* The text of o (taken), indented or on one line. */
+static fh_status dump(json_t *o, int pretty, char **out, fh_error *err)
 {
-    json_t *o = result_json(query, r);
     *out = NULL;
     if (o == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "cannot build the JSON result");
@@ -312,15 +323,60 @@ fh_status fh_result_json(const char *query, const fh_search_result *r, int prett
     return *out ? FH_OK : fh_error_set(err, FH_ERR_NOMEM, "cannot write the JSON result");
 }
 
-fh_status fh_print_json(FILE *out, const char *query, const fh_search_result *r, int pretty,
-                        fh_error *err)
+/* o (taken) and a line break. */
+static fh_status print_object(FILE *out, json_t *o, int pretty, fh_error *err)
 {
     char *text = NULL;
-    fh_status st = fh_result_json(query, r, pretty, &text, err);
+    fh_status st = dump(o, pretty, &text, err);
     if (st == FH_OK && (fputs(text, out) == EOF || fputc('\n', out) == EOF))
         st = fh_error_set(err, FH_ERR_IO, "cannot write the JSON result");
     free(text);
     return st;
+}
+
+fh_status fh_result_json(const char *query, const fh_search_result *r, int pretty, char **out,
+                         fh_error *err)
+{
+    return dump(result_json(query, r, 0), pretty, out, err);
+}
+
+fh_status fh_print_json(FILE *out, const char *query, const fh_search_result *r, int pretty,
+                        fh_error *err)
+{
+    return print_object(out, result_json(query, r, 0), pretty, err);
+}
+
+fh_status fh_print_json_line(FILE *out, long line_no, const char *query,
+                             const fh_search_result *r, fh_error *err)
+{
+    return print_object(out, result_json(query, r, line_no), 0, err);
+}
+
+fh_status fh_print_json_error(FILE *out, long line_no, const char *query, const char *message,
+                              fh_error *err)
+{
+    json_t *o = object_of_line(line_no);
+    if (o && (json_object_set_new(o, "query", json_string(query)) ||
+              json_object_set_new(o, "error", json_string(message)))) {
+        json_decref(o);
+        o = NULL;
+    }
+    return print_object(out, o, line_no <= 0, err);
+}
+
+fh_status fh_print_json_count(FILE *out, long line_no, const char *query,
+                              const fh_search_result *r, fh_error *err)
+{
+    json_t *o = object_of_line(line_no);
+    if (o && (json_object_set_new(o, "query", json_string(query)) ||
+              json_object_set_new(o, "count", json_integer(r->estimated)) ||
+              json_object_set_new(o, "exact", json_boolean(r->exact_total)) ||
+              set_optional(o, "notes", r->notes) ||
+              (r->nmissing && json_object_set_new(o, "missing_shards", missing_json(r))))) {
+        json_decref(o);
+        o = NULL;
+    }
+    return print_object(out, o, line_no <= 0, err);
 }
 
 void fh_print_ids(FILE *out, const fh_search_result *r, long line_no)
@@ -330,5 +386,46 @@ void fh_print_ids(FILE *out, const fh_search_result *r, long line_no)
             fprintf(out, "%ld\t%s\n", line_no, r->hits[i].id);
         else
             fprintf(out, "%s\n", r->hits[i].id);
+    }
+}
+
+/* A field of a TSV row: tab, line feed, carriage return and backslash
+ * written as the two characters \t, \n, \r and \\, so that a row stays one
+ * line of columns; an absent field is empty. */
+static void put_tsv_field(FILE *out, const char *s)
+{
+    for (; s && *s; s++) {
+        const char *escaped = *s == '\t'   ? "\\t"
+                              : *s == '\n' ? "\\n"
+                              : *s == '\r' ? "\\r"
+                              : *s == '\\' ? "\\\\"
+                                            : NULL;
+        if (escaped)
+            fputs(escaped, out);
+        else
+            fputc(*s, out);
+    }
+}
+
+void fh_print_tsv_header(FILE *out, int batch, int count_only)
+{
+    fputs(batch ? "line\t" : "", out);
+    fputs(count_only ? "count\n" : "id\tscore\ttitle\tdate\tsource\n", out);
+}
+
+void fh_print_tsv(FILE *out, const fh_search_result *r, long line_no)
+{
+    for (size_t i = 0; i < r->nhits; i++) {
+        const fh_hit *h = &r->hits[i];
+        if (line_no > 0)
+            fprintf(out, "%ld\t", line_no);
+        put_tsv_field(out, h->id);
+        fprintf(out, "\t%.6g\t", h->score);
+        put_tsv_field(out, h->title);
+        fputc('\t', out);
+        put_tsv_field(out, h->date);
+        fputc('\t', out);
+        put_tsv_field(out, h->source);
+        fputc('\n', out);
     }
 }

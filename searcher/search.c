@@ -199,6 +199,7 @@ void fh_search_request_init(fh_search_request *req)
     req->snippets = 1;
     req->names = 1;
     req->suggest = 1;
+    req->fallback = 1;
 }
 
 static const unsigned FACET_SLOTS[FH_FACETS] = {FH_SLOT_SOURCE, FH_SLOT_LANG, FH_SLOT_YEAR};
@@ -245,11 +246,13 @@ static fh_status search_opts(fh_searcher *s, const fh_search_request *req,
     opts->sort_value_slot = req->sort_by_date ? FH_SLOT_DATE : -1;
     opts->check_at_least = req->offset + req->count > EXACT_COUNT_UPTO ? req->offset + req->count
                                                                         : EXACT_COUNT_UPTO;
-    if (!req->facets)
+    if (!req->facets && !req->exact_total)
         return FH_OK;
     /* exact counts: every match is looked at */
-    opts->count_slots = FACET_SLOTS;
-    opts->ncount_slots = FH_FACETS;
+    if (req->facets) {
+        opts->count_slots = FACET_SLOTS;
+        opts->ncount_slots = FH_FACETS;
+    }
     return fh_db_doc_count(s->db, &opts->check_at_least, err);
 }
 
@@ -285,6 +288,7 @@ static fh_status matches_nothing(fh_searcher *s, const fh_parsed_query *pq,
     first.offset = 0;
     first.count = 1;
     first.facets = 0;
+    first.exact_total = 0;
     fh_mset *m = NULL;
     fh_status st = run_query(s, pq, FH_MATCH_ALL, &first, clk, &m, NULL, err);
     if (st == FH_OK)
@@ -365,6 +369,7 @@ static fh_status fill_hit(fh_searcher *s, const fh_parsed_query *pq, const fh_wo
     free(d.path);
     free(d.title_spans);
     free(d.body_spans);
+    free(d.extra);
     return st;
 }
 
@@ -576,7 +581,7 @@ static fh_status match(fh_searcher *s, const fh_parsed_query *pq, const fh_searc
     char **tree = req->explain ? &out->query_tree : NULL;
     fh_status st = run_query(s, pq, FH_MATCH_ALL, req, clk, m, tree, err);
     int none = 0;
-    if (st == FH_OK && fh_mset_size(*m) == 0 && !fh_mset_time_limited(*m) &&
+    if (st == FH_OK && req->fallback && fh_mset_size(*m) == 0 && !fh_mset_time_limited(*m) &&
         fh_query_can_fall_back(pq) && !past_deadline(clk))
         st = matches_nothing(s, pq, req, clk, *m, &none, err);
     if (st == FH_OK && none && !past_deadline(clk)) {
@@ -625,6 +630,7 @@ static fh_status count_all(fh_searcher *s, const fh_search_request *req, search_
     one.count = 1;
     one.snippets = 0;
     one.facets = 0;
+    one.exact_total = 0;
     fh_parsed_query pq;
     fh_query_limits lim;
     fh_mset *m = NULL;
@@ -786,6 +792,9 @@ fh_status fh_search(fh_searcher *s, const fh_search_request *req, fh_search_resu
         !past_deadline(&clk))
         st = suggest(s, req, &pq, &clk, out, err);
     out->time_limited = clk.cut;
+    /* cut short before the match (words not looked up, searched as typed),
+     * the query counted was not the one asked: its total is no exact one */
+    out->exact_total = out->exact_total && !out->time_limited;
     if (st == FH_OK && req->explain)
         st = keep_words(&pq, out, err);
     fh_parsed_query_free(&pq);

@@ -525,6 +525,43 @@ static json_t *optional(const char *s)
     return s ? json_string(s) : json_null();
 }
 
+/* The extra fields of a document, the text of a JSON object as stored
+ * (numbers as they were given, which parsing and writing again would
+ * change: 0.1 becomes 0.10000000000000001), or "{}" when it has none. */
+static const char *extra_text(const fh_stored *d, size_t *len)
+{
+    json_t *o = d->extra ? json_loadb(d->extra, d->extra_len, 0, NULL) : NULL;
+    const int valid = json_is_object(o);
+    json_decref(o);
+    *len = valid ? d->extra_len : 2;
+    return valid ? d->extra : "{}";
+}
+
+/* {"id", "title", "body", "url", "date", "source", "lang", "extra"}; NULL
+ * without memory. */
+static char *doc_json(const fh_stored *d)
+{
+    json_t *o = json_pack("{s:s, s:s%, s:s%, s:o, s:o, s:o, s:o}", "id", d->id, "title",
+                          d->title, d->title_len, "body", d->body, d->body_len, "url",
+                          optional(d->url), "date", optional(d->date), "source",
+                          optional(d->source), "lang", optional(d->lang));
+    char *head = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (head == NULL)
+        return NULL;
+    size_t len;
+    const char *extra = extra_text(d, &len);
+    fh_buf out = FH_BUF_INIT;
+    /* head ends in '}': the extra fields go before it */
+    const int ok = fh_buf_append(&out, head, strlen(head) - 1) == FH_OK &&
+                   fh_buf_append_str(&out, ",\"extra\":") == FH_OK &&
+                   fh_buf_append(&out, extra, len) == FH_OK && fh_buf_append_char(&out, '}') == FH_OK;
+    free(head);
+    char *text = ok ? fh_buf_steal(&out) : NULL;
+    fh_buf_free(&out);
+    return text;
+}
+
 static reply api_doc(fh_server *srv, const char *id)
 {
     fh_error err;
@@ -539,12 +576,7 @@ static reply api_doc(fh_server *srv, const char *id)
         return unavailable(&err);
     if (st != FH_OK)
         return because(error_reply(500, "internal error"), err.message);
-    json_t *o = json_pack("{s:s, s:s%, s:s%, s:o, s:o, s:o, s:o}", "id", d.id, "title", d.title,
-                          d.title_len, "body", d.body, d.body_len, "url", optional(d.url),
-                          "date", optional(d.date), "source", optional(d.source), "lang",
-                          optional(d.lang));
-    char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    json_decref(o);
+    char *body = doc_json(&d);
     fh_stored_free(&d);
     return json_reply(200, body);
 }

@@ -5,12 +5,14 @@
  *
  * The encoding is read for every hit shown, so it is cheap to decode: a
  * format byte (FH_DOCDATA_FORMAT), then each field in a fixed order (id,
- * title, body, url, date, source, lang, path, title spans, body spans) as a
- * LEB128 number, 0 for an absent field or its length + 1, followed by its
- * bytes: UTF-8 for the text fields, which stay readable in xapian-delve's
- * dump, and the encoding of spans.h for the spans.  Later fields may be added at the end;
- * decoders skip what they do not know.  Databases written before this format
- * hold a JSON object, which decoding still reads.
+ * title, body, url, date, source, lang, path, title spans, body spans,
+ * extra) as a LEB128 number, 0 for an absent field or its length + 1,
+ * followed by its bytes: UTF-8 for the text fields, which stay readable in
+ * xapian-delve's dump, and the encoding of spans.h for the spans.  Later
+ * fields are added at the end, so the format byte stays: decoders skip what
+ * they do not know, and data that ends before a field (written before it
+ * was added) holds it absent.  Databases written before this format hold a
+ * JSON object, which decoding still reads.
  */
 #ifndef FIHRIS_DOCDATA_H
 #define FIHRIS_DOCDATA_H
@@ -36,6 +38,10 @@ typedef struct {
     const char *url, *date, *source, *lang, *path;
     const char *title_spans, *body_spans; /* spans.h; NULL: not stored */
     size_t title_spans_len, body_spans_len;
+    /* The fields of a JSONL document beyond the ones above, as the text of
+     * a JSON object (values as given, nested ones included); NULL: none. */
+    const char *extra;
+    size_t extra_len;
 } fh_docdata;
 
 #define FH_DOCDATA_FORMAT '\x01'

@@ -1,6 +1,6 @@
 /*
  * output.h - search results as users and programs read them: text for
- * people, JSON for programs, bare ids for scripts.
+ * people, JSON for programs, bare ids and TSV for scripts.
  */
 #ifndef FIHRIS_OUTPUT_H
 #define FIHRIS_OUTPUT_H
@@ -33,8 +33,34 @@ fh_status fh_print_json(FILE *out, const char *query, const fh_search_result *r,
 fh_status fh_result_json(const char *query, const fh_search_result *r, int pretty, char **out,
                          fh_error *err);
 
+/* The object fh_print_json prints, on one line, with "line": line_no
+ * first: a line of `search --batch` output. */
+fh_status fh_print_json_line(FILE *out, long line_no, const char *query,
+                             const fh_search_result *r, fh_error *err);
+
+/* {"line": line_no, "query": query, "error": message}: a query that could
+ * not be searched (no "line" when line_no <= 0, then indented). */
+fh_status fh_print_json_error(FILE *out, long line_no, const char *query, const char *message,
+                              fh_error *err);
+
+/* {"line": line_no, "query", "count", "exact", "notes"} and, when shards
+ * were left out, "missing_shards": the count of matches alone (count is the
+ * result's total, exact says whether it is exact; no "line" when line_no
+ * <= 0, then indented). */
+fh_status fh_print_json_count(FILE *out, long line_no, const char *query,
+                              const fh_search_result *r, fh_error *err);
+
 /* One id a line, best first; with line_no > 0, "line_no<TAB>id". */
 void fh_print_ids(FILE *out, const fh_search_result *r, long line_no);
+
+/* Tab-separated values, one hit a row, best first: id, score, title (as
+ * stored, unmarked), date, source (empty when absent), after line_no when
+ * line_no > 0.  A tab, line feed, carriage return or backslash inside a
+ * field is written as the two characters \t, \n, \r or \\.  The header
+ * row names the columns: "id score title date source", "line" first for
+ * a batch, "count" alone for counts. */
+void fh_print_tsv(FILE *out, const fh_search_result *r, long line_no);
+void fh_print_tsv_header(FILE *out, int batch, int count_only);
 
 #ifdef __cplusplus
 }

@@ -16,7 +16,10 @@
  *                        text; script, style, noscript and template dropped
  *   .jsonl              one JSON object per line: "id" and "body" required
  *                        strings; "title" optional (empty when absent); "url",
- *                        "date" (ISO 8601), "source", "lang" optional strings
+ *                        "date" (ISO 8601), "source", "lang" optional strings;
+ *                        any other field is kept as given (extra)
+ * The path "-" is standard input, read as JSONL whatever its kind (a pipe,
+ * a terminal, a file) and named "<stdin>" in notices and documents.
  * For whole files the id is the path, with invalid UTF-8 replaced by U+FFFD
  * (and a warning).  A file of a byte order mark and white space is empty.
  * HTML is read in the charset it declares (or UTF-16 after a byte order
@@ -41,6 +44,16 @@ extern "C" {
  * file limit, but a single line may not exceed it either). */
 #define FH_READER_MAX_BYTES (64u * 1024u * 1024u)
 
+/* The extra fields of a JSONL document (those beyond id, title, body, url,
+ * date, source and lang) are kept, in their order, while their JSON text
+ * stays within this many bytes; the fields past it are dropped, with a
+ * warning. */
+#define FH_READER_MAX_EXTRA_BYTES (64u * 1024u)
+
+/* The path that names standard input, and the name notices give it. */
+#define FH_READER_STDIN "-"
+#define FH_READER_STDIN_NAME "<stdin>"
+
 typedef struct {
     const char *id;     /* JSONL "id", else the file path as given */
     const char *title;  /* may be empty, never NULL */
@@ -52,6 +65,9 @@ typedef struct {
     const char *lang;   /* NULL when absent */
     const char *path;   /* the file it came from, as given (file system bytes) */
     size_t line;        /* JSONL line number (1-based); 0 for whole files */
+    const char *extra;  /* JSONL: the other fields, the text of a JSON object
+                         * (at most FH_READER_MAX_EXTRA_BYTES); NULL when none */
+    size_t extra_len;
 } fh_document;
 
 typedef enum {
@@ -81,7 +97,8 @@ FH_API int fh_reader_supports(const char *path);
 
 /* The files under the given paths: files as given (whatever their type) and,
  * for directories, every regular file below them, recursively, in sorted
- * order, without following symbolic links to directories.  Paths that do not
+ * order, without following symbolic links to directories; "-" as given
+ * (standard input, its size when it is a file, else 0).  Paths that do not
  * exist are reported through sink->notice as FH_NOTICE_FAILED.  *total_bytes
  * receives the sum of file sizes (for progress estimates). */
 typedef struct {

@@ -91,6 +91,9 @@ typedef struct {
     int sort_by_date;     /* 1: newest first (undated last), relevance between equals */
     int facets;           /* 1: count the matches by source, language and year */
     int suggest;          /* 1: a spelling suggestion when few documents match */
+    int fallback;         /* 1: when no document holds every word, match any (default) */
+    int exact_total;      /* 1: count every match, so that the total is exact (as
+                           * facets do; costs a look at each match) */
     double time_limit_ms; /* > 0: the whole search ends about this long after it
                            * begins, with what it has (see fh_search_result.time_limited) */
 } fh_search_request;

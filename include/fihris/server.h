@@ -7,7 +7,9 @@
  *                               what `search --format json` prints (one code
  *                               path), plus page and size
  *   GET /api/suggest?q=         index words completing the last word typed
- *   GET /api/doc/{id}           one document's stored fields
+ *   GET /api/doc/{id}           one document's stored fields: id, title, body,
+ *                               url, date, source, lang, and extra, an object
+ *                               of its other JSONL fields as given ({} if none)
  *   GET /healthz                status, document count, answer cache use
  *
  * Errors are JSON {"error": message} with the status that says what went

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # indexer_basic.sh - indexing, re-indexing, replacing and deleting documents,
-# and the lock that keeps two indexers off one database.
+# JSON Lines from standard input, and the lock that keeps two indexers off
+# one database.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -106,6 +107,41 @@ assert_exit 1 "$SEARCH" -d "$DB" --format ids narwhalword
 # What was not deleted is still there.
 assert_eq "j2" "$(ids "$DB" pangolinword)" "an untouched document after deletions"
 assert_eq "$PWD/docs/sub/b.md" "$(ids "$DB" quokkaword)" "an untouched file after deletions"
+
+# ---- JSON Lines from standard input (-) ----
+# From a pipe: ids required, bad lines named <stdin> with their number.
+printf '%s\n' '{"id":"s1","title":"Piped","body":"stdinword one"}' 'not json' \
+    '{"body":"stdinword without id"}' '{"id":"s2","body":"stdinword two"}' >piped.jsonl
+assert_exit 1 "$INDEXER" -d "$DB" - < <(cat piped.jsonl)
+assert_eq "2 added, 0 replaced, 0 unchanged, 0 skipped, 2 failed" "$(summary_counts "$OUT")" \
+    "summary of JSONL from a pipe"
+assert_eq 1 "$(summary_count "$OUT" files)" "standard input is one input"
+assert_contains "$ERR" "indexer: failed: <stdin>:2: invalid JSON" "a bad line of standard input"
+assert_contains "$ERR" "indexer: failed: <stdin>:3: missing string field \"id\"" \
+    "a line of standard input without an id"
+assert_eq "$(printf 's1\ns2')" "$(ids "$DB" stdinword | sort)" "documents from standard input"
+# From a file given as standard input, with files: the same documents, unchanged.
+assert_exit 1 "$INDEXER" -d "$DB" docs/d.jsonl - <piped.jsonl
+assert_eq "0 added, 0 replaced, 4 unchanged, 0 skipped, 2 failed" "$(summary_counts "$OUT")" \
+    "JSONL from a redirected file"
+# Nothing, or binary data, is reported as a file would be.
+assert_exit 0 "$INDEXER" -d "$DB" - </dev/null
+assert_contains "$ERR" "indexer: skipped: <stdin>: empty file" "empty standard input"
+printf 'GIF89a\0\0\1\2binary\0data' >binary.bin
+assert_exit 0 "$INDEXER" -d "$DB" - <binary.bin
+assert_contains "$ERR" "indexer: skipped: <stdin>: binary file" "binary standard input"
+# A line over 64 MB is skipped, the next one read, as in a .jsonl file.
+assert_exit 1 "$INDEXER" -d "$DB" - < <(printf '{"id":"huge","body":"'
+    head -c $((64 * 1024 * 1024)) /dev/zero | tr '\0' a
+    printf '"}\n{"id":"after-huge","body":"afterhugeword"}\n')
+assert_contains "$ERR" "indexer: failed: <stdin>:1: line too long (over 64 MB)" "an overlong line"
+assert_eq "after-huge" "$(ids "$DB" afterhugeword)" "the line after an overlong one"
+# Standard input is read once; ./- is a file named -.
+assert_exit 2 "$INDEXER" -d "$DB" - - <piped.jsonl
+assert_contains "$ERR" "only once" "standard input twice"
+printf 'dashword\n' >./-
+assert_exit 0 "$INDEXER" -d "$DB" ./- </dev/null
+assert_contains "$ERR" "./-: unsupported file type" "./- is a file"
 
 # ---- the lock: one indexer at a time ----
 gen_jsonl big.jsonl 30000

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # search_cli.sh - the search command as scripts and people use it: output
-# formats, pagination, snippets, exit statuses, --batch, FIHRIS_DB, odd queries.
+# formats (text, json, ids, tsv), pagination, snippets, exit statuses,
+# --batch (answers by line number, failed lines), --count-only, FIHRIS_DB,
+# odd queries.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -125,10 +127,109 @@ assert_eq 4 "$(printf '%s\n' "$OUT" | wc -l)" "one JSON object per query"
 lineno=0
 while IFS= read -r q; do
     lineno=$((lineno + 1))
-    got=$(printf '%s\n' "$OUT" | sed -n "${lineno}p" | json_eval 'd["query"] + "|" + ",".join(h["id"] for h in d["hits"])')
-    want="$q|$("$SEARCH" -d "$DB" --format ids "$q" | paste -sd, -)"
+    got=$(printf '%s\n' "$OUT" | sed -n "${lineno}p" |
+        json_eval 'str(d["line"]) + "|" + d["query"] + "|" + ",".join(h["id"] for h in d["hits"])')
+    want="$lineno|$q|$("$SEARCH" -d "$DB" --format ids "$q" | paste -sd, -)"
     assert_eq "$want" "$got" "JSON batch line $lineno"
 done <"$TMP/queries.txt"
+# ---- --batch --format json: each answer names its input line ----
+# Lines count from 1, blank ones included; a line that cannot be searched
+# is answered with its error (and said on stderr), the others go on, and the
+# exit status says that one failed.
+long=$(head -c 10001 /dev/zero | tr '\0' a)
+printf '%s\n' zebraword '' 'date:2025-13' "$long" quokkaword nosuchwordanywhere >"$TMP/mixed.txt"
+assert_exit 2 "$SEARCH" -d "$DB" --format json --batch "$TMP/mixed.txt"
+assert_eq "1:cli-1 3:error:is not a date 4:error:query too long 5:cli-2 6:" \
+    "$(printf '%s\n' "$OUT" | "$PYTHON" -c '
+import json, sys
+out = []
+for l in sys.stdin:
+    d = json.loads(l)
+    if "error" in d:
+        msg = "is not a date" if "is not a date" in d["error"] else d["error"][:14]
+        out.append("%d:error:%s" % (d["line"], msg))
+    else:
+        out.append("%d:%s" % (d["line"], ",".join(h["id"] for h in d["hits"])))
+print(" ".join(out))')" "--batch json answers by line, errors included"
+assert_contains "$ERR" "search: line 3: " "the bad date on stderr too"
+assert_contains "$ERR" "search: line 4: query too long" "the long query on stderr too"
+assert_eq "date:2025-13" "$(printf '%s\n' "$OUT" | sed -n 2p | json_eval 'd["query"]')" \
+    "a failed line's object carries its query"
+# Other formats say a failed line on stderr only; the status is the same.
+assert_exit 2 "$SEARCH" -d "$DB" --format ids --batch "$TMP/mixed.txt"
+assert_eq "$(printf '1\tcli-1\n5\tcli-2')" "$OUT" "--batch ids around failed lines"
+
+# ---- --count-only ----
+# The number of documents that match, exactly: every plain word (no
+# falling back to any), filters applied.
+assert_exit 0 "$SEARCH" -d "$DB" --count-only OpenAI
+assert_eq "$(count_hits "$DB" OpenAI)" "$OUT" "--count-only OpenAI"
+assert_exit 0 "$SEARCH" -d "$DB" --count-only 'zebraword date:2024'
+assert_eq 1 "$OUT" "--count-only with a filter"
+assert_exit 1 "$SEARCH" -d "$DB" --count-only 'zebraword date:2023'
+assert_eq 0 "$OUT" "--count-only with a filter that leaves nothing"
+assert_exit 1 "$SEARCH" -d "$DB" --count-only zebraword quokkaword
+assert_eq 0 "$OUT" "--count-only does not fall back to any word"
+assert_exit 1 "$SEARCH" -d "$DB" --count-only '...'
+assert_eq 0 "$OUT" "--count-only of no word"
+assert_exit 0 "$SEARCH" -d "$DB" --count-only --format json OpenAI
+assert_eq "OpenAI 5 True" "$(json_eval '"%s %d %s" % (d["query"], d["count"], d["exact"])' <<<"$OUT")" \
+    "--count-only --format json"
+# Exact past the hundred matches counted exactly for a page of hits.
+gen_jsonl "$TMP/many.jsonl" 345 many
+assert_exit 0 "$INDEXER" -d "$TMP/manydb" --no-progress "$TMP/many.jsonl"
+assert_exit 0 "$SEARCH" -d "$TMP/manydb" --count-only everyword
+assert_eq 345 "$OUT" "--count-only of 345 matches"
+assert_exit 0 "$SEARCH" -d "$TMP/manydb" --count-only --format json 'everyword -w1'
+assert_eq "$(count_hits "$TMP/manydb" 'everyword -w1') True" \
+    "$(json_eval '"%d %s" % (d["count"], d["exact"])' <<<"$OUT")" "--count-only of most of 345"
+# With --batch: one count a line, after its line number; JSON objects.
+assert_exit 2 "$SEARCH" -d "$DB" --count-only --batch "$TMP/mixed.txt"
+assert_eq "$(printf '1\t1\n5\t1\n6\t0')" "$OUT" "--count-only --batch"
+assert_exit 2 "$SEARCH" -d "$DB" --count-only --format json --batch "$TMP/mixed.txt"
+assert_eq "1:1 3:error 4:error 5:1 6:0" "$(printf '%s\n' "$OUT" | "$PYTHON" -c '
+import json, sys
+print(" ".join("%d:%s" % (d["line"], "error" if "error" in d else d["count"])
+               for d in map(json.loads, sys.stdin)))')" "--count-only --batch --format json"
+assert_exit 0 "$SEARCH" -d "$DB" --count-only --batch - < <(printf '%s\n' OpenAI zebraword)
+assert_eq "$(printf '1\t5\n2\t1')" "$OUT" "--count-only --batch without failures"
+assert_exit 2 "$SEARCH" -d "$DB" --count-only --format ids OpenAI
+assert_exit 2 "$SEARCH" -d "$DB" --count-only --explain OpenAI
+assert_exit 2 "$SEARCH" -d "$DB" --count-only --facets OpenAI
+
+# ---- --format tsv ----
+# A header, then id, score, title, date, source a hit; a tab, line break
+# or backslash inside a field is escaped, so every row has five columns.
+printf '%s\n' '{"id":"tsv-1","title":"Tab\there\nnew \\ line","body":"tsvword","date":"2024-05-06","source":"a\tb"}' \
+    '{"id":"tsv-2","title":"Plain","body":"tsvword tsvword"}' >"$TMP/tsv.jsonl"
+assert_exit 0 "$INDEXER" -d "$DB" --no-progress "$TMP/tsv.jsonl"
+assert_exit 0 "$SEARCH" -d "$DB" --format tsv tsvword
+assert_eq "$(printf 'id\tscore\ttitle\tdate\tsource')" "$(head -n 1 <<<"$OUT")" "the TSV header"
+assert_eq 3 "$(wc -l <<<"$OUT")" "a TSV row a hit"
+assert_eq "5 5 5" "$(awk -F'\t' '{ printf "%s%d", (NR > 1 ? " " : ""), NF }' <<<"$OUT")" "five columns a row"
+json=$("$SEARCH" -d "$DB" --format json tsvword)
+assert_eq "$(json_eval '"\n".join("%s|%s|%s|%s" % (h["id"], h["title"], h["date"] or "", h["source"] or "")
+    for h in d["hits"])' <<<"$json")" \
+    "$(tail -n +2 <<<"$OUT" | "$PYTHON" -c '
+import sys
+un = lambda f: f.replace("\\\\", "\0").replace("\\t", "\t").replace("\\n", "\n").replace("\\r", "\r").replace("\0", "\\")
+for l in sys.stdin.read().splitlines():
+    c = l.split("\t")
+    print("|".join(un(c[i]) for i in (0, 2, 3, 4)))')" "TSV fields unescaped are the JSON fields"
+assert_contains "$OUT" $'tsv-1\t' "the escaped row"
+assert_contains "$OUT" $'\tTab\\there\\nnew \\\\ line\t2024-05-06\ta\\tb' "escapes in a TSV row"
+assert_eq "$(json_eval '" ".join("%.6g" % h["score"] for h in d["hits"])' <<<"$json")" \
+    "$(tail -n +2 <<<"$OUT" | cut -f2 | paste -sd' ' -)" "TSV scores"
+assert_exit 1 "$SEARCH" -d "$DB" --format tsv nosuchwordanywhere
+assert_eq "$(printf 'id\tscore\ttitle\tdate\tsource')" "$OUT" "TSV of no hits: the header alone"
+# With --batch: the line number first.
+assert_exit 2 "$SEARCH" -d "$DB" --format tsv --batch "$TMP/mixed.txt"
+assert_eq "$(printf 'line\tid\tscore\ttitle\tdate\tsource\n1\tcli-1\n5\tcli-2')" \
+    "$(cut -f1,2 <<<"$OUT" | sed '1s/$/\tscore\ttitle\tdate\tsource/')" "--batch --format tsv"
+assert_exit 0 "$SEARCH" -d "$DB" --count-only --format tsv --batch - < <(printf '%s\n' OpenAI zebraword)
+assert_eq "$(printf 'line\tcount\n1\t5\n2\t1')" "$OUT" "--count-only --format tsv --batch"
+assert_exit 2 "$SEARCH" -d "$DB" --format tsv --explain tsvword
+
 # ---- odd queries ----
 # Invalid UTF-8 does not crash; the rest of the query still works.
 run "$SEARCH" -d "$DB" $'\xff\xfe'

@@ -5,7 +5,8 @@
 # for over a hundred queries, names across scripts included; deletion reaches the right shard, in the
 # local shards or through writable shard servers; a shard
 # server down is an error naming it, or with --allow-partial an answer from
-# the others that says which is missing; a server that stops answering
+# the others that says which is missing (on stderr for ids, TSV and
+# counts); a server that stops answering
 # costs a timeout, never a hang; searchd serves the cluster the same ways.
 . "$(dirname "$0")/lib.sh"
 
@@ -225,6 +226,21 @@ shown=$(comm -12 <(sort <<<"$partial_ids") <(sort <<<"$OUT"))
 assert_eq "" "$shown" "documents of the missing shard shown"
 assert_exit 0 "$SEARCH" -d "$TMP/cluster" --allow-partial Meta
 assert_contains "$OUT" "Partial results: shard $down is unavailable."
+# The outputs with no place for it say on stderr which shards are missing
+# (a batch once, not for every query); JSON counts in missing_shards.
+assert_exit 0 "$SEARCH" -d "$TMP/cluster" --allow-partial --format ids -n 1000 Meta
+assert_eq "$(sort <<<"$partial_ids")" "$(sort <<<"$OUT")" "ids of a partial search"
+assert_eq "search: partial results: shard $down is unavailable" "$ERR" "ids say which shard is missing"
+for args in "--format tsv" "--count-only" "--count-only --format tsv"; do
+    # shellcheck disable=SC2086 # the options are words
+    assert_exit 0 "$SEARCH" -d "$TMP/cluster" --allow-partial $args Meta
+    assert_eq "search: partial results: shard $down is unavailable" "$ERR" "$args say which shard is missing"
+done
+assert_exit 0 "$SEARCH" -d "$TMP/cluster" --allow-partial --format ids --batch - < <(printf '%s\n' Meta OpenAI Zuckerberg)
+assert_eq "search: partial results: shard $down is unavailable" "$ERR" "a batch says it once"
+assert_exit 0 "$SEARCH" -d "$TMP/cluster" --allow-partial --count-only --format json Meta
+assert_eq "[\"$down\"]" "$(json_eval 'd["missing_shards"]' <<<"$OUT")" "missing_shards of a count"
+assert_eq "$(wc -l <<<"$partial_ids")" "$(json_eval 'd["count"]' <<<"$OUT")" "the count of a partial search"
 
 # the server back: the same answers as one database (without the deleted
 # document) again

@@ -2,7 +2,8 @@
 # searchd_api.sh - searchd as a website uses it: every endpoint, every error
 # status, the same JSON as `search --format json`, a request made while the
 # indexer writes (and the change picked up without a restart), CORS only for
-# the origins given, and a clean stop on SIGTERM.
+# the origins given, a clean stop on SIGTERM, and the extra JSONL fields of a
+# document as /api/doc returns them.
 source "$(dirname "$0")/lib.sh"
 
 DB=$TMP/db
@@ -76,8 +77,9 @@ assert_eq "zuckerberg" "$(json_eval 'd["suggestions"][-1]' <<<"$BODY")" \
 
 get /api/doc/meta-tulloch-en
 assert_eq 200 "$STATUS" "doc"
-assert_eq "meta-tulloch-en Reuters 2025-08-12" \
-    "$(json_eval '"%s %s %s" % (d["id"], d["source"], d["date"])' <<<"$BODY")" "doc fields"
+assert_eq "meta-tulloch-en Reuters 2025-08-12 {}" \
+    "$(json_eval '"%s %s %s %s" % (d["id"], d["source"], d["date"], json.dumps(d["extra"]))' <<<"$BODY")" \
+    "doc fields (and no extra ones)"
 
 get /
 assert_eq 200 "$STATUS" "the page"
@@ -221,6 +223,49 @@ assert_eq "en1" "$(json_eval '" ".join(h["id"] for h in d["hits"])' <<<"$BODY")"
 get "/api/search?q=Zuckerberg"
 assert_eq "ar1 en1" "$(json_eval '" ".join(sorted(h["id"] for h in d["hits"]))' <<<"$BODY")" \
     "a spelling committed meanwhile is found"
+kill -TERM "$SEARCHD_PID"
+wait_bg "$SEARCHD_PID"
+
+# The JSONL fields beyond id, title, body, url, date, source and lang are
+# stored as given (nested values, numbers as written, their order) and
+# returned by /api/doc as "extra"; they are not searched.  64 KB of them a
+# document: a field past that is dropped with a warning.
+DB=$TMP/extra-db
+big=$(head -c 70000 /dev/zero | tr '\0' x)
+fits=$(head -c $((65536 - 8)) /dev/zero | tr '\0' y) # {"k":"..."}: 64 KB exactly
+cat >"$TMP/extra.jsonl" <<EOF
+{"id": "x1", "title": "Extra", "body": "extraword", "author": "سارة", "tags": ["a", {"b": [1, 0.1, null]}], "date": "2024-01-02", "rank": 2.5e10, "path": "p", "url": 7}
+{"id": "x2", "body": "extraword plain"}
+{"id": "x3", "body": "extraword big", "small": 1, "huge": "$big", "after": true}
+{"id": "x4", "body": "extraword fits", "k": "$fits"}
+EOF
+assert_exit 0 "$INDEXER" -d "$DB" "$TMP/extra.jsonl"
+assert_contains "$ERR" "extra.jsonl:3: extra fields over 64 KB dropped (1: \"huge\")" "a field past the limit"
+assert_contains "$OUT" "warning: extra fields over 64 KB dropped (1)" "the summary counts it"
+start_searchd --quiet
+get /api/doc/x1
+assert_eq 200 "$STATUS" "a document with extra fields"
+assert_contains "$BODY" '"extra":{"author":"سارة","tags":["a",{"b":[1,0.1,null]}],"rank":25000000000.0,"path":"p"}' \
+    "extra fields as given, in their order"
+assert_eq "Extra 2024-01-02 None" "$(json_eval '"%s %s %s" % (d["title"], d["date"], d["url"])' <<<"$BODY")" \
+    "the known fields are not extra"
+get /api/doc/x2
+assert_eq "{}" "$(json_eval 'json.dumps(d["extra"])' <<<"$BODY")" "a document without extra fields"
+get /api/doc/x3
+assert_eq '{"small": 1, "after": true}' "$(json_eval 'json.dumps(d["extra"])' <<<"$BODY")" \
+    "the fields that fit are kept"
+get /api/doc/x4
+assert_eq 65536 "$(json_eval 'len(json.dumps(d["extra"], separators=(",", ":")))' <<<"$BODY")" \
+    "64 KB of extra fields"
+get "/api/search?q=%D8%B3%D8%A7%D8%B1%D8%A9" # سارة
+assert_eq 0 "$(json_eval 'd["total"]' <<<"$BODY")" "extra fields are not searched"
+# An extra field changed: the document is stored again; unchanged: skipped.
+sed -i 's/"author": "سارة"/"author": "Sara"/' "$TMP/extra.jsonl"
+assert_exit 0 "$INDEXER" -d "$DB" "$TMP/extra.jsonl"
+assert_eq "0 added, 1 replaced, 3 unchanged, 0 skipped, 0 failed, 2 warnings" "$(summary_counts "$OUT")" \
+    "a changed extra field replaces its document"
+get /api/doc/x1
+assert_eq "Sara" "$(json_eval 'd["extra"]["author"]' <<<"$BODY")" "the new extra field"
 kill -TERM "$SEARCHD_PID"
 wait_bg "$SEARCHD_PID"
 

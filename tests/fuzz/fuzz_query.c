@@ -55,10 +55,10 @@ static void check_syntax(const uint8_t *data, size_t size)
 static const fh_document DOCS[] = {
     {"en1", "Meta hires Andrew Tulloch", "Mark Zuckerberg hired Andrew Tulloch at Meta, "
      "where the superintelligence labs grow. Google and OpenAI watched.", 25, 0,
-     NULL, "2025-10-11", "Reuters", "en", NULL, 0},
+     NULL, "2025-10-11", "Reuters", "en", NULL, 0, NULL, 0},
     {"ar1", "ميتا تستقطب تولوخ", "أعلن مارك زوكربيرغ أن أندرو تولوخ انضم إلى مختبرات الذكاء "
      "الفائق في ميتا، بعد أن رفض عرض غوغل وجوجل.", 0, 0, NULL, "2024-06", "Aljazeera",
-     NULL, NULL, 0},
+     NULL, NULL, 0, NULL, 0},
 };
 
 static char dir[] = "/tmp/fuzz-query-XXXXXX";

@@ -44,6 +44,9 @@ static void round_trip(const fh_docdata *d)
         CHECK(memcmp(s.body_spans, d->body_spans, d->body_spans_len) == 0);
     if (d->title_spans)
         CHECK(memcmp(s.title_spans, d->title_spans, d->title_spans_len) == 0);
+    CHECK((s.extra == NULL) == (d->extra == NULL));
+    if (d->extra)
+        CHECK(s.extra_len == d->extra_len && memcmp(s.extra, d->extra, d->extra_len) == 0);
     fh_stored_free(&s);
     fh_buf_free(&data);
 }
@@ -54,18 +57,18 @@ static void round_trips(void)
     const char *body = "سر الصفقة المليارية التي جذبت أندرو تولوش إلى عالم Meta.";
     round_trip(&(fh_docdata){"a1", title, strlen(title), body, strlen(body),
                              "https://example.org/a1", "2025-08-29", "Reuters", "ar",
-                             "corpus/a1.txt", NULL, NULL, 0, 0});
-    round_trip(&(fh_docdata){"a2", NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0});
+                             "corpus/a1.txt", NULL, NULL, 0, 0, NULL, 0});
+    round_trip(&(fh_docdata){"a2", NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, 0});
     round_trip(&(fh_docdata){"a3", title, strlen(title), body, strlen(body), NULL, NULL, NULL,
-                             NULL, NULL, "\x01\x00\xff", "", 3, 0});
-    round_trip(&(fh_docdata){"", "", 0, "", 0, "", NULL, "", NULL, NULL, NULL, NULL, 0, 0});
+                             NULL, NULL, "\x01\x00\xff", "", 3, 0, NULL, 0});
+    round_trip(&(fh_docdata){"", "", 0, "", 0, "", NULL, "", NULL, NULL, NULL, NULL, 0, 0, NULL, 0});
     /* bodies whose lengths take two and three bytes to write */
     for (size_t n = 100; n <= 200000; n *= 10) {
         char *big = malloc(n + 1);
         for (size_t i = 0; i < n; i++)
             big[i] = (char)('a' + i % 26);
         big[n] = '\0';
-        round_trip(&(fh_docdata){"big", big, n, big, n, NULL, NULL, NULL, NULL, NULL, big, big, n, n});
+        round_trip(&(fh_docdata){"big", big, n, big, n, NULL, NULL, NULL, NULL, NULL, big, big, n, n, NULL, 0});
         free(big);
     }
 }
@@ -111,7 +114,8 @@ static void damaged(void)
     const char *body = "نص المقال";
     fh_buf data = FH_BUF_INIT;
     CHECK_INT(fh_docdata_encode(&(fh_docdata){"a1", "t", 1, body, strlen(body), "u", "d", "s",
-                                              "ar", "p", "\x02", "\x01\x02\x03", 1, 3},
+                                              "ar", "p", "\x02", "\x01\x02\x03", 1, 3,
+                                              "{\"k\":1}", 7},
                                 &data, NULL),
               FH_OK);
     for (size_t n = 0; n < data.len; n++) {
@@ -134,11 +138,45 @@ static void invalid_utf8(void)
     fh_buf data = FH_BUF_INIT;
     fh_error err;
     CHECK_INT(fh_docdata_encode(&(fh_docdata){"a1", "bad \xff title", 11, "", 0, NULL, NULL,
-                                              NULL, NULL, NULL, NULL, NULL, 0, 0},
+                                              NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, 0},
                                 &data, &err),
               FH_ERR_INVALID);
     CHECK(strstr(err.message, "UTF-8") != NULL);
+    fh_buf_reset(&data);
+    CHECK_INT(fh_docdata_encode(&(fh_docdata){"a1", "", 0, "", 0, NULL, NULL, NULL, NULL, NULL,
+                                              NULL, NULL, 0, 0, "{\"k\":\"\xff\"}", 8},
+                                &data, &err),
+              FH_ERR_INVALID);
     fh_buf_free(&data);
+}
+
+/* The extra fields' JSON comes back as stored; a document without them is
+ * stored as versions before them stored it, and what they stored reads
+ * with no extra fields. */
+static void extra_fields(void)
+{
+    const char *extra = "{\"author\":\"سارة\",\"tags\":[\"a\",{\"b\":1}]}";
+    fh_docdata d = {"a1", "t", 1, "b", 1, NULL, NULL, NULL, NULL, NULL, "", "", 0, 0,
+                    extra, strlen(extra)};
+    round_trip(&d);
+    fh_buf with = FH_BUF_INIT, without = FH_BUF_INIT;
+    fh_error err;
+    CHECK_INT(fh_docdata_encode(&d, &with, &err), FH_OK);
+    fh_stored s;
+    CHECK_INT(fh_docdata_decode(with.data, with.len, &s, &err), FH_OK);
+    CHECK_INT(s.extra_len, strlen(extra));
+    fh_stored_free(&s);
+    d.extra = NULL;
+    d.extra_len = 0;
+    CHECK_INT(fh_docdata_encode(&d, &without, &err), FH_OK);
+    /* the same bytes but the last field: "\x01" + 10 fields, then extra */
+    CHECK(without.len < with.len && memcmp(with.data, without.data, without.len) == 0);
+    CHECK_INT(fh_docdata_decode(without.data, without.len, &s, &err), FH_OK);
+    CHECK(s.extra == NULL && s.extra_len == 0);
+    same("title", s.title, "t");
+    fh_stored_free(&s);
+    fh_buf_free(&with);
+    fh_buf_free(&without);
 }
 
 int main(void)
@@ -147,5 +185,6 @@ int main(void)
     older_json();
     damaged();
     invalid_utf8();
+    extra_fields();
     return check_result();
 }

@@ -21,7 +21,7 @@
 #define FFFD "\xEF\xBF\xBD"
 
 typedef struct {
-    char *id, *title, *body, *url, *date, *source, *lang, *path;
+    char *id, *title, *body, *url, *date, *source, *lang, *path, *extra;
     size_t line;
 } doc_copy;
 
@@ -74,7 +74,10 @@ static int on_document(void *ctx, const fh_document *d)
         c->source = dup_or_null(d->source);
         c->lang = dup_or_null(d->lang);
         c->path = dup_or_null(d->path);
+        c->extra = dup_or_null(d->extra);
         c->line = d->line;
+        CHECK(d->extra == NULL || (strlen(d->extra) == d->extra_len &&
+                                   d->extra_len <= FH_READER_MAX_EXTRA_BYTES));
     }
     r->ndocs++;
     return r->stop_after && r->ndocs >= r->stop_after;
@@ -101,7 +104,7 @@ static void recorder_clear(recorder *r)
     for (size_t i = 0; i < r->ndocs && i < MAX_EVENTS; i++) {
         doc_copy *c = &r->docs[i];
         free(c->id), free(c->title), free(c->body), free(c->url);
-        free(c->date), free(c->source), free(c->lang), free(c->path);
+        free(c->date), free(c->source), free(c->lang), free(c->path), free(c->extra);
     }
     for (size_t i = 0; i < r->nnotices && i < MAX_EVENTS; i++) {
         free(r->notices[i].path);
@@ -138,6 +141,14 @@ static void read_into(recorder *r, const char *path)
         CHECK_INT((r)->notices[i].line, want_line);                                \
         CHECK_STR((r)->notices[i].message, want_message);                          \
     } while (0)
+
+/* The record must hold exactly one notice, about path, and no document. */
+static void expect_only_notice_at(recorder *r, const char *path, fh_notice_kind kind,
+                                  const char *message)
+{
+    CHECK_COUNTS(r, 0, 1);
+    CHECK_NOTICE(r, 0, kind, path, 0, message);
+}
 
 /* Reads a file that must yield exactly one notice and no document. */
 static void expect_only_notice(recorder *r, const char *path, fh_notice_kind kind,
@@ -613,6 +624,141 @@ static void test_jsonl_generated(recorder *r, const char *tmp)
         check_jsonl_doc(&r->docs[0], path, 2, "after", "", "ok", NULL);
 }
 
+/* A JSONL line {"id":"x","body":"b",<members>}; members is key:value text. */
+static void write_jsonl_line(char *path, const char *tmp, const char *name, const char *members)
+{
+    char *line = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&line, &len);
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    fprintf(f, "{\"id\":\"x\",\"body\":\"b\",%s}\n", members);
+    fclose(f);
+    write_file(path, tmp, name, line, len);
+    free(line);
+}
+
+/* "k":"aaa...", n a's. */
+static char *long_member(const char *key, size_t n)
+{
+    char *m = malloc(strlen(key) + n + 8);
+    int at = sprintf(m, "\"%s\":\"", key);
+    memset(m + at, 'a', n);
+    strcpy(m + at + n, "\"");
+    return m;
+}
+
+/* Fields beyond the known ones are kept as given, in their order, nested
+ * values and numbers included, within FH_READER_MAX_EXTRA_BYTES. */
+static void test_jsonl_extra(recorder *r, const char *tmp)
+{
+    char path[PATH_LEN];
+    write_jsonl_line(path, tmp, "extra.jsonl",
+                     "\"title\":\"t\",\"url\":5,\"zeta\":\"سارة\",\"alpha\":{\"n\":[1,0.1,null,true]},"
+                     "\"date\":\"2024-01-01\",\"price\":2.5e10,\"lang\":\"en\"");
+    read_into(r, path);
+    CHECK_COUNTS(r, 1, 1);
+    CHECK_NOTICE(r, 0, FH_NOTICE_WARNING, path, 1, "field \"url\" is not a string; ignored");
+    if (r->ndocs == 1)
+        CHECK_STR(r->docs[0].extra,
+                  "{\"zeta\":\"سارة\",\"alpha\":{\"n\":[1,0.1,null,true]},\"price\":25000000000.0}");
+
+    WRITE_LITERAL(path, tmp, "plain.jsonl", "{\"id\":\"x\",\"body\":\"b\",\"title\":\"t\"}\n");
+    read_into(r, path);
+    CHECK_COUNTS(r, 1, 0);
+    if (r->ndocs == 1)
+        CHECK(r->docs[0].extra == NULL);
+
+    /* {"k":"a..."} exactly at the limit is kept, a byte more dropped */
+    const size_t fits = FH_READER_MAX_EXTRA_BYTES - strlen("{\"k\":\"\"}");
+    for (size_t n = fits; n <= fits + 1; n++) {
+        char *m = long_member("k", n);
+        write_jsonl_line(path, tmp, "limit.jsonl", m);
+        free(m);
+        read_into(r, path);
+        CHECK_COUNTS(r, 1, n > fits);
+        if (r->ndocs == 1 && n == fits)
+            CHECK(r->docs[0].extra && strlen(r->docs[0].extra) == FH_READER_MAX_EXTRA_BYTES);
+        if (r->ndocs == 1 && n > fits)
+            CHECK(r->docs[0].extra == NULL);
+        if (n > fits)
+            CHECK_NOTICE(r, 0, FH_NOTICE_WARNING, path, 1,
+                         "extra fields over 64 KB dropped (1: \"k\")");
+    }
+
+    /* the fields that fit are kept, in their order, the others dropped */
+    char *big = long_member("big", 70000), *big2 = long_member("big2", 70000);
+    char members[150000];
+    snprintf(members, sizeof members, "\"a\":1,%s,\"b\":[2],%s,\"c\":\"3\"", big, big2);
+    free(big);
+    free(big2);
+    write_jsonl_line(path, tmp, "big.jsonl", members);
+    read_into(r, path);
+    CHECK_COUNTS(r, 1, 1);
+    if (r->ndocs == 1)
+        CHECK_STR(r->docs[0].extra, "{\"a\":1,\"b\":[2],\"c\":\"3\"}");
+    CHECK_NOTICE(r, 0, FH_NOTICE_WARNING, path, 1,
+                 "extra fields over 64 KB dropped (2: \"big\" and more)");
+}
+
+/* Standard input ("-") read as JSONL, named <stdin>: from a file, a
+ * pipe, binary and overlong lines as in files. */
+static void read_stdin_from(recorder *r, const char *path)
+{
+    const int saved = dup(STDIN_FILENO), fd = open(path, O_RDONLY);
+    CHECK(saved >= 0 && fd >= 0);
+    CHECK(dup2(fd, STDIN_FILENO) == STDIN_FILENO);
+    close(fd);
+    read_into(r, FH_READER_STDIN);
+    CHECK(dup2(saved, STDIN_FILENO) == STDIN_FILENO);
+    close(saved);
+}
+
+static void test_stdin(recorder *r, const char *tmp)
+{
+    char path[PATH_LEN];
+    CHECK(fh_reader_supports(FH_READER_STDIN));
+    WRITE_LITERAL(path, tmp, "in.txt", "{\"id\":\"s1\",\"body\":\"one\",\"k\":1}\nnot json\n");
+    read_stdin_from(r, path);
+    CHECK_COUNTS(r, 1, 1);
+    if (r->ndocs == 1) {
+        check_jsonl_doc(&r->docs[0], FH_READER_STDIN_NAME, 1, "s1", "", "one", NULL);
+        CHECK_STR(r->docs[0].extra, "{\"k\":1}");
+    }
+    CHECK_INT(r->notices[0].kind, FH_NOTICE_FAILED);
+    CHECK_STR(r->notices[0].path, FH_READER_STDIN_NAME);
+    CHECK_INT(r->notices[0].line, 2);
+
+    WRITE_LITERAL(path, tmp, "in.bin", "{\"id\":\0\0\0\x01}\n");
+    read_stdin_from(r, path);
+    expect_only_notice_at(r, FH_READER_STDIN_NAME, FH_NOTICE_SKIPPED, "binary file");
+    WRITE_LITERAL(path, tmp, "in.empty", "\xEF\xBB\xBF \n");
+    read_stdin_from(r, path);
+    expect_only_notice_at(r, FH_READER_STDIN_NAME, FH_NOTICE_SKIPPED, "empty file");
+    /* the generated file with a line over the limit (test_jsonl_generated) */
+    join(path, tmp, "long.jsonl");
+    read_stdin_from(r, path);
+    CHECK_COUNTS(r, 1, 1);
+    CHECK_NOTICE(r, 0, FH_NOTICE_FAILED, FH_READER_STDIN_NAME, 1, "line too long (over 64 MB)");
+
+    /* a pipe, not a file */
+    int p[2];
+    CHECK(pipe(p) == 0);
+    static const char lines[] = "{\"id\":\"p1\",\"body\":\"piped\"}\n{\"id\":\"p2\",\"body\":\"two\"}";
+    CHECK_INT(write(p[1], lines, sizeof lines - 1), sizeof lines - 1);
+    close(p[1]);
+    const int saved = dup(STDIN_FILENO);
+    CHECK(dup2(p[0], STDIN_FILENO) == STDIN_FILENO);
+    close(p[0]);
+    read_into(r, FH_READER_STDIN);
+    CHECK(dup2(saved, STDIN_FILENO) == STDIN_FILENO);
+    close(saved);
+    CHECK_COUNTS(r, 2, 0);
+    if (r->ndocs == 2)
+        check_jsonl_doc(&r->docs[1], FH_READER_STDIN_NAME, 2, "p2", "", "two", NULL);
+}
+
 static void test_dates(recorder *r, const char *tmp)
 {
     static const struct {
@@ -783,6 +929,8 @@ int main(void)
     test_utf16_marks(r, tmp);
     test_jsonl(r);
     test_jsonl_generated(r, tmp);
+    test_jsonl_extra(r, tmp);
+    test_stdin(r, tmp);
     test_dates(r, tmp);
     test_collect(r, tmp);
 
