@@ -263,7 +263,7 @@ static void add_counts(fh_index_stats *s, fh_writer_counts c)
 static fh_writer_opts writer_opts(run *r)
 {
     const fh_index_opts *o = r->opts;
-    return (fh_writer_opts){o->batch_docs, o->batch_bytes, o->names, on_notice, r};
+    return (fh_writer_opts){o->batch_docs, o->batch_bytes, o->names, on_notice, r, 0};
 }
 
 static fh_status run_single(run *r, const fh_file_list *files, const fh_reader_sink *sink)

@@ -23,6 +23,7 @@ typedef struct fh_writer fh_writer;
 
 typedef struct {
     size_t added, replaced, unchanged;
+    size_t deleted;       /* by fh_writer_delete */
     size_t dropped_terms; /* terms too long for the index */
 } fh_writer_counts;
 
@@ -47,6 +48,12 @@ typedef struct {
     int names;
     fh_writer_notice_fn notice; /* may be NULL */
     void *notice_ctx;
+    /* Commit only in fh_writer_commit, never a batch early (batch_docs,
+     * batch_bytes and FH_MAX_DOC_TERMS are not applied): the caller bounds
+     * what one commit holds, and every change between two commits is seen
+     * by searches together or not at all.  Every id is looked up, even in
+     * an empty database, so that what a commit holds is counted right. */
+    int commit_when_asked;
 } fh_writer_opts;
 
 /* Open (creating if needed) the database at path for writing.
@@ -57,6 +64,10 @@ fh_status fh_writer_open(const char *path, const fh_writer_opts *opts, fh_writer
 /* Store d unless the database already holds it unchanged (same id, same
  * content, same analysis version and names on or off alike). */
 fh_status fh_writer_put(fh_writer *w, const fh_document *d, fh_error *err);
+
+/* Remove the document with this id, its stored fields with it; *found says
+ * whether there was one.  Committed by the next commit. */
+fh_status fh_writer_delete(fh_writer *w, const char *id, int *found, fh_error *err);
 
 /* Commit what is pending, the name spellings noted included: the commits of
  * full batches file them only when many wait (they are filed once a run),
