@@ -311,8 +311,14 @@ static fh_status store(fh_writer *w, const fh_document *d, int exists, fh_error 
     /* Xapian holds every term of the batch until the commit: a document
      * that would take them past FH_MAX_DOC_TERMS goes into the next batch. */
     size_t terms = fh_doc_term_count(doc);
-    if (st == FH_OK && !w->commit_when_asked && w->pending_docs > 0 &&
-        w->pending_terms + terms > FH_MAX_DOC_TERMS)
+    if (st == FH_OK && w->commit_when_asked && w->pending_terms > 0 &&
+        w->pending_terms + terms > FH_MAX_COMMIT_TERMS)
+        st = fh_error_set(err, FH_ERR_TOO_LARGE,
+                          "its %zu index terms and the %zu of the documents before it are more "
+                          "than one commit takes (%u): send it in another call",
+                          terms, w->pending_terms, FH_MAX_COMMIT_TERMS);
+    else if (st == FH_OK && !w->commit_when_asked && w->pending_docs > 0 &&
+             w->pending_terms + terms > FH_MAX_DOC_TERMS)
         st = commit_batch(w, 0, err);
     if (st == FH_OK)
         st = fh_db_replace(w->db, w->id_term.data, doc, err);

@@ -168,7 +168,7 @@ static int on_document(void *ctx, const fh_document *d)
     call *c = &w->call;
     fh_error err;
     fh_status st = fh_writer_put(w->writer, d, &err);
-    if (st == FH_ERR_INVALID) /* this document is bad, not the call */
+    if (st == FH_ERR_INVALID || st == FH_ERR_TOO_LARGE) /* this document, not the call */
         failure(c, d->line, d->id, err.message);
     else if (st != FH_OK)
         c->fatal = fh_error_set(c->err, st, "%s", err.message);

@@ -7,7 +7,8 @@
  * Documents are read by the JSONL reader (reader.h), as the indexer reads a
  * .jsonl file: the same fields, the same checks, the same notices.  A
  * document that cannot be used is reported, with its line or position, and
- * the rest of the call goes on.
+ * the rest of the call goes on; so is one that would take the call past
+ * FH_MAX_COMMIT_TERMS (writer.h), which bounds the memory of a call.
  *
  * The writer, once open, is held until fh_writes_close, and with it the
  * database's write lock: an indexer started meanwhile is refused.  A call

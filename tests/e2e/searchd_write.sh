@@ -6,7 +6,8 @@
 # for too many writes at once); the admin and search keys missing, wrong
 # and right, and never in the log; keys refused on the command line, in a
 # file others may read, or empty; searches during writes with no 5xx; an
-# indexer refused, saying why, while searchd holds the writer.
+# indexer refused, saying why, while searchd holds the writer; a call whose
+# documents hold more index terms than one commit takes.
 source "$(dirname "$0")/lib.sh"
 
 DB=$TMP/db
@@ -363,4 +364,23 @@ assert_exit 0 "$INDEXER" -d "$DB" --no-progress "$TMP/ix.jsonl"
 assert_eq "ix1" "$("$SEARCH" -d "$DB" --format ids indexerword)" "the indexer writes again"
 assert_eq "stream-0" "$("$SEARCH" -d "$DB" --format ids 'id:stream-0')" \
     "what was posted was committed"
+
+# ---- a call holds at most 1,000,000 index terms: the document past it fails ----
+DB=$TMP/terms-db
+"$PYTHON" -c '
+import json
+for k in range(3):
+    print(json.dumps({"id": "terms-%d" % k, "body": " ".join("t%dx%dq" % (k, i) for i in range(350000))}))
+' >"$TMP/terms.jsonl"
+start_searchd --admin-key-file "$TMP/admin.key" --max-body-mb 16 --quiet
+post JSONL "@$TMP/terms.jsonl"
+assert_eq "200 2 0 0 0 0 1" "$STATUS $(counts)" "three documents of 350,000 words each"
+assert_eq "3 terms-2" "$(json_eval '"%d %s" % (d["failures"][0]["line"], d["failures"][0]["id"])' <<<"$BODY")" \
+    "the third fails"
+assert_contains "$(json_eval 'd["failures"][0]["reason"]' <<<"$BODY")" "more than one commit takes (1000000)"
+assert_eq "terms-0|terms-1|" "$(found id:terms-0)|$(found id:terms-1)|$(found id:terms-2)" \
+    "the others are written"
+kill -TERM "$SEARCHD_PID"
+wait_bg "$SEARCHD_PID"
+assert_eq 0 "$BG_RC" "searchd stops cleanly"
 echo "ok"
