@@ -827,7 +827,8 @@ static reply write_verdict(fh_server *srv, request *rq, struct MHD_Connection *c
     if (declared_length(c) > srv->opts.max_body_bytes)
         return too_large(srv);
     if (!take_write_slot(srv, rq)) {
-        r = error_reply(503, "too many writes at once: try again in a moment");
+        r = because(error_reply(503, "too many writes at once: try again in a moment"),
+                    "as many writes at once as allowed");
         r.header = "Retry-After";
         r.value = "1";
     }
@@ -951,7 +952,7 @@ static reply do_write(fh_server *srv, request *rq)
     int stopping = srv->stopping;
     pthread_mutex_unlock(&srv->lock);
     if (stopping)
-        return error_reply(503, "the server is stopping");
+        return because(error_reply(503, "the server is stopping"), "stopping");
     const char *text = rq->body.data ? rq->body.data : "";
     fh_write_report w;
     fh_error err;
