@@ -975,10 +975,20 @@ static reply do_write(fh_server *srv, request *rq)
     return written(st, &w, &err, rq->write == WRITE_DELETE_ONE);
 }
 
+/* Whether a write refused from its headers is answered before its body is
+ * read (libmicrohttpd then reads none of it, and closes the connection):
+ * when the body is declared over the limit, or its client waits to be told
+ * to send it (Expect: 100-continue).  Otherwise the body, whose length may
+ * be unknown, is read and dropped, and the connection kept. */
+static int refuse_at_once(const fh_server *srv, struct MHD_Connection *c)
+{
+    const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+    return declared_length(c) > srv->opts.max_body_bytes ||
+           (expect && strcasecmp(expect, "100-continue") == 0);
+}
+
 /* What the handler does with a request once its headers are in: a write
- * refused from them is answered at once when its body is declared over
- * the limit (libmicrohttpd then reads none of it and closes the
- * connection), else once its body has been read and dropped. */
+ * may be refused from them (refuse_at_once says when the answer goes). */
 static enum MHD_Result at_headers(fh_server *srv, request *rq, struct MHD_Connection *c)
 {
     if (srv->opts.admin_key.set || srv->opts.search_key.set)
@@ -995,7 +1005,7 @@ static enum MHD_Result at_headers(fh_server *srv, request *rq, struct MHD_Connec
     }
     rq->r = r;
     rq->refused = 1;
-    return declared_length(c) > srv->opts.max_body_bytes ? answer(srv, rq) : MHD_YES;
+    return refuse_at_once(srv, c) ? answer(srv, rq) : MHD_YES;
 }
 
 /* ---- routing ---- */

@@ -50,10 +50,11 @@
  * Hostile clients are bounded: a request must arrive whole (headers, and a
  * body if any) within header_timeout_s of its connection opening or of the
  * previous reply on it, else its connection is closed; one client address
- * holds at most max_per_client connections.  The body of a write refused
- * from its headers (key, type, size) is read and dropped, never kept; one
- * whose Content-Length is over the limit is answered at once and its
- * connection closed.
+ * holds at most max_per_client connections.  A write refused from its
+ * headers (key, type, size) never has its body kept: it is answered at
+ * once, its connection then closed, when its Content-Length is over the
+ * limit or its client waits for "100 Continue"; otherwise its body is read
+ * and dropped.
  *
  * Answers to searches and completions are kept in a cache shared by the
  * threads (cache.h), each with the database state it came from, so that a

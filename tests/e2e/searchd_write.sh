@@ -163,6 +163,12 @@ expect_error 403 POST /api/documents "${SEARCHER[@]}" "${JSON[@]}" --data-binary
 assert_contains "$MESSAGE" "searching, not writing"
 expect_error 401 DELETE /api/documents/meta-tulloch-en
 expect_error 403 DELETE /api/documents/meta-tulloch-en -H "Authorization: Bearer $WRONG_KEY"
+# refused before the body is sent: a client waiting for "100 Continue", or
+# a body declared over the limit (1 MB here)
+expect_error 401 POST /api/documents "${JSON[@]}" -H "Expect: 100-continue" --data-binary '[]'
+summary=$("$PYTHON" "$CLIENT" post "${BASE##*:}" /api/documents --length 1000000000 --send 0) ||
+    fail "hostile_client.py post"
+assert_eq "401" "$(json_eval 'd["status"]' <<<"$summary")" "a gigabyte declared without a key"
 expect_error 401 POST /api/documents/delete "${JSON[@]}" --data-binary '["meta-tulloch-en"]'
 call GET /api/doc/meta-tulloch-en "${SEARCHER[@]}"
 assert_eq 200 "$STATUS" "nothing was deleted without the key"
