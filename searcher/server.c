@@ -774,8 +774,12 @@ static int body_format(const request *rq, const char *type, fh_write_format *out
     else
         return 0;
     for (const char *p = params; *p; p++)
-        if (strncasecmp(p, "charset=", 8) == 0)
-            return strncasecmp(p + 8, "utf-8", 5) == 0 || strncasecmp(p + 8, "\"utf-8\"", 7) == 0;
+        if (strncasecmp(p, "charset=", 8) == 0) {
+            const char *v = p + 8 + (p[8] == '"');
+            size_t len = strcspn(v, "\"; \t");
+            return (len == 5 && strncasecmp(v, "utf-8", 5) == 0) ||
+                   (len == 4 && strncasecmp(v, "utf8", 4) == 0);
+        }
     return 1;
 }
 

@@ -254,6 +254,8 @@ assert_contains "$MESSAGE" "application/x-ndjson"
 expect_error 415 POST /api/documents "${ADMIN[@]}" -H "Content-Type: text/plain" --data-binary '[]'
 expect_error 415 POST /api/documents "${ADMIN[@]}" -H "Content-Type: application/json; charset=latin1" \
     --data-binary '[]'
+expect_error 415 POST /api/documents "${ADMIN[@]}" -H "Content-Type: application/json; charset=utf-16" \
+    --data-binary '[]'
 expect_error 415 POST /api/documents/delete "${ADMIN[@]}" "${JSONL[@]}" --data-binary '["x"]'
 call POST /api/documents "${ADMIN[@]}" -H "Content-Type: Application/JSON; charset=UTF-8" --data-binary '[]'
 assert_eq "200 0 0 0 0 0 0" "$STATUS $(counts)" "a type in capitals, with its charset"
