@@ -890,16 +890,17 @@ static int id_in_path(const request *rq, const char *prefix, fh_buf *id, reply *
     fh_buf path = FH_BUF_INIT;
     size_t n = strlen(prefix);
     int ok = rq->raw_path && decode_path(rq->raw_path, &path) && strlen(path.data) == path.len - 1;
-    if (!ok)
+    if (!ok) {
         *bad = error_reply(400, "the document id holds a NUL byte (%00) or a bad escape");
-    else if (strncmp(path.data, prefix, n) != 0 || path.data[n] == '\0') {
+    } else if (strncmp(path.data, prefix, n) != 0 || path.data[n] == '\0') {
         char msg[64];
         snprintf(msg, sizeof msg, "give a document id: %sID", prefix);
         *bad = error_reply(404, msg);
         ok = 0;
-    } else
-        ok = fh_buf_append_str(id, path.data + n) == FH_OK ||
-             (*bad = because(error_reply(500, "internal error"), "out of memory"), 0);
+    } else if (fh_buf_append_str(id, path.data + n) != FH_OK) {
+        *bad = because(error_reply(500, "internal error"), "out of memory");
+        ok = 0;
+    }
     fh_buf_free(&path);
     return ok;
 }

@@ -222,6 +222,8 @@ static fh_status finish(fh_writes *w, fh_status st, const fh_writer_counts *befo
     call *c = &w->call;
     if (st == FH_OK && c->fatal != FH_OK)
         st = c->fatal;
+    /* text refused whole by the reader: no document was stored */
+    int untouched = st == FH_ERR_INVALID || st == FH_ERR_TOO_LARGE;
     if (st == FH_OK)
         st = fh_writer_commit(w->writer, err);
     if (st == FH_OK) {
@@ -234,7 +236,7 @@ static fh_status finish(fh_writes *w, fh_status st, const fh_writer_counts *befo
         out->failed = c->failed;
         if ((out->json = report_json(c, out)) == NULL)
             st = fh_error_set(err, FH_ERR_NOMEM, "out of memory"); /* yet committed */
-    } else if (st != FH_ERR_INVALID && st != FH_ERR_TOO_LARGE) {
+    } else if (!untouched) {
         /* what the call changed may be pending in the writer: dropped */
         drop_writer(w);
     }
