@@ -2,9 +2,9 @@
  * keys.h - the keys searchd asks of its clients (server.h), as
  * "Authorization: Bearer KEY": read from a file or from the environment,
  * never from the command line (which every user of the machine can read),
- * and kept only as their SHA-256 digests, which are compared in constant
- * time: how long a comparison takes tells nothing of the key, neither its
- * bytes nor its length.
+ * and compared in a time that depends on what the client sent alone: how
+ * long a comparison takes tells nothing of the key, neither its bytes nor
+ * its length.
  *
  * A key is what its file or variable holds, less the line breaks (CR, LF)
  * that end it: FH_KEY_MIN_BYTES to FH_KEY_MAX_BYTES of printable ASCII
@@ -27,11 +27,11 @@ extern "C" {
 
 #define FH_KEY_MIN_BYTES 16u
 #define FH_KEY_MAX_BYTES 4096u
-#define FH_KEY_DIGEST_BYTES 32u
 
 typedef struct {
-    int set; /* 0: no key (digest unused) */
-    unsigned char digest[FH_KEY_DIGEST_BYTES];
+    int set; /* 0: no key (the rest unused) */
+    size_t len;
+    char text[FH_KEY_MAX_BYTES];
 } fh_key;
 
 /* The key in file when file is not NULL, else the one in the environment

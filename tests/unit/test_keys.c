@@ -63,6 +63,7 @@ static void test_file(void)
     CHECK(!matches(&k, KEY "\n"));
     CHECK(!matches(&k, "0123456789abcdef-KE"));
     CHECK(!matches(&k, KEY "Y"));
+    CHECK(!matches(&k, KEY KEY)); /* the key read over again is still another length */
     CHECK(!matches(&k, ""));
     /* CRLF and several line breaks end it too; owner-only modes pass */
     CHECK_INT(fh_key_load(key_file("k", KEY "\r\n\n", 0400), NULL, &k, &err), FH_OK);
