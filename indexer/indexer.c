@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fihris/buf.h"
@@ -24,7 +25,7 @@
 #include "fihris/utf8.h"
 #include "fihris/writer.h"
 
-enum { PROGRESS_INTERVAL_MS = 200 };
+enum { PROGRESS_INTERVAL_MS = 200, LOCK_RETRY_MS = 200 };
 
 /* Below this much input a parallel build costs more than it saves. */
 #define PARALLEL_MIN_BYTES (4u * 1024u * 1024u)
@@ -43,6 +44,7 @@ typedef struct {
     int progress_drawn;
     fh_status fatal;
     int stopped; /* reading stopped on an interrupt */
+    double lock_since; /* when the database was first found locked, or 0 */
     fh_buf id, id_utf8;
     fh_error *err;
     /* Notices come from the reader and from shard writers' threads: one at
@@ -187,6 +189,22 @@ static int interrupted(const run *r)
     return r->opts->interrupted && *r->opts->interrupted;
 }
 
+/* Whether to open again a database found locked (st): not past
+ * opts->lock_wait_s since it first was, after a pause. */
+static int wait_for_lock(run *r, fh_status st)
+{
+    if (st != FH_ERR_LOCKED || r->opts->lock_wait_s == 0 || interrupted(r))
+        return 0;
+    double now = fh_clock_ms();
+    if (r->lock_since == 0)
+        r->lock_since = now;
+    if (now - r->lock_since >= 1000.0 * r->opts->lock_wait_s)
+        return 0;
+    struct timespec pause = {0, LOCK_RETRY_MS * 1000000L};
+    nanosleep(&pause, NULL);
+    return 1;
+}
+
 /* A file's document id is its absolute path (see fh_absolute_path); notices
  * keep the path as the user wrote it. */
 static fh_status with_file_id(run *r, const fh_document *d, fh_document *out)
@@ -263,13 +281,16 @@ static void add_counts(fh_index_stats *s, fh_writer_counts c)
 static fh_writer_opts writer_opts(run *r)
 {
     const fh_index_opts *o = r->opts;
-    return (fh_writer_opts){o->batch_docs, o->batch_bytes, o->names, on_notice, r};
+    return (fh_writer_opts){o->batch_docs, o->batch_bytes, o->names, on_notice, r, 0};
 }
 
 static fh_status run_single(run *r, const fh_file_list *files, const fh_reader_sink *sink)
 {
     fh_writer_opts wo = writer_opts(r);
-    fh_status st = fh_writer_open(r->opts->db_path, &wo, &r->writer, r->err);
+    fh_status st;
+    while ((st = fh_writer_open(r->opts->db_path, &wo, &r->writer, r->err)) != FH_OK &&
+           wait_for_lock(r, st))
+        ;
     if (st != FH_OK)
         return st;
     index_files(r, files, sink);
@@ -347,8 +368,11 @@ static size_t wanted_shards(const fh_index_opts *opts, uint64_t total_bytes)
 static fh_status run_files(run *r, const fh_file_list *files, const fh_reader_sink *sink)
 {
     fh_layout layout;
-    fh_status st = fh_layout_open(r->opts->db_path, wanted_shards(r->opts, files->total_bytes),
-                                  r->opts->shards, &layout, r->err);
+    fh_status st;
+    while ((st = fh_layout_open(r->opts->db_path, wanted_shards(r->opts, files->total_bytes),
+                                r->opts->shards, &layout, r->err)) != FH_OK &&
+           wait_for_lock(r, st))
+        fh_layout_close(&layout);
     if (st == FH_OK)
         st = layout.nshards ? run_parallel(r, &layout, files, sink) : run_single(r, files, sink);
     fh_layout_close(&layout);

@@ -76,8 +76,8 @@ static fh_status take_lock(fh_layout *l, fh_error *err)
     if (flock(l->lock_fd, LOCK_EX | LOCK_NB) != 0) {
         close(l->lock_fd);
         l->lock_fd = -1;
-        return fh_error_set(err, FH_ERR_LOCKED, "database is locked by another indexer (%s)",
-                            l->db);
+        return fh_error_set(err, FH_ERR_LOCKED,
+                            "database is locked: another indexer is writing %s", l->db);
     }
     return FH_OK;
 }

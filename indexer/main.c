@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
 
 #include "fihris/buf.h"
+#include "fihris/clock.h"
 #include "fihris/indexer.h"
 #include "fihris/paths.h"
 
@@ -55,6 +57,9 @@ static void usage(FILE *out)
           "                   only as written\n"
           "      --no-progress  no live progress line\n"
           "      --delete     remove the documents with the given ids\n"
+          "      --wait S     when another process is writing the database (an indexer,\n"
+          "                   or searchd taking writes, which holds it until it stops),\n"
+          "                   try again for up to S seconds (default: fail at once)\n"
           "  -h, --help       this help\n"
           "\n"
           "Exit status: 0 done, 1 some documents failed, 2 error, 130 interrupted.\n",
@@ -69,6 +74,7 @@ typedef struct {
     int progress;
     int names;
     int delete_mode;
+    unsigned wait_s;
     const char **args;
     size_t nargs;
 } options;
@@ -101,7 +107,7 @@ static int parse_args(int argc, char **argv, options *o)
         else if ((strcmp(a, "-d") == 0 || strcmp(a, "--db") == 0) && i + 1 < argc)
             o->db = argv[++i];
         else if (strcmp(a, "--batch") == 0 || strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0 ||
-                 strcmp(a, "--shards") == 0) {
+                 strcmp(a, "--shards") == 0 || strcmp(a, "--wait") == 0) {
             unsigned v = i + 1 < argc ? positive(argv[++i]) : 0;
             if (v == 0) {
                 fprintf(stderr, "indexer: %s needs a positive number (see indexer --help)\n", a);
@@ -111,6 +117,8 @@ static int parse_args(int argc, char **argv, options *o)
                 o->batch = v;
             else if (strcmp(a, "--shards") == 0)
                 o->shards = v;
+            else if (strcmp(a, "--wait") == 0)
+                o->wait_s = v;
             else
                 o->jobs = v;
         }
@@ -142,12 +150,32 @@ static int parse_args(int argc, char **argv, options *o)
     return 0;
 }
 
+/* The error of a run, and for a database another process writes, what to
+ * do. */
+static void report_error(fh_status st, const fh_error *err, const options *o)
+{
+    fprintf(stderr, "indexer: %s\n", err->message);
+    if (st == FH_ERR_LOCKED)
+        fprintf(stderr, "indexer: %s: wait until it is done (--wait S tries again for S "
+                        "seconds), or stop it; searchd taking writes holds the database until "
+                        "it stops: send it the documents instead (POST /api/documents, "
+                        "DELETE /api/documents/ID)\n",
+                o->wait_s ? "still locked after --wait" : "nothing was written");
+}
+
 static int run_delete(const char *db, const options *o)
 {
     size_t deleted, missing;
     fh_error err;
-    if (fh_delete_documents(db, o->args, o->nargs, &deleted, &missing, &err) != FH_OK) {
-        fprintf(stderr, "indexer: %s\n", err.message);
+    double until = fh_clock_ms() + 1000.0 * o->wait_s;
+    fh_status st;
+    /* nothing is deleted by a run that finds the database locked */
+    while ((st = fh_delete_documents(db, o->args, o->nargs, &deleted, &missing, &err)) ==
+               FH_ERR_LOCKED &&
+           fh_clock_ms() < until)
+        nanosleep(&(struct timespec){0, 200000000L}, NULL);
+    if (st != FH_OK) {
+        report_error(st, &err, o);
         return EXIT_USAGE;
     }
     printf("%zu deleted, %zu not found\n", deleted, missing);
@@ -167,6 +195,7 @@ static int run_index(const char *db, const options *o)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     opts.jobs = o->jobs ? o->jobs : cpus > 0 ? (unsigned)cpus : 1;
     opts.shards = o->shards;
+    opts.lock_wait_s = o->wait_s;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -177,7 +206,7 @@ static int run_index(const char *db, const options *o)
     fh_error err;
     fh_status st = fh_index_paths(&opts, o->args, o->nargs, &stats, &err);
     if (st != FH_OK)
-        fprintf(stderr, "indexer: %s\n", err.message);
+        report_error(st, &err, o);
     if (st == FH_OK || stats.files > 0)
         fh_index_stats_print(&stats, stdout);
     int code = st != FH_OK ? EXIT_USAGE

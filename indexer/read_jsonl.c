@@ -5,7 +5,8 @@
  * date, keeping the fields it does not know as given (extra).  Every line
  * it cannot use is reported with its line number (passed as the notice's
  * line, never repeated in the message).  Standard input ("-") is read the
- * same way as a file.
+ * same way as a file, and so is JSON held in memory, JSONL or an array of
+ * objects (fh_read_jsonl_text, fh_read_json_text in reader.h).
  */
 #include <errno.h>
 #include <poll.h>
@@ -208,6 +209,7 @@ typedef struct {
     const char *path;
     const fh_reader_sink *sink;
     size_t line;
+    size_t values; /* lines read that were JSON */
 } jsonl_line;
 
 /* A single-line, valid UTF-8 copy of at most max bytes of s, for quoting
@@ -421,7 +423,7 @@ static int jsonl_document(const jsonl_line *jl, json_t *obj, size_t replaced)
 /* One non-blank line s[0..len), which lies in line (freed once parsed when
  * huge).  Invalid UTF-8 is repaired before parsing because jansson rejects
  * it outright, and the document is worth keeping. */
-static fh_status jsonl_line_read(const jsonl_line *jl, fh_buf *line, const char *s, size_t len,
+static fh_status jsonl_line_read(jsonl_line *jl, fh_buf *line, const char *s, size_t len,
                                  fh_buf *fixed, int *stop)
 {
     size_t replaced = 0;
@@ -446,12 +448,29 @@ static fh_status jsonl_line_read(const jsonl_line *jl, fh_buf *line, const char 
         return FH_OK;
     }
     fh_status st = FH_OK;
+    jl->values++;
     if (!json_is_object(obj))
         rd_notify(jl->sink, FH_NOTICE_FAILED, jl->path, jl->line, "not a JSON object");
     else if ((*stop = jsonl_document(jl, obj, replaced)) < 0)
         st = FH_ERR_NOMEM;
     json_decref(obj);
     return st;
+}
+
+/* The line jl->line, s[0..len) (which lies in line): a byte order mark
+ * before the first line is left out, and a blank line skipped (*seen stays
+ * as it was). */
+static fh_status jsonl_step(jsonl_line *jl, fh_buf *line, const char *s, size_t len,
+                            fh_buf *fixed, int *stop, int *seen)
+{
+    if (jl->line == 1 && has_utf8_bom(s, len)) {
+        s += 3;
+        len -= 3;
+    }
+    if (all_space(s, len))
+        return FH_OK;
+    *seen = 1;
+    return jsonl_line_read(jl, line, s, len, fixed, stop);
 }
 
 static fh_status jsonl_lines(line_reader *lr, const char *path, const fh_reader_sink *sink)
@@ -469,16 +488,7 @@ static fh_status jsonl_lines(line_reader *lr, const char *path, const fh_reader_
             seen = 1;
             continue;
         }
-        const char *s = line.data ? line.data : "";
-        size_t len = line.len;
-        if (jl.line == 1 && has_utf8_bom(s, len)) {
-            s += 3;
-            len -= 3;
-        }
-        if (all_space(s, len))
-            continue;
-        seen = 1;
-        st = jsonl_line_read(&jl, &line, s, len, &fixed, &stop);
+        st = jsonl_step(&jl, &line, line.data ? line.data : "", line.len, &fixed, &stop, &seen);
     }
     if (!stop && st == FH_OK && ls == LINE_NOMEM)
         st = FH_ERR_NOMEM;
@@ -527,4 +537,111 @@ fh_status rd_read_jsonl(const char *path, const fh_reader_sink *sink)
     free(lr.buf);
     close(fd);
     return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* JSON in memory. */
+
+/* The lines of data[0..len) that are not blank. */
+static size_t jsonl_count(const char *data, size_t len)
+{
+    size_t n = 0, line = 0;
+    for (size_t pos = 0; pos < len;) {
+        const char *s = data + pos;
+        const char *nl = memchr(s, '\n', len - pos);
+        size_t take = nl ? (size_t)(nl - s) : len - pos;
+        pos += take + (nl != NULL);
+        size_t skip = ++line == 1 && has_utf8_bom(s, take) ? 3 : 0;
+        n += !all_space(s + skip, take - skip);
+    }
+    return n;
+}
+
+static fh_status too_many(size_t max_docs, fh_error *err)
+{
+    return fh_error_set(err, FH_ERR_TOO_LARGE, "more than %zu documents", max_docs);
+}
+
+fh_status fh_read_jsonl_text(const char *data, size_t len, size_t max_docs,
+                             const fh_reader_sink *sink, fh_error *err)
+{
+    if (jsonl_count(data, len) > max_docs)
+        return too_many(max_docs, err);
+    jsonl_line jl = {.sink = sink};
+    fh_buf none = FH_BUF_INIT, fixed = FH_BUF_INIT;
+    fh_status st = FH_OK;
+    int stop = 0, seen = 0;
+    for (size_t pos = 0; !stop && st == FH_OK && pos < len;) {
+        const char *s = data + pos;
+        const char *nl = memchr(s, '\n', len - pos);
+        size_t take = nl ? (size_t)(nl - s) : len - pos;
+        pos += take + (nl != NULL);
+        jl.line++;
+        st = jsonl_step(&jl, &none, s, take, &fixed, &stop, &seen);
+    }
+    fh_buf_free(&fixed);
+    if (st != FH_OK)
+        return fh_error_set(err, st, "out of memory");
+    if (!stop && jl.values == 0)
+        return fh_error_set(err, FH_ERR_INVALID, "not JSON: %s",
+                            seen ? "no line of the text is JSON" : "no text");
+    return FH_OK;
+}
+
+/* The documents of a parsed array, or the one of a parsed object. */
+static void json_documents(json_t *root, const fh_reader_sink *sink)
+{
+    jsonl_line jl = {.sink = sink};
+    if (json_is_object(root)) {
+        jl.line = 1;
+        jsonl_document(&jl, root, 0);
+        return;
+    }
+    for (size_t i = 0; i < json_array_size(root); i++) {
+        json_t *v = json_array_get(root, i);
+        jl.line = i + 1;
+        if (!json_is_object(v))
+            rd_notify(sink, FH_NOTICE_FAILED, NULL, jl.line, "not a JSON object");
+        else if (jsonl_document(&jl, v, 0))
+            break;
+    }
+}
+
+fh_status fh_read_json_text(const char *data, size_t len, size_t max_docs,
+                            const fh_reader_sink *sink, fh_error *err)
+{
+    if (has_utf8_bom(data, len)) {
+        data += 3;
+        len -= 3;
+    }
+    fh_buf fixed = FH_BUF_INIT;
+    size_t replaced = 0;
+    if (fh_utf8_find_invalid(data, len) < len) {
+        if (fh_utf8_repair(data, len, &fixed, &replaced) != FH_OK)
+            return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+        data = fixed.data;
+        len = fixed.len;
+    }
+    json_error_t jerr;
+    json_t *root = json_loadb(data, len, 0, &jerr);
+    fh_buf_free(&fixed);
+    fh_status st = FH_OK;
+    if (root == NULL) {
+        char text[sizeof jerr.text + 4];
+        excerpt(jerr.text, strlen(jerr.text), sizeof jerr.text, text, sizeof text);
+        st = fh_error_set(err, FH_ERR_INVALID, "not JSON: %s (line %d, column %d)", text,
+                          jerr.line, jerr.column);
+    } else if (!json_is_array(root) && !json_is_object(root))
+        st = fh_error_set(err, FH_ERR_INVALID,
+                          "neither an array of documents nor a document (a JSON object)");
+    else if (json_is_array(root) && json_array_size(root) > max_docs)
+        st = too_many(max_docs, err);
+    else {
+        if (replaced)
+            rd_notify(sink, FH_NOTICE_WARNING, NULL, 0, "%zu invalid UTF-8 %s replaced by U+FFFD",
+                      replaced, rd_plural(replaced, "sequence", "sequences"));
+        json_documents(root, sink);
+    }
+    json_decref(root);
+    return st;
 }

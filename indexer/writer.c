@@ -4,6 +4,8 @@
  */
 #include "fihris/writer.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +40,8 @@ struct fh_writer {
     fh_lexicon *lex; /* NULL when names are off */
     fh_buf id_term, digest, stored, scratch, path;
     int started_empty; /* nothing to look up: every document is new */
-    unsigned batch_docs, pending_docs;
+    int commit_when_asked;
+    unsigned batch_docs, pending_docs; /* pending: changed documents */
     size_t batch_bytes, pending_bytes;
     size_t pending_terms; /* terms of the documents pending, each counted once per document */
     fh_writer_counts counts;
@@ -89,15 +92,16 @@ fh_status fh_writer_open(const char *path, const fh_writer_opts *opts, fh_writer
     fh_writer *w = calloc(1, sizeof *w);
     if (w == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    w->batch_docs = opts->batch_docs ? opts->batch_docs : 1;
-    w->batch_bytes = opts->batch_bytes ? opts->batch_bytes : 1;
+    w->commit_when_asked = opts->commit_when_asked;
+    w->batch_docs = opts->commit_when_asked ? UINT_MAX : opts->batch_docs ? opts->batch_docs : 1;
+    w->batch_bytes = opts->commit_when_asked ? SIZE_MAX : opts->batch_bytes ? opts->batch_bytes : 1;
     w->notice = opts->notice;
     w->notice_ctx = opts->notice_ctx;
     fh_status st = fh_db_open(path, FH_DB_WRITE, &w->db, err);
     uint32_t docs = 0;
     if (st == FH_OK)
         st = fh_db_doc_count(w->db, &docs, err);
-    w->started_empty = docs == 0;
+    w->started_empty = docs == 0 && !opts->commit_when_asked;
     if (st == FH_OK)
         st = fh_analyzer_new(&w->an, err);
     if (st == FH_OK && opts->names)
@@ -326,7 +330,14 @@ static fh_status store(fh_writer *w, const fh_document *d, int exists, fh_error 
     /* Xapian holds every term of the batch until the commit: a document
      * that would take them past FH_MAX_DOC_TERMS goes into the next batch. */
     size_t terms = fh_doc_term_count(doc);
-    if (st == FH_OK && w->pending_docs > 0 && w->pending_terms + terms > FH_MAX_DOC_TERMS)
+    if (st == FH_OK && w->commit_when_asked && w->pending_terms > 0 &&
+        w->pending_terms + terms > FH_MAX_COMMIT_TERMS)
+        st = fh_error_set(err, FH_ERR_TOO_LARGE,
+                          "its %zu index terms and the %zu of the documents before it are more "
+                          "than one commit takes (%u): send it in another call",
+                          terms, w->pending_terms, FH_MAX_COMMIT_TERMS);
+    else if (st == FH_OK && !w->commit_when_asked && w->pending_docs > 0 &&
+             w->pending_terms + terms > FH_MAX_DOC_TERMS)
         st = commit_batch(w, 0, err);
     if (st == FH_OK)
         st = fh_db_replace(w->db, w->id_term.data, doc, err);

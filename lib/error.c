@@ -46,6 +46,7 @@ const char *fh_status_name(fh_status status)
     case FH_ERR_UNSUPPORTED: return "unsupported";
     case FH_ERR_INTERNAL: return "internal error";
     case FH_ERR_UNAVAILABLE: return "unavailable";
+    case FH_ERR_TOO_LARGE: return "too large";
     }
     return "unknown";
 }

@@ -228,8 +228,9 @@ fh_status guard(fh_error *err, const char *action, const char *const &where, Bod
     } catch (const Failure &f) {
         return one_line(err, fh_error_set(err, f.status, "%s", f.message.c_str()));
     } catch (const Xapian::DatabaseLockError &) {
-        return fh_error_set(err, FH_ERR_LOCKED, "database is locked by another indexer (%s)",
-                            str(where));
+        return fh_error_set(err, FH_ERR_LOCKED,
+                            "database is locked: another process is writing %s (an indexer, "
+                            "or searchd taking writes)", str(where));
     } catch (const Xapian::DatabaseNotFoundError &) {
         return not_found(err, where);
     } catch (const Xapian::DatabaseVersionError &e) {

@@ -1,6 +1,7 @@
 /*
  * searchd.c - the `searchd` command: serve a Fihris database over HTTP (the
- * JSON API and the search page of server.h) until SIGTERM or SIGINT.
+ * JSON API and the search page of server.h) until SIGTERM or SIGINT, and
+ * take documents over HTTP when it has an admin key (keys.h).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -20,6 +21,7 @@ typedef struct {
     fh_server_opts server;
     const char *origins[MAX_ORIGINS];
     fh_buf address; /* --listen's address part */
+    const char *admin_key_file, *search_key_file;
 } options;
 
 static void usage(FILE *out)
@@ -27,7 +29,9 @@ static void usage(FILE *out)
     fputs("usage: searchd [-d DB] [--listen ADDRESS:PORT] [options]\n"
           "\n"
           "Serve a Fihris database over HTTP: a search page at / and a JSON API\n"
-          "(/api/search, /api/suggest, /api/doc/ID, /healthz). Stops on Ctrl-C or SIGTERM.\n"
+          "(/api/search, /api/suggest, /api/doc/ID, /healthz); with an admin key, take\n"
+          "documents too (POST /api/documents, DELETE /api/documents/ID, POST\n"
+          "/api/documents/delete). Stops on Ctrl-C or SIGTERM.\n"
           "\n"
           "  -d, --db DB          database (default: $FIHRIS_DB, else ~/.local/share/fihris/db)\n"
           "      --listen A:P     address and port (default 127.0.0.1:8080; port 0: any free\n"
@@ -52,6 +56,22 @@ static void usage(FILE *out)
           "      --shard-timeout MS  a shard server silent this long is unavailable\n"
           "                       (default 10000; connecting: at most 2000)\n"
           "      --quiet          no request log on standard error\n"
+          "\n"
+          "Keys, sent as \"Authorization: Bearer KEY\", are read from a file or the\n"
+          "environment, never from the command line. A key file holds one key of 16 to\n"
+          "4096 printable ASCII characters (openssl rand -hex 32); its group and others\n"
+          "may neither read nor write it (chmod 600).\n"
+          "      --admin-key-file FILE  the key that writes need (else $FIHRIS_ADMIN_KEY);\n"
+          "                       without one, writes are refused. With one, searchd\n"
+          "                       holds the database's write lock until it stops\n"
+          "                       (creating the database when absent): the indexer is\n"
+          "                       refused meanwhile\n"
+          "      --search-key-file FILE  the key that /api/search, /api/suggest and\n"
+          "                       /api/doc need, or the admin key (else\n"
+          "                       $FIHRIS_SEARCH_KEY); without one they are open. The\n"
+          "                       page and /healthz are always open\n"
+          "      --max-body-mb N  a write's body (default 4, at most 64); a write takes at\n"
+          "                       most 1000 documents or ids, and at most 4 run at once\n"
           "  -h, --help           this help\n",
           out);
 }
@@ -116,8 +136,46 @@ static int parse_option(const char *a, const char *v, options *o)
         return parse_unsigned(v, 1, 600000, &o->server.time_limit_ms);
     else if (strcmp(a, "--cors-origin") == 0 && o->server.ncors_origins < MAX_ORIGINS)
         o->origins[o->server.ncors_origins++] = v;
-    else
+    else if (strcmp(a, "--admin-key-file") == 0)
+        o->admin_key_file = v;
+    else if (strcmp(a, "--search-key-file") == 0)
+        o->search_key_file = v;
+    else if (strcmp(a, "--max-body-mb") == 0) {
+        unsigned mb;
+        if (!parse_unsigned(v, 1, 64, &mb))
+            return 0;
+        o->server.max_body_bytes = (size_t)mb << 20;
+    } else
         return 0;
+    return 1;
+}
+
+/* A key on the command line is refused: every user of the machine can
+ * read it there (ps, /proc). */
+static int key_on_command_line(const char *a)
+{
+    if (strcmp(a, "--admin-key") != 0 && strcmp(a, "--search-key") != 0 &&
+        strncmp(a, "--admin-key=", 12) != 0 && strncmp(a, "--search-key=", 13) != 0)
+        return 0;
+    fprintf(stderr, "searchd: keys are not taken on the command line, where other users of "
+                    "the machine can read them: put the key in a file only you can read and "
+                    "give %s-file FILE, or set %s\n",
+            strncmp(a, "--admin", 7) == 0 ? "--admin-key" : "--search-key",
+            strncmp(a, "--admin", 7) == 0 ? "FIHRIS_ADMIN_KEY" : "FIHRIS_SEARCH_KEY");
+    return 1;
+}
+
+/* The keys, from their files or the environment; a later reload of the
+ * configuration calls this again.  0 after saying what is wrong. */
+static int load_keys(options *o)
+{
+    fh_error err;
+    if (fh_key_load(o->admin_key_file, "FIHRIS_ADMIN_KEY", &o->server.admin_key, &err) != FH_OK ||
+        fh_key_load(o->search_key_file, "FIHRIS_SEARCH_KEY", &o->server.search_key, &err) !=
+            FH_OK) {
+        fprintf(stderr, "searchd: %s\n", err.message);
+        return 0;
+    }
     return 1;
 }
 
@@ -136,6 +194,8 @@ static int parse_args(int argc, char **argv, options *o)
             o->server.remote.allow_partial = 1;
             continue;
         }
+        if (key_on_command_line(a))
+            return -1;
         if (!parse_option(a, i + 1 < argc ? argv[i + 1] : NULL, o)) {
             fprintf(stderr, "searchd: %s: unknown option or bad value (see searchd --help)\n", a);
             return -1;
@@ -143,7 +203,7 @@ static int parse_args(int argc, char **argv, options *o)
         i++;
     }
     o->server.cors_origins = o->origins;
-    return 0;
+    return load_keys(o) ? 0 : -1;
 }
 
 /* Block SIGINT and SIGTERM in every thread, then wait for one here: the
@@ -163,7 +223,8 @@ static int serve_until_signal(const options *o, const char *db_path)
         fprintf(stderr, "searchd: %s\n", err.message);
         return 2;
     }
-    fprintf(stderr, "searchd: serving %s at http://%s%s%s:%u/\n", db_path,
+    fprintf(stderr, "searchd: serving %s%s at http://%s%s%s:%u/\n", db_path,
+            so.admin_key.set ? " (writes enabled)" : "",
             strchr(so.address, ':') ? "[" : "", so.address, strchr(so.address, ':') ? "]" : "",
             (unsigned)fh_server_port(srv));
     int sig = 0;

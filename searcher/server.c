@@ -14,6 +14,13 @@
  * request in time (header_timeout_s): libmicrohttpd's own timeout counts
  * from the last byte received, which a client sending a byte a second
  * never reaches.
+ *
+ * Writes are judged from their headers (method, key, type, length), and
+ * done by the connection's thread once the body is whole, through writes.h
+ * (one writer, one call at a time): the workers keep answering searches
+ * meanwhile.  The path of a request is kept as sent (the URI log callback
+ * runs before libmicrohttpd decodes it), so that a document id to delete
+ * is decoded here, a NUL byte (%00) refused rather than cutting it short.
  */
 #include "fihris/server.h"
 
@@ -24,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +41,7 @@
 #include "fihris/output.h"
 #include "fihris/search.h"
 #include "fihris/utf8.h"
+#include "fihris/writes.h"
 
 extern const char fh_web_page[], fh_web_script[], fh_web_style[];
 extern const size_t fh_web_page_len, fh_web_script_len, fh_web_style_len;
@@ -73,6 +82,8 @@ struct fh_server {
     pthread_cond_t watch_stop;
     struct watched *watching;   /* every open connection */
     int watch_stopping;
+    fh_writes *writes;          /* with an admin key: the database's writer */
+    unsigned writes_open;       /* writes received or under way (under lock) */
 };
 
 void fh_server_opts_init(fh_server_opts *o)
@@ -91,6 +102,7 @@ void fh_server_opts_init(fh_server_opts *o)
     o->max_per_client = 64;
     o->time_limit_ms = 500;
     o->cache_bytes = 64u << 20;
+    o->max_body_bytes = 4u << 20;
     fh_remote_opts_init(&o->remote);
 }
 
@@ -102,12 +114,15 @@ typedef struct {
     const char *type;    /* content type */
     const char *allow;   /* Allow header for 405, or NULL */
     const char *cache;   /* X-Fihris-Cache: "hit", "miss", or NULL */
-    char *why;           /* owned: the internal reason of a 5xx, for the log */
+    char *why;           /* owned: for the log, the internal reason of a 5xx,
+                          * why a key was refused, what a write did */
+    const char *header, *value; /* one more header (WWW-Authenticate,
+                                 * Retry-After), or NULL */
 } reply;
 
 static reply json_reply(unsigned status, char *body)
 {
-    return (reply){status, body, "application/json; charset=utf-8", NULL, NULL, NULL};
+    return (reply){status, body, "application/json; charset=utf-8", NULL, NULL, NULL, NULL, NULL};
 }
 
 /* {"error": message}: messages here are for users, never internal ones. */
@@ -159,7 +174,7 @@ static void add_security_headers(struct MHD_Response *resp, const char *type)
 static enum MHD_Result send_reply(const fh_server *srv, struct MHD_Connection *c, reply r)
 {
     if (r.body == NULL) /* out of memory building the reply */
-        r = (reply){500, NULL, "application/json; charset=utf-8", NULL, NULL, NULL};
+        r = (reply){500, NULL, "application/json; charset=utf-8", NULL, NULL, NULL, NULL, NULL};
     static const char failed[] = "{\"error\":\"internal error\"}";
     struct MHD_Response *resp =
         r.body ? MHD_create_response_from_buffer(strlen(r.body), r.body, MHD_RESPMEM_MUST_FREE)
@@ -176,6 +191,8 @@ static enum MHD_Result send_reply(const fh_server *srv, struct MHD_Connection *c
         MHD_add_response_header(resp, "Allow", r.allow);
     if (r.cache)
         MHD_add_response_header(resp, "X-Fihris-Cache", r.cache);
+    if (r.header)
+        MHD_add_response_header(resp, r.header, r.value);
     const char *origin = origin_allowed(srv, c);
     if (origin) {
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
@@ -245,6 +262,12 @@ static reply remember(fh_server *srv, const char *key, const fh_buf *state, repl
 
 /* ---- requests ---- */
 
+/* What a request may change. */
+enum { WRITE_NONE, WRITE_PUT, WRITE_DELETE_ONE, WRITE_DELETE_LIST };
+
+/* Whose key a request carries. */
+enum { KEY_NONE, KEY_WRONG, KEY_SEARCH, KEY_ADMIN };
+
 /* One request, from its headers to its reply.  The connection's thread
  * copies what the request asks (URL, method, arguments) before handing it
  * to a worker, so that a worker never touches the connection. */
@@ -253,7 +276,16 @@ typedef struct request {
     size_t body_bytes;
     struct MHD_Connection *conn;
     char client[INET6_ADDRSTRLEN]; /* its address, for the log */
-    char *url, *method;
+    char *raw_path;        /* the path as sent, percent-encoded (or NULL) */
+    char *url, *method;    /* url: the path, decoded by libmicrohttpd */
+    int begun;             /* its headers were seen */
+    int key;               /* KEY_... */
+    int write;             /* WRITE_... */
+    fh_write_format format;
+    fh_buf body;           /* a write's body, kept while keep_body */
+    int keep_body;
+    int refused;           /* r was decided from the headers: the body is dropped */
+    int holds_write;       /* counted in writes_open */
     char **args;           /* name, value, name, value ...; values may be NULL */
     size_t nargs, url_len; /* url_len: the URL with its arguments */
     int nul_in_args;       /* an argument holds a NUL byte */
@@ -279,6 +311,8 @@ static void request_free(request *rq)
     for (size_t i = 0; i < 2 * rq->nargs; i++)
         free(rq->args[i]);
     free(rq->args);
+    free(rq->raw_path);
+    fh_buf_free(&rq->body);
     free(rq->url);
     free(rq->method);
     free(rq->r.body);
@@ -668,20 +702,358 @@ static reply web_reply(const web_file *f)
         memcpy(body, f->data, *f->len);
         body[*f->len] = '\0';
     }
-    return (reply){200, body, f->type, NULL, NULL, NULL};
+    return (reply){200, body, f->type, NULL, NULL, NULL, NULL, NULL};
+}
+
+static enum MHD_Result answer(fh_server *srv, request *rq);
+
+/* ---- keys ---- */
+
+/* Whose key the request carries ("Authorization: Bearer KEY"); both keys
+ * are compared, whichever matches. */
+static int key_of(const fh_server *srv, struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+        return KEY_NONE;
+    const char *k = h + 7;
+    while (*k == ' ')
+        k++;
+    if (*k == '\0')
+        return KEY_NONE;
+    int admin = fh_key_matches(&srv->opts.admin_key, k, strlen(k));
+    int search = fh_key_matches(&srv->opts.search_key, k, strlen(k));
+    return admin ? KEY_ADMIN : search ? KEY_SEARCH : KEY_WRONG;
+}
+
+/* 401 for no key, 403 for another; the log says which, never the key. */
+static reply key_refused(int key)
+{
+    if (key == KEY_NONE) {
+        reply r = because(error_reply(401, "this needs a key: send Authorization: Bearer KEY"),
+                          "no key");
+        r.header = "WWW-Authenticate";
+        r.value = "Bearer realm=\"fihris\"";
+        return r;
+    }
+    if (key == KEY_SEARCH)
+        return because(error_reply(403, "this key allows searching, not writing"),
+                       "the search key, for a write");
+    return because(error_reply(403, "wrong key"), "wrong key");
+}
+
+static const char DOC_PREFIX[] = "/api/doc/";
+
+/* Whether rq may read: the paths a search key guards need it, or the
+ * admin key, when there is one. */
+static int may_read(const fh_server *srv, const request *rq)
+{
+    const char *url = rq->url;
+    int guarded = strcmp(url, "/api/search") == 0 || strcmp(url, "/api/suggest") == 0 ||
+                  strncmp(url, DOC_PREFIX, sizeof DOC_PREFIX - 1) == 0;
+    return !guarded || !srv->opts.search_key.set || rq->key == KEY_SEARCH ||
+           rq->key == KEY_ADMIN;
+}
+
+/* ---- writes ---- */
+
+static const char DOCUMENTS[] = "/api/documents";
+static const char DOCUMENTS_PREFIX[] = "/api/documents/";
+
+/* What the path and method of rq would change (WRITE_NONE: not a write
+ * path).  /api/documents/delete is the list of ids to delete (POST) or the
+ * document "delete" (DELETE). */
+static int write_kind(const request *rq)
+{
+    const char *url = rq->url;
+    if (strcmp(url, DOCUMENTS) == 0)
+        return WRITE_PUT;
+    if (strcmp(url, "/api/documents/delete") == 0 && strcmp(rq->method, "DELETE") != 0)
+        return WRITE_DELETE_LIST;
+    if (strncmp(url, DOCUMENTS_PREFIX, sizeof DOCUMENTS_PREFIX - 1) == 0)
+        return WRITE_DELETE_ONE;
+    return WRITE_NONE;
+}
+
+/* 405 unless the method is the one of the write; Allow says which are. */
+static int wrong_method(const request *rq, reply *out)
+{
+    const char *want = rq->write == WRITE_DELETE_ONE ? "DELETE" : "POST";
+    if (strcmp(rq->method, want) == 0)
+        return 0;
+    int list = strcmp(rq->url, "/api/documents/delete") == 0;
+    *out = error_reply(405, list ? "only POST (ids in the body) or DELETE (the document "
+                                   "\"delete\") is allowed"
+                            : rq->write == WRITE_PUT ? "only POST is allowed"
+                                                     : "only DELETE is allowed");
+    out->allow = list ? "POST, DELETE" : want;
+    return 1;
+}
+
+/* The format of a write's body from its Content-Type (JSON only for a list
+ * of ids); 0 for another type or a charset other than UTF-8. */
+static int body_format(const request *rq, const char *type, fh_write_format *out)
+{
+    if (type == NULL)
+        return 0;
+    size_t n = strcspn(type, "; \t");
+    const char *params = type + n;
+    if (n == strlen("application/json") && strncasecmp(type, "application/json", n) == 0)
+        *out = FH_WRITE_JSON;
+    else if (rq->write == WRITE_PUT && n == strlen("application/x-ndjson") &&
+             strncasecmp(type, "application/x-ndjson", n) == 0)
+        *out = FH_WRITE_JSONL;
+    else
+        return 0;
+    for (const char *p = params; *p; p++)
+        if (strncasecmp(p, "charset=", 8) == 0) {
+            const char *v = p + 8 + (p[8] == '"');
+            size_t len = strcspn(v, "\"; \t");
+            return (len == 5 && strncasecmp(v, "utf-8", 5) == 0) ||
+                   (len == 4 && strncasecmp(v, "utf8", 4) == 0);
+        }
+    return 1;
+}
+
+/* The Content-Length of the request, or 0 when it gives none. */
+static unsigned long long declared_length(struct MHD_Connection *c)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    return v ? strtoull(v, NULL, 10) : 0;
+}
+
+static reply too_large(const fh_server *srv)
+{
+    char msg[96];
+    snprintf(msg, sizeof msg, "the body is over %zu MB: send the documents in several calls",
+             srv->opts.max_body_bytes >> 20);
+    return error_reply(413, msg);
+}
+
+/* A slot among the FH_SERVER_MAX_WRITES writes at once; 0 when none is free. */
+static int take_write_slot(fh_server *srv, request *rq)
+{
+    pthread_mutex_lock(&srv->lock);
+    rq->holds_write = srv->writes_open < FH_SERVER_MAX_WRITES;
+    srv->writes_open += rq->holds_write;
+    pthread_mutex_unlock(&srv->lock);
+    return rq->holds_write;
+}
+
+/* The reply to a write decided from its headers, or status 0 when its body
+ * is to be read and the write done. */
+static reply write_verdict(fh_server *srv, request *rq, struct MHD_Connection *c)
+{
+    reply r = {0};
+    const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    if (wrong_method(rq, &r))
+        return r;
+    if (!srv->opts.admin_key.set)
+        return because(error_reply(403, "writing is disabled: start searchd with "
+                                        "--admin-key-file FILE, or FIHRIS_ADMIN_KEY in its "
+                                        "environment, to enable it"),
+                       "writing is disabled (no admin key)");
+    if (rq->key != KEY_ADMIN)
+        return key_refused(rq->key);
+    if (rq->write != WRITE_DELETE_ONE && !body_format(rq, type, &rq->format))
+        return error_reply(415, rq->write == WRITE_PUT
+                                    ? "send Content-Type: application/json (an array of "
+                                      "documents) or application/x-ndjson (JSONL), in UTF-8"
+                                    : "send Content-Type: application/json");
+    if (declared_length(c) > srv->opts.max_body_bytes)
+        return too_large(srv);
+    if (!take_write_slot(srv, rq)) {
+        r = because(error_reply(503, "too many writes at once: try again in a moment"),
+                    "as many writes at once as allowed");
+        r.header = "Retry-After";
+        r.value = "1";
+    }
+    return r;
+}
+
+/* The part of a write's body just received: kept, or counted and dropped. */
+static void take_body(fh_server *srv, request *rq, const char *data, size_t n)
+{
+    rq->body_bytes += n;
+    if (!rq->keep_body)
+        return;
+    if (rq->body.len + n > srv->opts.max_body_bytes) { /* a body of unknown length */
+        rq->r = too_large(srv);
+        rq->refused = 1;
+    } else if (fh_buf_append(&rq->body, data, n) != FH_OK) {
+        rq->r = because(error_reply(500, "internal error"), "out of memory");
+        rq->refused = 1;
+    }
+    if (rq->refused) {
+        rq->keep_body = 0;
+        fh_buf_free(&rq->body);
+    }
+}
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+           : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+}
+
+/* The path as sent, percent-decoded into out (NUL-terminated); 0 for a
+ * malformed escape or a NUL byte. */
+static int decode_path(const char *raw, fh_buf *out)
+{
+    for (const char *p = raw; *p; p++) {
+        char c = *p;
+        if (c == '%') {
+            int hi = hex_digit(p[1]), lo = hi < 0 ? -1 : hex_digit(p[2]);
+            if (lo < 0 || (hi | lo) == 0)
+                return 0;
+            c = (char)(hi * 16 + lo);
+            p += 2;
+        }
+        if (fh_buf_append_char(out, c) != FH_OK)
+            return 0;
+    }
+    return fh_buf_append_char(out, '\0') == FH_OK;
+}
+
+/* The document id after prefix in the path as sent, decoded into id; 0
+ * (with the reply in *bad) when there is none or it cannot be read. */
+static int id_in_path(const request *rq, const char *prefix, fh_buf *id, reply *bad)
+{
+    fh_buf path = FH_BUF_INIT;
+    size_t n = strlen(prefix);
+    int ok = rq->raw_path && decode_path(rq->raw_path, &path) && strlen(path.data) == path.len - 1;
+    if (!ok) {
+        *bad = error_reply(400, "the document id holds a NUL byte (%00) or a bad escape");
+    } else if (strncmp(path.data, prefix, n) != 0 || path.data[n] == '\0') {
+        char msg[64];
+        snprintf(msg, sizeof msg, "give a document id: %sID", prefix);
+        *bad = error_reply(404, msg);
+        ok = 0;
+    } else if (fh_buf_append_str(id, path.data + n) != FH_OK) {
+        *bad = because(error_reply(500, "internal error"), "out of memory");
+        ok = 0;
+    }
+    fh_buf_free(&path);
+    return ok;
+}
+
+/* What the log says of a write done. */
+static char *write_summary(const fh_write_report *w)
+{
+    fh_buf b = FH_BUF_INIT;
+    fh_buf_printf(&b, "%zu added, %zu replaced, %zu unchanged, %zu deleted, %zu not found, "
+                      "%zu failed", w->added, w->replaced, w->unchanged, w->deleted,
+                  w->not_found, w->failed);
+    return fh_buf_steal(&b);
+}
+
+/* The reply to a write that came to st. */
+static reply written(fh_status st, fh_write_report *w, const fh_error *err, int one)
+{
+    reply r;
+    if (st == FH_OK && one && w->not_found) {
+        r = error_reply(404, "no document with this id");
+        fh_write_report_free(w);
+        return r;
+    }
+    if (st == FH_OK) {
+        r = json_reply(200, w->json);
+        r.why = write_summary(w);
+        w->json = NULL;
+        return r;
+    }
+    if (st == FH_ERR_INVALID)
+        return error_reply(400, err->message);
+    if (st == FH_ERR_TOO_LARGE) {
+        char msg[FH_ERROR_MAX + 64];
+        snprintf(msg, sizeof msg, "%s: send them in several calls", err->message);
+        return error_reply(413, msg);
+    }
+    if (st == FH_ERR_LOCKED) {
+        r = because(error_reply(503, "another process is writing the database: try again "
+                                     "once it is done"),
+                    err->message);
+        r.header = "Retry-After";
+        r.value = "5";
+        return r;
+    }
+    return because(error_reply(500, "internal error"), err->message);
+}
+
+/* Do the write rq asks, its body whole. */
+static reply do_write(fh_server *srv, request *rq)
+{
+    if (rq->write == WRITE_DELETE_ONE && rq->body_bytes > 0)
+        return error_reply(413, "this request takes no body");
+    pthread_mutex_lock(&srv->lock);
+    int stopping = srv->stopping;
+    pthread_mutex_unlock(&srv->lock);
+    if (stopping)
+        return because(error_reply(503, "the server is stopping"), "stopping");
+    const char *text = rq->body.data ? rq->body.data : "";
+    fh_write_report w;
+    fh_error err;
+    fh_status st;
+    if (rq->write == WRITE_PUT)
+        st = fh_writes_put(srv->writes, rq->format, text, rq->body.len,
+                           FH_SERVER_MAX_WRITE_DOCS, &w, &err);
+    else if (rq->write == WRITE_DELETE_LIST)
+        st = fh_writes_delete_json(srv->writes, text, rq->body.len, FH_SERVER_MAX_WRITE_DOCS,
+                                   &w, &err);
+    else {
+        fh_buf id = FH_BUF_INIT;
+        reply bad;
+        if (!id_in_path(rq, DOCUMENTS_PREFIX, &id, &bad))
+            return bad;
+        st = fh_writes_delete(srv->writes, id.data, &w, &err);
+        fh_buf_free(&id);
+    }
+    fh_buf_free(&rq->body);
+    return written(st, &w, &err, rq->write == WRITE_DELETE_ONE);
+}
+
+/* Whether a write refused from its headers is answered before its body is
+ * read (libmicrohttpd then reads none of it, and closes the connection):
+ * when the body is declared over the limit, or its client waits to be told
+ * to send it (Expect: 100-continue).  Otherwise the body, whose length may
+ * be unknown, is read and dropped, and the connection kept. */
+static int refuse_at_once(const fh_server *srv, struct MHD_Connection *c)
+{
+    const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+    return declared_length(c) > srv->opts.max_body_bytes ||
+           (expect && strcasecmp(expect, "100-continue") == 0);
+}
+
+/* What the handler does with a request once its headers are in: a write
+ * may be refused from them (refuse_at_once says when the answer goes). */
+static enum MHD_Result at_headers(fh_server *srv, request *rq, struct MHD_Connection *c)
+{
+    if (srv->opts.admin_key.set || srv->opts.search_key.set)
+        rq->key = key_of(srv, c);
+    rq->write = write_kind(rq);
+    if (rq->write == WRITE_NONE)
+        return MHD_YES;
+    reply r = write_verdict(srv, rq, c);
+    if (r.status == 0) {
+        rq->keep_body = rq->write != WRITE_DELETE_ONE;
+        if (rq->keep_body) /* room for the body announced (at most the limit) */
+            fh_buf_reserve(&rq->body, (size_t)declared_length(c));
+        return MHD_YES;
+    }
+    rq->r = r;
+    rq->refused = 1;
+    return refuse_at_once(srv, c) ? answer(srv, rq) : MHD_YES;
 }
 
 /* ---- routing ---- */
 
-static const char DOC_PREFIX[] = "/api/doc/";
-
 /* Requests answered at once by the connection's thread: those that read no
  * database (the page and its files, a wrong path or method, a request
- * too large). */
-static int answered_at_once(const request *rq)
+ * too large, or without the key it needs). */
+static int answered_at_once(const fh_server *srv, const request *rq)
 {
     const char *url = rq->url;
-    return rq->body_bytes > 0 || rq->url_len > FH_SERVER_MAX_URL ||
+    return rq->body_bytes > 0 || rq->url_len > FH_SERVER_MAX_URL || !may_read(srv, rq) ||
            rq->nargs > FH_SERVER_MAX_PARAMS || rq->nul_in_args || web_file_at(url) ||
            (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) ||
            !(strcmp(url, "/healthz") == 0 || strcmp(url, "/api/search") == 0 ||
@@ -710,6 +1082,8 @@ static reply route(fh_server *srv, const request *rq)
         r.allow = "GET, HEAD";
         return r;
     }
+    if (!may_read(srv, rq))
+        return key_refused(rq->key);
     const web_file *file = web_file_at(url);
     if (file)
         return web_reply(file);
@@ -719,9 +1093,12 @@ static reply route(fh_server *srv, const request *rq)
         return api_search(srv, rq);
     if (strcmp(url, "/api/suggest") == 0)
         return api_suggest(srv, rq);
-    if (url[sizeof DOC_PREFIX - 1] == '\0')
-        return error_reply(404, "give a document id: /api/doc/ID");
-    return api_doc(srv, url + sizeof DOC_PREFIX - 1);
+    fh_buf id = FH_BUF_INIT;
+    reply r;
+    if (id_in_path(rq, DOC_PREFIX, &id, &r))
+        r = api_doc(srv, id.data);
+    fh_buf_free(&id);
+    return r;
 }
 
 /* ---- the workers ---- */
@@ -991,7 +1368,7 @@ static void log_request(const request *rq, unsigned status, int hit, const char 
     append_printable(&line, rq->url);
     fh_buf_printf(&line, " %u %.1f ms%s", status, fh_clock_ms() - rq->started,
                   hit ? " (cached)" : "");
-    if (status >= 500) {
+    if (status >= 500 || why) {
         fh_buf_printf(&line, ": ");
         append_printable(&line, why ? why : "unknown");
     }
@@ -1014,29 +1391,48 @@ static enum MHD_Result answer(fh_server *srv, request *rq)
     return ok;
 }
 
+/* A request begins: its path as sent, before libmicrohttpd decodes it. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    request *rq = request_new();
+    (void)cls, (void)c;
+    if (rq) {
+        rq->started = fh_clock_ms();
+        rq->raw_path = strndup(uri, strcspn(uri, "?"));
+    }
+    return rq;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **state)
 {
     fh_server *srv = cls;
     request *rq = *state;
-    (void)version, (void)upload_data;
-    if (rq == NULL) { /* the headers: wait for the body, if any */
+    (void)version;
+    if (rq == NULL) { /* on_uri was short of memory */
         if ((rq = request_new()) == NULL)
             return MHD_NO;
         rq->started = fh_clock_ms();
         *state = rq;
-        return MHD_YES;
     }
-    if (*upload_size > 0) { /* the API takes no body: count it, keep nothing */
-        rq->body_bytes += *upload_size;
+    if (!rq->begun) { /* the headers: wait for the body, if any */
+        rq->begun = 1;
+        if (!take_request(rq, c, url, method))
+            return MHD_NO;
+        return at_headers(srv, rq, c);
+    }
+    if (*upload_size > 0) { /* kept for a write; otherwise counted, not kept */
+        take_body(srv, rq, upload_data, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
     set_waiting(srv, c, 0); /* the request is whole */
-    if (!take_request(rq, c, url, method))
-        return MHD_NO;
-    if (answered_at_once(rq))
+    if (rq->refused)
+        ; /* its reply is made */
+    else if (rq->write)
+        rq->r = do_write(srv, rq);
+    else if (answered_at_once(srv, rq))
         rq->r = route(srv, rq);
     else if (!hand_to_workers(srv, rq)) /* which waits for the reply */
         rq->r = error_reply(503, "the server is stopping");
@@ -1050,10 +1446,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
     request *rq = *state;
     (void)why;
     set_waiting(srv, c, 1); /* for the next request on this connection */
-    if (rq && rq->answered) {
+    if (rq && (rq->answered || rq->holds_write)) {
         pthread_mutex_lock(&srv->lock);
-        srv->unsent--;
-        pthread_cond_broadcast(&srv->sent);
+        if (rq->answered) {
+            srv->unsent--;
+            pthread_cond_broadcast(&srv->sent);
+        }
+        srv->writes_open -= rq->holds_write;
         pthread_mutex_unlock(&srv->lock);
     }
     if (rq)
@@ -1126,6 +1525,7 @@ static void free_server(fh_server *srv)
     pthread_cond_destroy(&srv->ready);
     pthread_cond_destroy(&srv->sent);
     fh_cache_free(srv->cache);
+    fh_writes_close(srv->writes);
     free(srv->workers);
     free(srv);
 }
@@ -1165,6 +1565,24 @@ static fh_status new_server(const fh_server_opts *o, fh_server **out, fh_error *
  * touches only the pages it uses). */
 #define CONNECTION_MEMORY (80 * FH_SERVER_MAX_URL)
 
+/* The database's writer, taken at once: an indexer started later is
+ * refused.  One running now is waited for by the writes (503 meanwhile). */
+static fh_status start_writes(fh_server *srv, fh_error *err)
+{
+    fh_status st = fh_writes_new(srv->opts.db_path, &srv->writes, err);
+    if (st != FH_OK)
+        return st;
+    fh_error why;
+    st = fh_writes_take(srv->writes, &why);
+    if (st == FH_ERR_LOCKED && !srv->opts.quiet)
+        fprintf(stderr, "searchd: %s: writes get 503 until it is done\n", why.message);
+    if (st == FH_ERR_LOCKED)
+        return FH_OK;
+    if (st != FH_OK)
+        fh_error_set(err, st, "%s", why.message);
+    return st;
+}
+
 fh_status fh_server_start(const fh_server_opts *o, fh_server **out, fh_error *err)
 {
     struct sockaddr_storage addr;
@@ -1176,6 +1594,11 @@ fh_status fh_server_start(const fh_server_opts *o, fh_server **out, fh_error *er
         st = new_server(o, &srv, err);
     if (st != FH_OK)
         return st;
+    if (o->admin_key.set && (st = start_writes(srv, err)) != FH_OK) {
+        stop_workers(srv);
+        free_server(srv);
+        return st;
+    }
     srv->daemon = MHD_start_daemon(
         flags, o->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &addr,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
@@ -1183,7 +1606,8 @@ fh_status fh_server_start(const fh_server_opts *o, fh_server **out, fh_error *er
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_client,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+        srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         stop_workers(srv);
         free_server(srv);

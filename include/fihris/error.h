@@ -29,7 +29,8 @@ typedef enum {
     FH_ERR_MODIFIED,    /* the database changed under a reader; reopen and retry */
     FH_ERR_UNSUPPORTED, /* input of a kind Fihris does not handle */
     FH_ERR_INTERNAL,    /* a library failed in an unexpected way */
-    FH_ERR_UNAVAILABLE  /* a shard server could not be reached in time */
+    FH_ERR_UNAVAILABLE, /* a shard server could not be reached in time */
+    FH_ERR_TOO_LARGE    /* input beyond a limit (more documents than allowed) */
 } fh_status;
 
 #define FH_ERROR_MAX 512

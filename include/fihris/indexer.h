@@ -41,6 +41,8 @@ typedef struct {
     int names;            /* file name spellings (see fh_writer_opts; default 1) */
     int progress;         /* draw a live progress line on `log` */
     FILE *log;            /* notices and progress (stderr when NULL) */
+    unsigned lock_wait_s; /* a database another process writes: try again for
+                           * this long before failing with FH_ERR_LOCKED */
     /* Set asynchronously (by a signal handler) to stop after committing. */
     const volatile sig_atomic_t *interrupted;
 } fh_index_opts;

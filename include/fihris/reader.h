@@ -92,6 +92,23 @@ typedef struct {
  * on at all (out of memory) or the sink asked to stop (FH_OK then too). */
 FH_API fh_status fh_read_file(const char *path, const fh_reader_sink *sink, fh_error *err);
 
+/* JSON documents held in memory (what searchd is sent over HTTP), each
+ * object read, checked and normalized as a line of a .jsonl file is, with
+ * the same notices; documents and notices have no path (NULL), and their
+ * line is the JSONL line, or the position of the element in the array (from
+ * 1).  At most max_docs documents: more (lines not blank, or elements) fail
+ * with FH_ERR_TOO_LARGE before any is read.  Text that is not JSON at all
+ * fails with FH_ERR_INVALID, saying why: a JSONL text none of whose lines is
+ * JSON (the sink has then had only the notices of its lines), or a JSON
+ * text that does not parse, or parses to neither an array nor an object
+ * (then nothing was read).  A document the sink asks to stop at ends the
+ * reading with FH_OK. */
+fh_status fh_read_jsonl_text(const char *data, size_t len, size_t max_docs,
+                             const fh_reader_sink *sink, fh_error *err);
+/* A JSON array of document objects, or one document object. */
+fh_status fh_read_json_text(const char *data, size_t len, size_t max_docs,
+                            const fh_reader_sink *sink, fh_error *err);
+
 /* True when the extension of path names a supported format. */
 FH_API int fh_reader_supports(const char *path);
 

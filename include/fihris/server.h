@@ -11,20 +11,52 @@
  *                               url, date, source, lang, and extra, an object
  *                               of its other JSONL fields as given ({} if none)
  *   GET /healthz                status, document count, answer cache use
+ *   POST /api/documents         add or replace documents: a JSON array of
+ *                               them (Content-Type: application/json) or
+ *                               JSONL (application/x-ndjson), the fields and
+ *                               checks of the indexer's .jsonl files
+ *   DELETE /api/documents/{id}  delete one document (404 when absent)
+ *   POST /api/documents/delete  delete documents: a JSON array of ids, or
+ *                               {"ids": [...]}
+ *
+ * A write answers once it is committed, 200 with what it did (writes.h:
+ * counts, and each document that failed, with its line or index, and why):
+ * a document that cannot be used fails alone, the rest of the call is
+ * written, and a search sees all of a call or none of it.  Writes go through
+ * one writer, one call at a time; it is opened at the start and held (with
+ * the database's write lock, so an indexer is refused) until the server
+ * stops; while another process holds the lock, writes get 503.
+ *
+ * Keys (keys.h): writes need the admin key, as "Authorization: Bearer KEY";
+ * without an admin key writes are refused (403).  With a search key,
+ * /api/search, /api/suggest and /api/doc need it or the admin key; the page,
+ * its files and /healthz stay open.  A request without a key gets 401 (and
+ * WWW-Authenticate: Bearer), one with a wrong key 403; the log says which,
+ * and never holds a key.
  *
  * Errors are JSON {"error": message} with the status that says what went
  * wrong: 400 bad parameters (more than FH_SERVER_MAX_PARAMS, or one holding
- * a NUL byte), 404 unknown document or path, 405 another method, 413 a
- * request body, 414 a long URL, 503 no database; never a path, a stack or a
- * library message.  /healthz answers 503 {"status": "unavailable", "error":
- * why} when the database cannot be read or a shard of a cluster cannot be
- * reached.  The log line of a request (time, client, method, path, status,
- * time taken) gives the internal reason of every 5xx.
+ * a NUL byte) or a write's body that is not JSON, 401 and 403 (keys), 404
+ * unknown document or path, 405 another method, 413 a body where none is
+ * taken, or a write's body over max_body_bytes (answered from its
+ * Content-Length before it is read) or with more than
+ * FH_SERVER_MAX_WRITE_DOCS documents, 414 a long URL, 415 a write's body of
+ * another type, 503 no database, or more than FH_SERVER_MAX_WRITES writes at
+ * once (with Retry-After); never a path, a stack or a library message.
+ * /healthz answers 503 {"status": "unavailable", "error": why} when the
+ * database cannot be read or a shard of a cluster cannot be reached.  The
+ * log line of a request (time, client, method, path, status, time taken)
+ * gives the internal reason of every 5xx, what a write did, and why a key
+ * was refused.
  *
  * Hostile clients are bounded: a request must arrive whole (headers, and a
  * body if any) within header_timeout_s of its connection opening or of the
  * previous reply on it, else its connection is closed; one client address
- * holds at most max_per_client connections.
+ * holds at most max_per_client connections.  A write refused from its
+ * headers (key, type, size) never has its body kept: it is answered at
+ * once, its connection then closed, when its Content-Length is over the
+ * limit or its client waits for "100 Continue"; otherwise its body is read
+ * and dropped.
  *
  * Answers to searches and completions are kept in a cache shared by the
  * threads (cache.h), each with the database state it came from, so that a
@@ -34,10 +66,10 @@
  * Requests that read the database wait in one queue, first come first
  * served, for a pool of worker threads, each with its own reader of the
  * database (Xapian objects are not shared between threads), which catches
- * up with the indexer's commits before each request: the server keeps
- * answering while the database is written, and picks the changes up without
- * a restart.  On stopping, the requests queued are answered first; requests
- * arriving meanwhile get 503.
+ * up with the commits (the indexer's, or its own writes') before each
+ * request: the server keeps answering while the database is written, and
+ * picks the changes up without a restart.  On stopping, the requests queued
+ * are answered first; requests arriving meanwhile get 503.
  */
 #ifndef FIHRIS_SERVER_H
 #define FIHRIS_SERVER_H
@@ -47,6 +79,7 @@
 
 #include "fihris/db.h"
 #include "fihris/error.h"
+#include "fihris/keys.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -70,6 +103,9 @@ typedef struct {
     const char *const *cors_origins; /* origins allowed to call the API, or none */
     size_t ncors_origins;
     int quiet;                  /* no request log on stderr */
+    fh_key admin_key;           /* writes need it; unset: writes refused */
+    fh_key search_key;          /* reads need it (or admin_key); unset: open */
+    size_t max_body_bytes;      /* a write's body (default 4 MB) */
     fh_remote_opts remote;      /* over a cluster description: timeouts, and
                                  * whether to answer without a shard (db.h) */
 } fh_server_opts;
@@ -87,12 +123,19 @@ void fh_server_opts_init(fh_server_opts *o);
  * the lane of heavy requests, which all workers but one serve at most. */
 #define FH_SERVER_QUICK_WORDS 8u
 #define FH_SERVER_QUICK_HITS 100u
+/* Documents (or ids to delete) of one write. */
+#define FH_SERVER_MAX_WRITE_DOCS 1000u
+/* Writes received or under way at once, each holding its body. */
+#define FH_SERVER_MAX_WRITES 4u
 
 typedef struct fh_server fh_server;
 
 /* Listen and serve until fh_server_stop.  FH_ERR_INVALID for a bad address,
  * FH_ERR_IO when the port cannot be bound.  A missing database is no error:
- * requests get 503 until it appears. */
+ * requests get 503 until it appears (with an admin key it is created).  With
+ * an admin key, FH_ERR_UNSUPPORTED when the database is not one that can be
+ * written over HTTP (writes.h); another process writing it is no error:
+ * writes get 503 until it is done. */
 fh_status fh_server_start(const fh_server_opts *o, fh_server **out, fh_error *err);
 uint16_t fh_server_port(const fh_server *s);
 /* Stop listening, finish the requests under way, free everything. */

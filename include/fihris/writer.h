@@ -24,8 +24,8 @@ typedef struct fh_writer fh_writer;
 
 typedef struct {
     size_t added, replaced, unchanged;
-    size_t dropped_terms; /* terms too long for the index */
     size_t deleted;       /* by fh_writer_delete */
+    size_t dropped_terms; /* terms too long for the index */
 } fh_writer_counts;
 
 /* The most distinct terms one document is indexed with (each word gives
@@ -35,6 +35,9 @@ typedef struct {
  * it, words the document has not had before are left out of the index.
  * A batch is committed early rather than hold more terms than that. */
 #define FH_MAX_DOC_TERMS 500000u
+/* The most terms the documents of one commit may hold, with
+ * commit_when_asked: twice what a batch of the indexer holds. */
+#define FH_MAX_COMMIT_TERMS (2u * FH_MAX_DOC_TERMS)
 
 /* Tells about a document (path, line as the reader gave them; a document
  * given by its fields: its id, 0) that was indexed only in part; called
@@ -51,6 +54,14 @@ typedef struct {
     int names;
     fh_writer_notice_fn notice; /* may be NULL */
     void *notice_ctx;
+    /* Commit only in fh_writer_commit, never a batch early (batch_docs and
+     * batch_bytes are not applied): every change between two commits is
+     * seen by searches together or not at all.  A document that would take
+     * the terms pending past FH_MAX_COMMIT_TERMS (one of the others pending
+     * before it) is not stored: fh_writer_put fails with FH_ERR_TOO_LARGE,
+     * so that memory stays bounded.  Every id is looked up, even in an
+     * empty database, so that what a commit holds is counted right. */
+    int commit_when_asked;
 } fh_writer_opts;
 
 /* The defaults: commits every 1000 changed documents or 32 MB of their

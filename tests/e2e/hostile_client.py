@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """hostile_client.py - HTTP clients that misbehave, over raw sockets, for
-the searchd tests (searchd_hostile.sh, tests/stress/searchd.sh).
+the searchd tests (searchd_hostile.sh, searchd_write.sh,
+tests/stress/searchd.sh).
 
   request PORT TARGET [--half-close] [--hold N] [--timeout S]
       send GET TARGET (sent as given: %00 and all), after opening N other
@@ -25,9 +26,25 @@ the searchd tests (searchd_hostile.sh, tests/stress/searchd.sh).
       R rounds of URLs with too many parameters (up to the longest URL,
       4096 bytes, made of them), over T threads.  Prints a JSON summary:
       how many were answered with a JSON error.
+
+  post PORT TARGET [--key-file F] [--type T] [--body TEXT] [--length N]
+           [--send N] [--byte-every S] [--timeout S]
+      POST TARGET (with the key in file F as its bearer), declaring a
+      Content-Length of N (default: the body's), sending the first N bytes
+      of the body with the headers (default: all) and then one more byte
+      every S seconds until the body is sent or the connection ends.
+      Prints a JSON summary: the status (0: none), the seconds until the
+      answer or the end of the connection, the Retry-After header, the body.
+
+  writes PORT --key-file F --held N
+      N writes of one document each, their headers sent (with "Expect:
+      100-continue") and held, their bodies not yet sent, while one more
+      write is sent whole; then the N bodies.  Prints a JSON summary: the
+      status and Retry-After of the one more, and the statuses of the N.
 """
 import argparse
 import json
+import select
 import selectors
 import socket
 import sys
@@ -78,6 +95,113 @@ def get(port, target, timeout=10.0, half_close=False, source=None):
         return 0, b""
     finally:
         sock.close()
+
+
+def read_answer(sock, timeout):
+    """(status, headers, body) of the reply read until the end; status 0
+    when the connection ends without one."""
+    sock.settimeout(timeout)
+    data = b""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            head, sep, body = data.partition(b"\r\n\r\n")
+            if sep and b"content-length:" in head.lower():
+                length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                if len(body) >= length:
+                    break
+    except (socket.timeout, ConnectionError):
+        pass
+    head, sep, body = data.partition(b"\r\n\r\n")
+    if not sep or not head.startswith(b"HTTP/"):
+        return 0, {}, b""
+    headers = {}
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        headers[name.strip().lower().decode("latin-1")] = value.strip().decode("latin-1")
+    return int(head.split(b" ")[1]), headers, body
+
+
+def post_head(target, key, ctype, length, *more):
+    lines = ["POST %s HTTP/1.1" % target, "Host: localhost", "Content-Length: %d" % length]
+    lines += more
+    if key:
+        lines.append("Authorization: Bearer " + key)
+    if ctype:
+        lines.append("Content-Type: " + ctype)
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def read_key(path):
+    if not path:
+        return None
+    with open(path) as f:
+        return f.read().strip()
+
+
+def cmd_post(a):
+    body = a.body.encode("utf-8")
+    length = a.length if a.length is not None else len(body)
+    sent = len(body) if a.send is None else a.send
+    sock = socket.create_connection(("127.0.0.1", a.port))
+    start = time.monotonic()
+    status, headers, answer = 0, {}, b""
+    try:
+        sock.sendall(post_head(a.target, read_key(a.key_file), a.type, length) + body[:sent])
+        while sent < len(body):
+            readable, _, _ = select.select([sock], [], [], a.byte_every)
+            if readable:
+                break  # an answer, or the end
+            sock.sendall(body[sent:sent + 1])
+            sent += 1
+        status, headers, answer = read_answer(sock, a.timeout)
+    except OSError:
+        pass
+    finally:
+        sock.close()
+    json.dump({"status": status, "seconds": time.monotonic() - start,
+               "retry_after": headers.get("retry-after"),
+               "body": answer.decode("utf-8", "replace")}, sys.stdout)
+    sys.stdout.write("\n")
+
+
+def cmd_writes(a):
+    key = read_key(a.key_file)
+    doc = '[{"id": "held-%d", "body": "held"}]'
+    held = []
+    for i in range(a.held):
+        body = (doc % i).encode()
+        s = socket.create_connection(("127.0.0.1", a.port))
+        # taken when searchd asks for the body: its headers were judged
+        s.sendall(post_head("/api/documents", key, "application/json", len(body),
+                            "Expect: 100-continue"))
+        s.settimeout(30.0)
+        got = b""
+        while b"\r\n\r\n" not in got:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            got += chunk
+        held.append((s, body, got.split(b" ")[1:2]))
+    one = (doc % a.held).encode()
+    s = socket.create_connection(("127.0.0.1", a.port))
+    s.sendall(post_head("/api/documents", key, "application/json", len(one)) + one)
+    more, headers, _ = read_answer(s, 30.0)
+    s.close()
+    statuses = []
+    for s, body, interim in held:
+        if interim == [b"100"]:
+            s.sendall(body)
+            statuses.append(read_answer(s, 30.0)[0])
+        else:
+            statuses.append(int(interim[0]) if interim else 0)
+        s.close()
+    json.dump({"more": more, "retry_after": headers.get("retry-after"), "held": statuses},
+              sys.stdout)
+    sys.stdout.write("\n")
 
 
 def cmd_request(a):
@@ -319,9 +443,23 @@ def main():
     m.add_argument("port", type=int)
     m.add_argument("--rounds", type=int, required=True)
     m.add_argument("--threads", type=int, default=4)
+    o = sub.add_parser("post")
+    o.add_argument("port", type=int)
+    o.add_argument("target")
+    o.add_argument("--key-file")
+    o.add_argument("--type", default="application/json")
+    o.add_argument("--body", default="")
+    o.add_argument("--length", type=int)
+    o.add_argument("--send", type=int)
+    o.add_argument("--byte-every", type=float, default=0.2)
+    o.add_argument("--timeout", type=float, default=30.0)
+    w = sub.add_parser("writes")
+    w.add_argument("port", type=int)
+    w.add_argument("--key-file", required=True)
+    w.add_argument("--held", type=int, required=True)
     a = p.parse_args()
     {"request": cmd_request, "slow": cmd_slow, "halfclose": cmd_halfclose,
-     "params": cmd_params}[a.cmd](a)
+     "params": cmd_params, "post": cmd_post, "writes": cmd_writes}[a.cmd](a)
 
 
 if __name__ == "__main__":

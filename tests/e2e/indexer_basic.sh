@@ -151,7 +151,8 @@ FIRST=$BG_PID
 wait_for_docs "$LOCKDB" everyword "$FIRST"
 
 assert_exit 2 "$INDEXER" -d "$LOCKDB" docs
-assert_contains "$ERR" "locked by another indexer" "second indexer on a locked database"
+assert_contains "$ERR" "database is locked: another" "second indexer on a locked database"
+assert_contains "$ERR" "--wait S" "the message says what to do"
 # Deleting is refused too (the message depends on how the database is being
 # built, so only the status is checked).
 assert_exit 2 "$INDEXER" -d "$LOCKDB" --delete gen-1

@@ -5,7 +5,8 @@
 # greatest length made of parameters, and a NUL byte in a parameter get
 # JSON errors, never a dropped connection; slow clients sending a byte at a
 # time are cut off at the header deadline and, bounded per address, leave
-# room for others; /healthz says 503 when the database is gone or damaged;
+# room for others, and a write whose body comes a byte at a time is cut at
+# the same deadline; /healthz says 503 when the database is gone or damaged;
 # the log line of a request has its time, client and the reason of a 5xx.
 source "$(dirname "$0")/lib.sh"
 
@@ -154,7 +155,26 @@ kill "$SEARCHD_PID"
 wait_bg "$SEARCHD_PID"
 assert_eq 0 "$BG_RC" "searchd stops cleanly after the attack"
 
+# ---- a write whose body comes a byte at a time ----
+# The header deadline covers the body: the connection is cut after 1 s,
+# nothing is written, and searches go on being answered.
+(umask 077 && printf 'hostile-admin-key-0123456789\n' >"$TMP/admin.key")
+start_searchd --header-timeout 1 --admin-key-file "$TMP/admin.key"
+summary=$("$PYTHON" "$CLIENT" post "${BASE##*:}" /api/documents --key-file "$TMP/admin.key" \
+    --body '[{"id": "slow-body", "body": "a body sent a byte at a time"}]' --send 3 \
+    --byte-every 0.25) || fail "hostile_client.py post"
+check 'str(d["status"] == 0 and 0.9 <= d["seconds"] < 4)' "a body that trickles in is cut off"
+raw /api/doc/slow-body
+assert_eq 404 "$STATUS" "and nothing of it is written"
+raw "/api/search?q=Zuckerberg"
+assert_eq 200 "$STATUS" "searches go on"
+kill "$SEARCHD_PID"
+wait_bg "$SEARCHD_PID"
+assert_eq 0 "$BG_RC" "searchd stops cleanly after the slow write"
+
 # the options' bounds
 assert_exit 2 "$SEARCHD" -d "$DB" --header-timeout 0
 assert_exit 2 "$SEARCHD" -d "$DB" --max-per-client -1
+assert_exit 2 "$SEARCHD" -d "$DB" --max-body-mb 0
+assert_exit 2 "$SEARCHD" -d "$DB" --max-body-mb 65
 echo "ok"

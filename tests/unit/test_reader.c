@@ -1,6 +1,6 @@
 /*
  * Unit tests for reader.c: each format's documents, the notices for bad
- * input, and file collection.  Text fixtures live in tests/fixtures/reader
+ * input, JSON held in memory, and file collection.  Text fixtures live in tests/fixtures/reader
  * (found through FIHRIS_SOURCE_DIR); binary, ill-formed, huge and
  * permission-dependent inputs are generated into a temporary directory.
  */
@@ -39,6 +39,7 @@ typedef struct {
     notice_copy notices[MAX_EVENTS];
     size_t nnotices;
     size_t stop_after; /* documents before asking the reader to stop; 0: never */
+    int in_memory;     /* reading text, not a file: no path */
 } recorder;
 
 static char *dup_or_null(const char *s)
@@ -56,8 +57,9 @@ static int on_document(void *ctx, const fh_document *d)
     recorder *r = ctx;
     /* The contract for every document: valid UTF-8, lengths matching the
      * NUL-terminated strings, never a NULL title or body. */
-    CHECK(d->id != NULL && d->title != NULL && d->body != NULL && d->path != NULL);
-    if (d->id == NULL || d->title == NULL || d->body == NULL || d->path == NULL)
+    CHECK(d->id != NULL && d->title != NULL && d->body != NULL);
+    CHECK((d->path == NULL) == r->in_memory);
+    if (d->id == NULL || d->title == NULL || d->body == NULL)
         return 1;
     CHECK_INT(strlen(d->title), d->title_len);
     CHECK_INT(strlen(d->body), d->body_len);
@@ -89,10 +91,11 @@ static void on_notice(void *ctx, fh_notice_kind kind, const char *path, size_t l
     recorder *r = ctx;
     CHECK(valid_utf8(message, strlen(message)));
     CHECK(strchr(message, '\n') == NULL);
+    CHECK((path == NULL) == r->in_memory);
     if (r->nnotices < MAX_EVENTS) {
         notice_copy *c = &r->notices[r->nnotices];
         c->kind = kind;
-        c->path = strdup(path);
+        c->path = dup_or_null(path);
         c->message = strdup(message);
         c->line = line;
     }
@@ -508,7 +511,10 @@ static void check_jsonl_doc(const doc_copy *d, const char *path, size_t line, co
     CHECK_STR(d->id, id);
     CHECK_STR(d->title, title);
     CHECK_STR(d->body, body);
-    CHECK_STR(d->path, path);
+    if (path) /* NULL: read from memory */
+        CHECK_STR(d->path, path);
+    else
+        CHECK(d->path == NULL);
     CHECK_INT(d->line, line);
     if (date)
         CHECK_STR(d->date, date);
@@ -759,6 +765,98 @@ static void test_stdin(recorder *r, const char *tmp)
         check_jsonl_doc(&r->docs[1], FH_READER_STDIN_NAME, 2, "p2", "", "two", NULL);
 }
 
+/* JSON in memory, JSONL (jsonl) or an array, into a fresh record; the
+ * reader must return want. */
+static void read_text_into(recorder *r, int jsonl, const char *text, size_t max_docs,
+                           fh_status want)
+{
+    recorder_clear(r);
+    r->in_memory = 1;
+    const fh_reader_sink sink = {on_document, on_notice, r};
+    fh_error err;
+    fh_error_clear(&err);
+    fh_status st = jsonl ? fh_read_jsonl_text(text, strlen(text), max_docs, &sink, &err)
+                         : fh_read_json_text(text, strlen(text), max_docs, &sink, &err);
+    CHECK_MSG(st == want, "%s: status %d, want %d (%s)", text, (int)st, (int)want, err.message);
+}
+
+/* Notice i of a text: its kind, line and message (no path). */
+static void check_text_notice(const recorder *r, size_t i, fh_notice_kind kind, size_t line,
+                              const char *message)
+{
+    CHECK_MSG(r->nnotices > i, "missing notice %zu: %s", i, message);
+    if (r->nnotices <= i)
+        return;
+    CHECK_INT(r->notices[i].kind, kind);
+    CHECK_INT(r->notices[i].line, line);
+    CHECK_STR(r->notices[i].message, message);
+}
+
+static void test_jsonl_text(recorder *r)
+{
+    read_text_into(r, 1,
+                   "\xEF\xBB\xBF{\"id\":\"a\",\"body\":\"x\",\"date\":\"2024-02-30\"}\n\n"
+                   "{\"id\":\"b\"}\nnope\n{\"id\":\"c\",\"body\":\"y\",\"title\":\"T\"}",
+                   4, FH_OK);
+    CHECK_COUNTS(r, 2, 3);
+    if (r->ndocs == 2) {
+        check_jsonl_doc(&r->docs[0], NULL, 1, "a", "", "x", NULL);
+        check_jsonl_doc(&r->docs[1], NULL, 5, "c", "T", "y", NULL);
+    }
+    check_text_notice(r, 0, FH_NOTICE_WARNING, 1, "invalid date \"2024-02-30\"; ignored");
+    check_text_notice(r, 1, FH_NOTICE_FAILED, 3, "missing string field \"body\"");
+    CHECK(r->nnotices < 3 || strncmp(r->notices[2].message, "invalid JSON: ", 14) == 0);
+    /* more documents than allowed: none read */
+    read_text_into(r, 1, "{}\n{}\n\n{}\n", 2, FH_ERR_TOO_LARGE);
+    CHECK_COUNTS(r, 0, 0);
+    read_text_into(r, 1, "{}\n \n{}\n", 2, FH_OK);
+    CHECK_COUNTS(r, 0, 2);
+    /* no line is JSON: not JSON at all */
+    read_text_into(r, 1, "hello\nworld\n", 10, FH_ERR_INVALID);
+    CHECK_COUNTS(r, 0, 2);
+    read_text_into(r, 1, "", 10, FH_ERR_INVALID);
+    read_text_into(r, 1, " \r\n\n", 10, FH_ERR_INVALID);
+    CHECK_COUNTS(r, 0, 0);
+    /* the sink may stop the reading */
+    recorder_clear(r);
+    r->in_memory = 1;
+    r->stop_after = 1;
+    const fh_reader_sink sink = {on_document, on_notice, r};
+    const char two[] = "{\"id\":\"1\",\"body\":\"\"}\n{\"id\":\"2\",\"body\":\"\"}\n";
+    CHECK_INT(fh_read_jsonl_text(two, strlen(two), 10, &sink, NULL), FH_OK);
+    CHECK_COUNTS(r, 1, 0);
+}
+
+static void test_json_text(recorder *r)
+{
+    /* each element a document, its position from 1 as its line */
+    read_text_into(r, 0, "[{\"id\":\"a\",\"body\":\"x\"}, 5, {\"id\":\"b\",\"body\":\"a\xFF\"}]", 3,
+                   FH_OK);
+    CHECK_COUNTS(r, 2, 2);
+    if (r->ndocs == 2) {
+        check_jsonl_doc(&r->docs[0], NULL, 1, "a", "", "x", NULL);
+        check_jsonl_doc(&r->docs[1], NULL, 3, "b", "", "a" FFFD, NULL);
+    }
+    check_text_notice(r, 0, FH_NOTICE_WARNING, 0, "1 invalid UTF-8 sequence replaced by U+FFFD");
+    check_text_notice(r, 1, FH_NOTICE_FAILED, 2, "not a JSON object");
+    /* one object is one document */
+    read_text_into(r, 0, "\xEF\xBB\xBF {\"id\":\"o\",\"body\":\"b\",\"lang\":\"en\"} ", 1, FH_OK);
+    CHECK_COUNTS(r, 1, 0);
+    if (r->ndocs == 1)
+        CHECK_STR(r->docs[0].lang, "en");
+    read_text_into(r, 0, "[]", 1, FH_OK);
+    CHECK_COUNTS(r, 0, 0);
+    /* too many, or not JSON: nothing read */
+    read_text_into(r, 0, "[{},{},{}]", 2, FH_ERR_TOO_LARGE);
+    CHECK_COUNTS(r, 0, 0);
+    read_text_into(r, 0, "[{\"id\":", 5, FH_ERR_INVALID);
+    read_text_into(r, 0, "{\"id\":\"a\",\"body\":\"x\"}\n{\"id\":\"b\",\"body\":\"y\"}", 5,
+                   FH_ERR_INVALID);
+    read_text_into(r, 0, "\"text\"", 5, FH_ERR_INVALID);
+    read_text_into(r, 0, "", 5, FH_ERR_INVALID);
+    CHECK_COUNTS(r, 0, 0);
+}
+
 static void test_dates(recorder *r, const char *tmp)
 {
     static const struct {
@@ -931,6 +1029,8 @@ int main(void)
     test_jsonl_generated(r, tmp);
     test_jsonl_extra(r, tmp);
     test_stdin(r, tmp);
+    test_jsonl_text(r);
+    test_json_text(r);
     test_dates(r, tmp);
     test_collect(r, tmp);
 
