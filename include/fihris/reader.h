@@ -103,11 +103,11 @@ FH_API fh_status fh_read_file(const char *path, const fh_reader_sink *sink, fh_e
  * text that does not parse, or parses to neither an array nor an object
  * (then nothing was read).  A document the sink asks to stop at ends the
  * reading with FH_OK. */
-fh_status fh_read_jsonl_text(const char *data, size_t len, size_t max_docs,
-                             const fh_reader_sink *sink, fh_error *err);
+FH_API fh_status fh_read_jsonl_text(const char *data, size_t len, size_t max_docs,
+                                    const fh_reader_sink *sink, fh_error *err);
 /* A JSON array of document objects, or one document object. */
-fh_status fh_read_json_text(const char *data, size_t len, size_t max_docs,
-                            const fh_reader_sink *sink, fh_error *err);
+FH_API fh_status fh_read_json_text(const char *data, size_t len, size_t max_docs,
+                                   const fh_reader_sink *sink, fh_error *err);
 
 /* True when the extension of path names a supported format. */
 FH_API int fh_reader_supports(const char *path);
