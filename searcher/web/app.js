@@ -9,13 +9,17 @@ const text = {
        none: 'لا نتائج', count: (n) => 'عدد النتائج: ' + n, about: 'حوالي ', anyWord: ' (بأي من الكلمات)',
        page: (p, n) => 'صفحة ' + p + ' من ' + n, prev: 'السابق', next: 'التالي',
        error: 'خطأ: ', offline: 'تعذّر الاتصال بالخادم', why: 'لماذا هذه النتيجة؟',
+       close: 'العودة إلى النتائج', loading: 'جارٍ التحميل…', gone: 'لم تعد هذه الوثيقة في الفهرس.',
+       more: (pct) => 'عرض المزيد (عُرض ' + pct + '٪)',
        how: {'exact': 'مطابقة تامة', 'stem': 'بالجذع', 'other spelling': 'بتهجئة أخرى',
              'other script': 'بخط آخر'}},
   en: {search: 'Search', suggestions: 'Suggestions', pages: 'Pages', didYouMean: 'Did you mean:',
        none: 'No results', count: (n) => n + (n === 1 ? ' result' : ' results'), about: 'about ',
        anyWord: ' (any of the words)', page: (p, n) => 'Page ' + p + ' of ' + n,
        prev: 'Previous', next: 'Next', error: 'Error: ', offline: 'Cannot reach the server',
-       why: 'Why this result?', how: {}},
+       why: 'Why this result?', close: 'Back to results', loading: 'Loading…',
+       gone: 'This document is no longer in the index.', more: (pct) => 'Show more (' + pct + '% shown)',
+       how: {}},
 };
 const lang = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'ar';
 const t = text[lang];
@@ -23,6 +27,10 @@ let typing = null;      /* the pending search while typing */
 let searchSeq = 0, suggestSeq = 0, inFlight = null;
 let selected = -1;      /* the suggestion chosen with the arrows */
 let typedSince = false; /* typing replaces the history entry it made */
+let shownKey = null;    /* the query and page the results are of, or searched for */
+let hitsById = new Map(); /* the results shown, by id */
+let reading = null;     /* the document of the reading view, while it is open */
+let docSeq = 0, docFetch = null;
 
 async function getJSON(path, signal) {
   let r;
@@ -33,7 +41,11 @@ async function getJSON(path, signal) {
     throw new Error(t.offline);
   }
   const body = await r.json().catch(() => null);
-  if (!r.ok || !body) throw new Error((body && body.error) || ('HTTP ' + r.status));
+  if (!r.ok || !body) {
+    const e = new Error((body && body.error) || ('HTTP ' + r.status));
+    e.status = r.status;
+    throw e;
+  }
   return body;
 }
 
@@ -71,11 +83,13 @@ function appendMarked(parent, marked) {
   }
 }
 
-/* The page's own address for a query: ?q=&page= (and lang when English). */
-function pageURL(q, page) {
+/* The page's own address for a query: ?q=&page= (and lang when English),
+   and &doc= for a document in the reading view. */
+function pageURL(q, page, doc) {
   const p = new URLSearchParams();
   if (q) p.set('q', q);
   if (q && page > 1) p.set('page', page);
+  if (typeof doc === 'string') p.set('doc', doc);
   if (lang === 'en') p.set('lang', 'en');
   const s = p.toString();
   return location.pathname + (s ? '?' + s : '');
@@ -87,6 +101,10 @@ function safeURL(url) {
     const u = new URL(url, location.href);
     return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
   } catch (e) { return null; }
+}
+
+function setTitle(s) {
+  document.title = s ? s + ' — فهرس' : 'فهرس — Fihris';
 }
 
 function showStatus(message, isError) {
@@ -113,19 +131,24 @@ function direction(lang) {
 function showHits(data, q, page) {
   const results = $('results');
   results.replaceChildren();
+  hitsById = new Map(data.hits.map((h) => [h.id, h]));
   for (const h of data.hits) {
     const art = el('article', {class: 'hit', dir: direction(h.lang)});
-    if (/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(h.lang || '')) art.lang = h.lang; /* a code, not a name */
+    art.dataset.id = h.id;
+    if (isLangCode(h.lang)) art.lang = h.lang;
     const h2 = el('h2');
+    /* The title links to the document's URL, or, without one that is
+       http(s), opens its stored text in the reading view; a URL of another
+       kind (javascript:, data: ...) is shown as text, never followed. */
     const href = h.url ? safeURL(h.url) : null;
-    const title = href ? el('a', {href, rel: 'noopener', target: '_blank'}) : el('span');
+    const title = href ? el('a', {href, rel: 'noopener', target: '_blank'}) : readerLink(h.id, q, page);
     if (h.title_marked) appendMarked(title, h.title_marked);
     else title.textContent = h.title || h.id;
     h2.append(title);
     const snippet = el('p', {class: 'snippet'});
     appendMarked(snippet, h.snippet || '');
     const meta = el('div', {class: 'meta'});
-    [h.date, h.source, h.id].filter(Boolean).forEach((v, i) => {
+    [h.date, h.source, href ? null : h.url, h.id].filter(Boolean).forEach((v, i) => {
       if (i) meta.append(' · ');
       meta.append(el('bdi', {}, v));
     });
@@ -174,6 +197,22 @@ function whyDetails(id, q, page) {
   return details;
 }
 
+function isLangCode(lang) { /* a code (ar, en-GB), not a name (Arabic) */
+  return /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(lang || '');
+}
+
+/* A link to the reading view of document ID; followed in the page, or in
+   a new tab, which opens the view from its address. */
+function readerLink(id, q, page) {
+  const a = el('a', {href: pageURL(q, page, id), class: 'open'});
+  a.addEventListener('click', (e) => {
+    if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return; /* a new tab */
+    e.preventDefault();
+    openDoc(id, 'push');
+  });
+  return a;
+}
+
 function pageLink(label, rel, q, page, enabled) {
   if (!enabled) return el('span', {class: 'off ' + rel, 'aria-disabled': 'true'}, label);
   const a = el('a', {href: pageURL(q, page), rel, class: rel}, label);
@@ -193,10 +232,12 @@ async function search(q, page = 1, history = 'push', focusResults = false) {
   if (inFlight) inFlight.abort();
   inFlight = null;
   const url = pageURL(q, page);
-  document.title = q ? q + ' — فهرس' : 'فهرس — Fihris';
+  shownKey = q + '\n' + page;
+  if (history !== 'none') closeReader(false); /* a new search from the box or a link */
+  if (reading === null) setTitle(q);
   if (history === 'push' && url !== location.pathname + location.search) window.history.pushState(null, '', url);
   else if (history !== 'none') window.history.replaceState(null, '', url);
-  if (!q) { clearResults(); $('results').removeAttribute('aria-busy'); return; }
+  if (!q) { clearResults(); hitsById = new Map(); $('results').removeAttribute('aria-busy'); return; }
   const ctl = inFlight = new AbortController();
   $('results').setAttribute('aria-busy', 'true');
   try {
@@ -204,13 +245,16 @@ async function search(q, page = 1, history = 'push', focusResults = false) {
     if (seq !== searchSeq) return;
     const last = Math.min(Math.ceil(data.total / size), maxPage);
     if (data.hits.length === 0 && page > last && last >= 1) { /* past the last page */
-      search(q, last, 'replace', focusResults);
+      window.history.replaceState(window.history.state, '', pageURL(q, last, docOfURL()));
+      await search(q, last, 'none', focusResults);
       return;
     }
     showHits(data, q, page);
     if (focusResults) { $('results').focus(); window.scrollTo(0, 0); }
   } catch (e) {
     if (seq !== searchSeq || e.name === 'AbortError') return;
+    shownKey = null;
+    hitsById = new Map();
     $('results').replaceChildren();
     $('pages').replaceChildren();
     $('didyoumean').hidden = true;
@@ -268,16 +312,216 @@ function moveSelection(step) {
   return true;
 }
 
-/* Shows what the address asks for: ?q=&page= */
+/* ---- the reading view: a document's stored text, from /api/doc ---- */
+
+/* A body of megabytes is not put into the page at once: laying out that
+   much text would hold the page up for seconds, and few read that far.  The
+   view shows the first CHUNK characters (cut after a line break or a space
+   when one is near) and a "show more" button that adds the next CHUNK at
+   each press, with the share shown.  A button rather than the rest built
+   in the background: the page never does the work of text nobody asked
+   for, and what is shown stays put while it is read.  (The browser's find
+   sees only what is shown.) */
+const CHUNK = 100000;
+
+function docOfURL() {
+  return new URLSearchParams(location.search).get('doc');
+}
+
+/* The words a hit's title and passage marked, to mark in its text. */
+function markedWords(hit) {
+  const words = new Set();
+  for (const s of [hit && hit.title_marked, hit && hit.snippet])
+    for (const m of String(s || '').matchAll(/<b>(.*?)<\/b>/g)) {
+      const w = decodeEntities(m[1]).trim();
+      if (w) words.add(w);
+    }
+  return [...words];
+}
+
+/* The words as whole words, longest first; null without any. */
+function markPattern(words) {
+  if (!words.length) return null;
+  const alt = words.slice(0, 32).sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')).join('|');
+  return new RegExp('(?<![\\p{L}\\p{M}\\p{N}])(?:' + alt + ')(?![\\p{L}\\p{M}\\p{N}])', 'giu');
+}
+
+/* Appends TEXT to PARENT as text, with the matches of RE in <mark>. */
+function appendText(parent, text, re) {
+  let last = 0;
+  if (re) for (const m of text.matchAll(re)) {
+    if (m.index > last) parent.append(text.slice(last, m.index));
+    parent.append(el('mark', {}, m[0]));
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) parent.append(text.slice(last));
+}
+
+/* Where to cut S, from FROM, to take at most BUDGET characters: after the
+   last line break or space of the second half of the budget, else at the
+   budget (never inside a surrogate pair).  Returns the length taken. */
+function cutAt(s, from, budget) {
+  const end = from + budget;
+  const i = Math.max(s.lastIndexOf('\n', end - 1), s.lastIndexOf(' ', end - 1));
+  if (i + 1 - from >= budget / 2) return i + 1 - from;
+  const c = s.charCodeAt(end);
+  return budget - (c >= 0xdc00 && c <= 0xdfff ? 1 : 0);
+}
+
+/* Adds the next CHUNK characters of the document R to the view: a <p> a
+   paragraph (one cut in the middle goes on in the same <p> next time).
+   Returns the first paragraph it wrote into. */
+function renderChunk(r) {
+  const body = $('reader-body');
+  let budget = CHUNK, first = null;
+  while (r.i < r.paras.length) {
+    const para = r.paras[r.i], rest = para.length - r.at;
+    if (rest > budget && budget < CHUNK / 4) break; /* a long paragraph begins the next chunk */
+    const take = rest <= budget ? rest : cutAt(para, r.at, budget);
+    let p = r.open;
+    if (!p) {
+      p = el('p');
+      if (r.auto) p.dir = 'auto';
+      body.append(p);
+    }
+    first = first || p;
+    appendText(p, para.slice(r.at, r.at + take), r.marks);
+    r.at += take;
+    r.shown += take;
+    budget -= take;
+    if (r.at < para.length) { r.open = p; break; }
+    r.i++;
+    r.at = 0;
+    r.open = null;
+  }
+  const more = $('reader-more');
+  more.hidden = r.i >= r.paras.length;
+  if (!more.hidden) more.textContent = t.more(Math.floor(100 * r.shown / r.total));
+  return first;
+}
+
+/* Fills the view with document D: its title, date, source and language,
+   and its body as text, a blank line ending a paragraph, a line break kept
+   (white-space: pre-line).  It reads in the direction of its language, or,
+   without one, each paragraph in that of its first strong letter. */
+function showDoc(d, hit) {
+  const dir = direction(d.lang), doc = $('reader-doc');
+  if (dir === 'auto') doc.removeAttribute('dir'); else doc.dir = dir;
+  if (isLangCode(d.lang)) doc.lang = d.lang; else doc.removeAttribute('lang');
+  const marks = markPattern(markedWords(hit));
+  const title = $('reader-title');
+  title.replaceChildren();
+  appendText(title, d.title || d.id, marks);
+  title.dir = dir;
+  setTitle(d.title || d.id);
+  const meta = $('reader-meta');
+  meta.replaceChildren();
+  const href = d.url ? safeURL(d.url) : null;
+  [d.date, d.source, d.lang, d.url].filter(Boolean).forEach((v, i) => {
+    if (i) meta.append(' · ');
+    meta.append(v === d.url && href ? el('a', {href, rel: 'noopener', target: '_blank'}, v) : el('bdi', {}, v));
+  });
+  const paras = String(d.body || '').replace(/\r\n?/g, '\n').trim().split(/\n[^\S\n]*\n\s*/)
+    .filter((p) => p.trim() !== '');
+  reading = Object.assign(reading, {paras, i: 0, at: 0, open: null, shown: 0, marks, auto: dir === 'auto',
+                                    total: paras.reduce((n, p) => n + p.length, 0)});
+  $('reader-status').textContent = '';
+  renderChunk(reading);
+}
+
+/* Opens the reading view of document ID (history: 'push' a new entry, or
+   'none' when the address already says so), with the results of the
+   search SEARCHING, if any, to mark its words as they did. */
+async function openDoc(id, history, searching) {
+  const seq = ++docSeq;
+  if (docFetch) docFetch.abort();
+  if (history === 'push') {
+    const params = new URLSearchParams(location.search);
+    window.history.pushState({doc: id}, '', pageURL(params.get('q') || '', pageOf(params), id));
+  }
+  const hit = hitsById.get(id);
+  reading = {id};
+  $('listing').hidden = true;
+  $('reader').hidden = false;
+  $('reader-doc').removeAttribute('dir');
+  $('reader-title').textContent = (hit && hit.title) || id;
+  $('reader-title').dir = 'auto';
+  $('reader-meta').replaceChildren();
+  $('reader-body').replaceChildren();
+  $('reader-more').hidden = true;
+  $('reader-status').textContent = t.loading;
+  $('reader-status').classList.remove('error');
+  $('reader').setAttribute('aria-busy', 'true');
+  setTitle((hit && hit.title) || id);
+  window.scrollTo(0, 0);
+  $('reader-title').focus();
+  const ctl = docFetch = new AbortController();
+  try {
+    /* The id may hold any character: one path segment, all escaped */
+    const [d] = await Promise.all([getJSON('/api/doc/' + encodeURIComponent(id), ctl.signal),
+                                   searching && searching.catch(() => {})]);
+    if (seq !== docSeq) return;
+    showDoc(d, hitsById.get(id));
+  } catch (e) {
+    if (seq !== docSeq || e.name === 'AbortError') return;
+    $('reader-status').textContent = e.status === 404 ? t.gone : t.error + e.message;
+    $('reader-status').classList.add('error');
+  } finally {
+    if (seq === docSeq) { $('reader').removeAttribute('aria-busy'); docFetch = null; }
+  }
+}
+
+/* Closes the view and shows the results again; FOCUSBACK: on the result of
+   the document read, if it is shown. */
+function closeReader(focusBack) {
+  if ($('reader').hidden) return;
+  ++docSeq;
+  if (docFetch) docFetch.abort();
+  docFetch = null;
+  const id = reading && reading.id;
+  reading = null;
+  $('reader').hidden = true;
+  $('reader').removeAttribute('aria-busy');
+  $('reader-body').replaceChildren();
+  $('listing').hidden = false;
+  setTitle(new URLSearchParams(location.search).get('q') || '');
+  if (!focusBack) return;
+  const hit = [...$('results').querySelectorAll('.hit')].find((a) => a.dataset.id === id);
+  if (hit) hit.querySelector('h2 a').focus();
+  else if ($('results').childElementCount) $('results').focus();
+  else $('q').focus();
+}
+
+/* The close button and Escape: back to the results' entry when the view
+   has its own (Back does the same), else the same entry without doc=. */
+function leaveReader() {
+  const params = new URLSearchParams(location.search);
+  if (window.history.state && window.history.state.doc === params.get('doc')) {
+    window.history.back(); /* popstate closes the view */
+    return;
+  }
+  window.history.replaceState(null, '', pageURL(params.get('q') || '', pageOf(params)));
+  closeReader(true);
+}
+
+function pageOf(params) {
+  return Math.min(Math.max(parseInt(params.get('page'), 10) || 1, 1), maxPage);
+}
+
+/* Shows what the address asks for: ?q=&page=, and &doc= for the reading
+   view.  Results already shown for the query and page are kept (leaving the
+   view shows them as they were, its result focused). */
 function fromURL() {
   const params = new URLSearchParams(location.search);
-  const q = params.get('q') || '';
-  const page = Math.min(Math.max(parseInt(params.get('page'), 10) || 1, 1), maxPage);
+  const q = params.get('q') || '', page = pageOf(params), doc = params.get('doc');
   clearTimeout(typing);
   showSuggestions([]);
   $('q').value = q;
   typedSince = false;
-  search(q, page, 'none');
+  const searching = shownKey === q + '\n' + page ? null : search(q, page, 'none');
+  if (doc === null) closeReader(true);
+  else if (!reading || reading.id !== doc) openDoc(doc, 'none', searching);
 }
 
 $('q').addEventListener('input', () => {
@@ -314,6 +558,22 @@ $('form').addEventListener('submit', (e) => {
   search($('q').value);
 });
 
+$('reader-close').addEventListener('click', leaveReader);
+
+$('reader-more').addEventListener('click', () => {
+  /* focus goes to the paragraph the new text begins in; nothing scrolls */
+  const first = renderChunk(reading);
+  first.tabIndex = -1;
+  first.focus({preventScroll: true});
+});
+
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && !$('reader').hidden && !e.defaultPrevented && e.target !== $('q')) {
+    e.preventDefault();
+    leaveReader();
+  }
+});
+
 $('suggestion').addEventListener('click', (e) => {
   if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
   e.preventDefault();
@@ -332,5 +592,6 @@ if (lang === 'en') {
   $('suggestions').setAttribute('aria-label', t.suggestions);
   $('pages').setAttribute('aria-label', t.pages);
   $('dym-label').textContent = t.didYouMean;
+  $('reader-close').textContent = t.close;
 }
 fromURL();

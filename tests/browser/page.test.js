@@ -7,17 +7,21 @@
 //   FIHRIS_URL      where searchd serves the page (http://127.0.0.1:PORT)
 //   SCREENSHOT_DIR  where the screenshots go
 //   CHROMIUM        the browser (default /usr/bin/chromium)
+//   FIHRIS_INDEXER, FIHRIS_DB  the indexer and the database searchd serves
+//                   (a test deletes a document while its result is shown)
 // playwright-core is found through NODE_PATH (installed into the build
 // directory, never into the source tree).
 'use strict';
 const {describe, test, before, after, beforeEach, afterEach} = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
+const {execFileSync} = require('node:child_process');
 const {chromium} = require('playwright-core');
 
 const BASE = process.env.FIHRIS_URL;
 const SHOTS = process.env.SCREENSHOT_DIR;
-if (!BASE || !SHOTS) throw new Error('set FIHRIS_URL and SCREENSHOT_DIR (tests/e2e/searchd_browser.sh does)');
+if (!BASE || !SHOTS || !process.env.FIHRIS_INDEXER || !process.env.FIHRIS_DB)
+  throw new Error('set FIHRIS_URL, SCREENSHOT_DIR, FIHRIS_INDEXER and FIHRIS_DB (tests/e2e/searchd_browser.sh does)');
 
 const NAME = 'زوكربيرغ';
 // How the documents spell the name; any of them may be what a match marks.
@@ -245,15 +249,17 @@ describe('the search page', () => {
     }
     const what = order.map((f) => f.id || f.cls || f.tag).join(' → ');
     assert.equal(order[0].id, 'go', 'first the button: ' + what);
-    const link = order.findIndex((f) => f.inHit && f.tag === 'A');
-    assert.ok(link > 0, 'a result title is a link reached with Tab: ' + what);
+    const link = order.findIndex((f) => f.inHit && f.tag === 'A' && f.href.startsWith('https:'));
+    assert.ok(link > 0, 'a result title linking to its URL is reached with Tab: ' + what);
     assert.equal(order[link].href, 'https://news.example/meta-lab');
+    const reader = order.findIndex((f) => f.inHit && f.tag === 'A' && new URL(f.href, BASE).searchParams.has('doc'));
+    assert.ok(reader > 0, 'a result title opening the reading view is reached with Tab: ' + what);
     assert.equal(order.at(-1).cls, 'next', 'then the next page: ' + what);
     for (const f of order) assert.notEqual(f.outline.split(' ')[0], 'none', 'focus is visible on ' + (f.id || f.cls || f.tag));
     // A link only for http(s): a script URL in a document is no link.
     const script = hits().filter({hasText: 'script-url-en'});
     assert.equal(await script.count(), 1);
-    assert.equal(await script.locator('a').count(), 0, 'a javascript: URL is not made a link');
+    assert.equal(await script.locator('a[href^="javascript:" i]').count(), 0, 'a javascript: URL is not made a link');
     assert.equal(await page.locator('#results a[href^="https://news.example/"]').getAttribute('rel'), 'noopener');
   });
 
@@ -353,6 +359,260 @@ describe('the search page', () => {
     const next = page.locator('#pages a.next');
     if (await next.count()) assert.equal(new URL(await next.getAttribute('href'), BASE).searchParams.get('lang'), 'en');
     await shot('english.png', true);
+  });
+});
+
+// The reading view: a result without a URL opens its stored text (/api/doc)
+// on the page, at an address of its own (?q=..&doc=ID).
+const ODD = 'قسم/مقال 1?a=b#c%20 d'; // an id with spaces, a slash, Arabic, ?, # and % (%20 must stay)
+const hitLink = (id) => page.locator('#results .hit[data-id=' + JSON.stringify(id) + '] h2 a');
+const paragraphs = () => page.locator('#reader-body p').allTextContents();
+
+async function openedView(id) {
+  await page.waitForFunction((id) => {
+    const r = document.getElementById('reader');
+    return new URL(location.href).searchParams.get('doc') === id && !r.hidden && !r.hasAttribute('aria-busy');
+  }, id);
+}
+
+async function closedView() {
+  await page.waitForFunction(() => document.getElementById('reader').hidden &&
+    !new URL(location.href).searchParams.has('doc') && !document.getElementById('listing').hidden);
+}
+
+async function expectFocusOn(locator, what) {
+  assert.ok(await locator.evaluate((e) => e === document.activeElement), 'focus on ' + what);
+}
+
+// The text's direction on screen: where its first line starts and ends,
+// against the view's edges.
+async function layout() {
+  return page.evaluate(() => {
+    const view = document.getElementById('reader').getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(document.querySelector('#reader-body p'));
+    const line = range.getClientRects()[0], close = document.getElementById('reader-close').getBoundingClientRect();
+    return {textAtRight: Math.abs(line.right - view.right) < 2, textAtLeft: Math.abs(line.left - view.left) < 2,
+            closeAtRight: Math.abs(close.right - view.right) < 2, closeAtLeft: Math.abs(close.left - view.left) < 2};
+  });
+}
+
+describe('the reading view of a document', () => {
+  test('a result without a URL opens its text on the page, right to left, its words marked; Escape, the close button and Back return to it', async (t) => {
+    const q = 'القنطرة';
+    const requested = [];
+    const log = (r) => { if (r.url().includes('/api/doc/')) requested.push(new URL(r.url()).pathname); };
+    page.on('request', log);
+    t.after(() => page.off('request', log));
+    await page.goto(BASE + '/?q=' + encodeURIComponent(q));
+    await waitForResults();
+    const link = hitLink(ODD);
+    assert.equal(new URL(await link.getAttribute('href'), BASE).searchParams.get('doc'), ODD,
+                 'the title links to the view of the document');
+    assert.equal(await link.getAttribute('target'), null, 'in this tab');
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await openedView(ODD);
+    assert.equal(query().get('q'), q, 'the address keeps the query');
+    assert.deepEqual(requested, ['/api/doc/' + encodeURIComponent(ODD)], 'the id is one path segment, its odd characters escaped');
+    await expectFocused('#reader-title');
+    assert.ok(await page.locator('#listing').isHidden(), 'the view takes the place of the results');
+    assert.equal(await page.locator('#reader-title').textContent(), 'مرصد القنطرة');
+    assert.equal(await page.title(), 'مرصد القنطرة — فهرس');
+    assert.equal(await page.locator('#reader-meta').textContent(), '2024-05-01 · الأرشيف · ar');
+    assert.equal(await page.locator('#reader-close').textContent(), 'العودة إلى النتائج');
+    const expected = ['يقع مرصد القنطرة على تلة قرب المدينة.\nبني في القرن الماضي.',
+                      'يفتح المرصد أبوابه للزوار كل جمعة.', 'تصوير القنطرة ليلا ممنوع.'];
+    assert.deepEqual(await paragraphs(), expected, 'the whole body, a paragraph between blank lines');
+    assert.equal(await page.locator('#reader-body p').first().evaluate((p) => p.innerText), expected[0],
+                 'a line break shows as one');
+    assert.equal(await page.locator('#reader-doc').getAttribute('dir'), 'rtl', 'the direction of its language');
+    const dirs = await page.locator('#reader-title, #reader-body p').evaluateAll((es) => es.map((e) => getComputedStyle(e).direction));
+    assert.deepEqual(dirs, ['rtl', 'rtl', 'rtl', 'rtl']);
+    assert.deepEqual(await layout(), {textAtRight: true, textAtLeft: false, closeAtRight: true, closeAtLeft: false},
+                     'the text and the close button start at the right');
+    const marks = await page.locator('#reader mark').allTextContents();
+    assert.ok(marks.length >= 2 && marks.every((m) => m === q), 'the words the result marked are marked: ' + marks);
+    await shot('reader-ar.png', true);
+
+    await page.keyboard.press('Escape');
+    await closedView();
+    assert.equal(query().get('q'), q, 'Escape: back to the results');
+    await expectFocusOn(link, 'the result read');
+    assert.equal(await page.title(), q + ' — فهرس');
+
+    await page.keyboard.press('Enter');
+    await openedView(ODD);
+    await page.keyboard.press('Shift+Tab');
+    await expectFocused('#reader-close');
+    await page.keyboard.press('Enter');
+    await closedView();
+    await expectFocusOn(link, 'the result read, after the close button');
+
+    await page.keyboard.press('Enter');
+    await openedView(ODD);
+    await page.goBack();
+    await closedView();
+    await expectFocusOn(link, 'the result read, after Back');
+    await page.goForward();
+    await openedView(ODD);
+    assert.deepEqual(await paragraphs(), expected, 'Forward opens the view again');
+
+    await page.reload();
+    await openedView(ODD);
+    assert.equal(await page.locator('#reader-title').textContent(), 'مرصد القنطرة', 'a reload shows the view');
+    assert.deepEqual(await paragraphs(), expected);
+    assert.ok((await page.locator('#reader mark').count()) >= 2, 'its words marked as the reloaded results mark them');
+    await page.locator('#reader-close').click();
+    await closedView();
+    assert.equal(query().get('q'), q);
+    await expectFocusOn(link, 'the result read, after a reload');
+  });
+
+  test('?lang=en: an English document, left to right, at an address of its own that reloads', async () => {
+    await page.goto(BASE + '/?lang=en&q=lighthouse&doc=lighthouse-en');
+    await openedView('lighthouse-en');
+    await expectFocused('#reader-title');
+    assert.equal(await page.locator('#reader-close').textContent(), 'Back to results');
+    assert.equal(await page.locator('#reader-title').textContent(), 'The lighthouse keeper');
+    assert.equal(await page.title(), 'The lighthouse keeper — فهرس');
+    assert.equal(await page.locator('#reader-meta').textContent(), '2023-09-14 · Coast Gazette · en');
+    const expected = ['The lighthouse stands on the northern cape.\nIts lamp was lit in 1890.',
+                      'Keepers lived there until 1985.', 'The lighthouse is a museum now.'];
+    assert.deepEqual(await paragraphs(), expected, 'paragraphs between blank lines, also of CR LF');
+    assert.equal(await page.locator('#reader-doc').getAttribute('dir'), 'ltr');
+    const dirs = await page.locator('#reader-title, #reader-body p').evaluateAll((es) => es.map((e) => getComputedStyle(e).direction));
+    assert.deepEqual(dirs, ['ltr', 'ltr', 'ltr', 'ltr']);
+    assert.deepEqual(await layout(), {textAtRight: false, textAtLeft: true, closeAtRight: false, closeAtLeft: true},
+                     'the text and the close button start at the left');
+    const marks = await page.locator('#reader mark').allTextContents();
+    assert.ok(marks.length >= 3 && marks.every((m) => /^lighthouse$/i.test(m)), 'the query\'s word is marked: ' + marks);
+    await shot('reader-en.png', true);
+
+    await page.reload();
+    await openedView('lighthouse-en');
+    assert.deepEqual(await paragraphs(), expected, 'a reload shows the view');
+    await page.keyboard.press('Escape');
+    await closedView();
+    assert.equal(query().get('q'), 'lighthouse');
+    assert.equal(query().get('lang'), 'en', 'the results, still in English');
+    await expectFocusOn(hitLink('lighthouse-en'), 'its result');
+  });
+
+  test('an id with spaces, a slash, Arabic, ?, # and % opens from the address alone', async () => {
+    await page.goto(BASE + '/?doc=' + encodeURIComponent(ODD));
+    await openedView(ODD);
+    assert.equal(await page.locator('#reader-title').textContent(), 'مرصد القنطرة');
+    assert.equal((await paragraphs()).length, 3);
+    assert.equal(await page.locator('#reader mark').count(), 0, 'no query, no marks');
+    await page.keyboard.press('Escape');
+    await closedView();
+    assert.equal(new URL(page.url()).search, '', 'back to the empty page');
+    await expectFocused('#q');
+  });
+
+  test('a document deleted meanwhile, or a server out of reach, is said so in the view', async (t) => {
+    await page.goto(BASE + '/?lang=en&q=ephemeral');
+    await waitForResults();
+    execFileSync(process.env.FIHRIS_INDEXER, ['-d', process.env.FIHRIS_DB, '--delete', 'deleted-soon'], {stdio: 'ignore'});
+    const link = hitLink('deleted-soon');
+    await link.click();
+    await openedView('deleted-soon');
+    assert.equal(await page.locator('#reader-status.error').textContent(), 'This document is no longer in the index.');
+    assert.equal(await page.locator('#reader-title').textContent(), 'An ephemeral notice', 'the title of its result');
+    assert.equal(await page.locator('#reader-body p').count(), 0);
+    await expectFocused('#reader-title');
+    await page.keyboard.press('Escape');
+    await closedView();
+    await expectFocusOn(link, 'its result');
+
+    const cut = (route) => route.abort('internetdisconnected');
+    await page.route('**/api/doc/**', cut);
+    t.after(() => page.unroute('**/api/doc/**', cut));
+    await link.click();
+    await openedView('deleted-soon');
+    assert.equal(await page.locator('#reader-status.error').textContent(), 'Error: Cannot reach the server');
+    // The browser logs the failed load itself.
+    consoleErrors = consoleErrors.filter((m) => !/^Failed to load resource: net::ERR_INTERNET_DISCONNECTED/.test(m));
+  });
+
+  test('a body of megabytes is shown a chunk at a time, "show more" adding the next', async () => {
+    const r = await page.request.get(BASE + '/api/doc/long-doc');
+    assert.equal(r.status(), 200);
+    const expected = (await r.json()).body.split('\n\n');
+    assert.ok(expected.join('').length > 1000000, 'the document has over a million characters');
+    await page.goto(BASE + '/?lang=en&doc=long-doc');
+    await openedView('long-doc');
+    const shown = () => page.locator('#reader-body').evaluate((b) => b.textContent.length);
+    const first = await shown();
+    assert.ok(first > 50000 && first <= 100000, 'the first chunk: ' + first + ' characters');
+    const more = page.locator('#reader-more');
+    assert.match(await more.textContent(), /^Show more \([1-9]% shown\)$/);
+    assert.ok(!(await page.locator('#reader-body').textContent()).includes('THE END'), 'not the end yet');
+    await more.scrollIntoViewIfNeeded();
+    await shot('reader-more.png');
+    let presses = 0, before = first;
+    while (await more.isVisible()) {
+      assert.ok(++presses < 30, 'at most 30 presses');
+      await more.focus();
+      await page.keyboard.press('Enter');
+      const now = await shown();
+      assert.ok(now > before && now <= before + 100000, 'a chunk more: ' + before + ' → ' + now);
+      before = now;
+      assert.ok(await page.evaluate(() => !!document.activeElement.closest('#reader-body')),
+                'focus on the new text');
+    }
+    assert.ok(presses >= 10, 'shown in chunks: ' + presses + ' presses');
+    const got = await paragraphs();
+    assert.equal(got.length, expected.length, 'a paragraph cut between chunks stays one');
+    const wrong = got.findIndex((p, i) => p !== expected[i]);
+    assert.equal(wrong, -1, 'every paragraph whole and in order (first wrong: ' + wrong + ')');
+    assert.equal(got.at(-1), 'THE END OF THE LONG DOCUMENT.');
+  });
+
+  test('without a language each paragraph reads in its own direction; markup in the text shows as text', async (t) => {
+    const img = '<img src=x onerror="window.__pwned=1">';
+    const fake = (route) => route.fulfill({json: {
+      id: 'no-lang', title: 'بلا لغة ' + img, body: 'ميتا تفتح مختبرا ' + img + '\n\nMeta opens a lab <b>now</b>',
+      url: 'javascript:window.__pwned=2', date: null, source: null, lang: null, extra: {}}});
+    await page.route('**/api/doc/**', fake);
+    t.after(() => page.unroute('**/api/doc/**', fake));
+    await page.goto(BASE + '/?doc=no-lang');
+    await openedView('no-lang');
+    assert.equal(await page.locator('#reader-doc').getAttribute('dir'), null, 'no direction for the whole');
+    const ps = await page.locator('#reader-body p').evaluateAll((ps) => ps.map((p) => [p.dir, getComputedStyle(p).direction]));
+    assert.deepEqual(ps, [['auto', 'rtl'], ['auto', 'ltr']], 'each paragraph by its own letters');
+    assert.equal(await page.locator('#reader-title').textContent(), 'بلا لغة ' + img);
+    assert.deepEqual(await paragraphs(), ['ميتا تفتح مختبرا ' + img, 'Meta opens a lab <b>now</b>']);
+    assert.equal(await page.locator('#reader-meta').textContent(), 'javascript:window.__pwned=2', 'a script URL as text');
+    assert.equal(await page.evaluate(() => document.querySelectorAll('#reader img, #reader b, #reader a').length), 0,
+                 'no element of the markup, no link of the URL');
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  });
+
+  test('a result with an http(s) URL links to it; a javascript: URL is text, and its document opens in the view', async () => {
+    await page.goto(BASE + '/?q=' + encodeURIComponent('ميتا'));
+    await waitForResults();
+    const linked = hitLink('meta-lab-link');
+    assert.equal(await linked.getAttribute('href'), 'https://news.example/meta-lab');
+    assert.equal(await linked.getAttribute('target'), '_blank');
+    assert.equal(await linked.getAttribute('rel'), 'noopener');
+    assert.equal(await page.locator('[href^="javascript:" i]').count(), 0, 'no link to a script URL');
+    const script = page.locator('#results .hit[data-id="script-url-en"]');
+    assert.ok((await script.locator('.meta').textContent()).includes('javascript:alert(1)'), 'the script URL shows as text');
+    const open = hitLink('script-url-en');
+    assert.equal(new URL(await open.getAttribute('href'), BASE).searchParams.get('doc'), 'script-url-en',
+                 'its title opens its stored text');
+    let dialogs = 0;
+    const count = (d) => { dialogs++; d.dismiss(); };
+    page.on('dialog', count);
+    await open.click();
+    await openedView('script-url-en');
+    page.off('dialog', count);
+    assert.equal(dialogs, 0, 'no script ran');
+    assert.deepEqual(await paragraphs(), ['Meta ميتا: a document whose URL is a script.']);
+    assert.equal(await page.locator('#reader-doc').getAttribute('dir'), 'ltr');
+    assert.equal(await page.locator('#reader-meta a').count(), 0, 'its URL is no link in the view either');
   });
 });
 

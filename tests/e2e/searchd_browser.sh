@@ -3,7 +3,7 @@
 # driven by playwright-core (tests/browser/page.test.js), types Arabic into the
 # page served by searchd over corpus/ and the news fixture, and checks the
 # highlighted name, the right-to-left layout, suggestions, pages, the URL,
-# "did you mean", errors and the keyboard.  Screenshots go to
+# "did you mean", errors, the keyboard and the reading view of a document.  Screenshots go to
 # $BUILD_DIR/browser/*.png.  Needs chromium, node and npm (scripts/test
 # installs them); playwright-core is installed into $BUILD_DIR/browser.
 source "$(dirname "$0")/lib.sh"
@@ -37,16 +37,37 @@ cat >"$TMP/linked.jsonl" <<'EOF'
 {"id": "meta-lab-link", "title": "ميتا تفتح مختبرا جديدا", "body": "أعلنت ميتا عن مختبر جديد للذكاء الاصطناعي.", "url": "https://news.example/meta-lab", "lang": "ar"}
 {"id": "script-url-en", "title": "Meta and a script link", "body": "Meta ميتا: a document whose URL is a script.", "url": "javascript:alert(1)", "lang": "en"}
 EOF
+# Documents without a URL for the reading view: an Arabic one whose id holds
+# spaces, slashes, Arabic, ?, # and % (and %20, which must not be decoded
+# twice), an English one, one the test deletes while its result is shown,
+# and one of 1.2 MB whose paragraphs the view shows a chunk at a time (one
+# paragraph of 200 KB, with line breaks only, is cut inside).
+cat >"$TMP/reader.jsonl" <<'EOF'
+{"id": "قسم/مقال 1?a=b#c%20 d", "title": "مرصد القنطرة", "body": "يقع مرصد القنطرة على تلة قرب المدينة.\nبني في القرن الماضي.\n\nيفتح المرصد أبوابه للزوار كل جمعة.\n\n \n\nتصوير القنطرة ليلا ممنوع.", "date": "2024-05-01", "source": "الأرشيف", "lang": "ar"}
+{"id": "lighthouse-en", "title": "The lighthouse keeper", "body": "The lighthouse stands on the northern cape.\nIts lamp was lit in 1890.\n\nKeepers lived there until 1985.\r\n\r\nThe lighthouse is a museum now.", "date": "2023-09-14", "source": "Coast Gazette", "lang": "en"}
+{"id": "deleted-soon", "title": "An ephemeral notice", "body": "This ephemeral notice is deleted while its result is shown.", "lang": "en"}
+EOF
+"$PYTHON" - "$TMP/reader.jsonl" <<'PY' || fail "cannot write the long document"
+import json, sys
+paras = ["Paragraph %d of the marathon document: " % i + "the runners pass the old mill. " * 12
+         for i in range(3000)]
+paras[1500] = "\n".join("A line of the paragraph that never ends, number %d." % i for i in range(4000))
+paras.append("THE END OF THE LONG DOCUMENT.")
+with open(sys.argv[1], "a") as f:
+    f.write(json.dumps({"id": "long-doc", "title": "A very long document", "body": "\n\n".join(paras),
+                        "lang": "en"}) + "\n")
+PY
 DB=$TMP/db
 "$INDEXER" -d "$DB" "$SOURCE_DIR/corpus" "$SOURCE_DIR/tests/fixtures/news/news.jsonl" \
-    "$TMP/linked.jsonl" >/dev/null 2>&1 || fail "cannot index corpus/ and the news fixture"
+    "$TMP/linked.jsonl" "$TMP/reader.jsonl" >/dev/null 2>&1 || fail "cannot index corpus/ and the news fixture"
 
 start_searchd --quiet
 mkdir -p "$HOME"
 FIHRIS_URL=$BASE SCREENSHOT_DIR=$WEB CHROMIUM=$CHROMIUM NODE_PATH=$WEB/node_modules \
+    FIHRIS_INDEXER=$INDEXER FIHRIS_DB=$DB \
     node --test-reporter=spec "$SOURCE_DIR/tests/browser/page.test.js" ||
     fail "the page failed in the browser (see above; screenshots in $WEB)"
-for png in typing-ar suggestions page2 did-you-mean english; do
+for png in typing-ar suggestions page2 did-you-mean english reader-ar reader-en; do
     [ -s "$WEB/$png.png" ] || fail "no screenshot $WEB/$png.png"
 done
 
