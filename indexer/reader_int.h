@@ -159,6 +159,17 @@ fh_status rd_strip_markdown(const char *s, size_t len, fh_buf *out);
  * Fails only for lack of memory. */
 fh_status rd_read_html(whole_file *wf, const char *s, size_t len);
 
+/* read_html.c: appends to out the visible text of the HTML fragment
+ * s[0..len) (valid UTF-8), as the HTML reader reads a page's body: runs of
+ * white space as one space, a line break between blocks; valid UTF-8.
+ * Nothing is appended when there is no text.  Fails only for lack of
+ * memory. */
+fh_status rd_html_fragment_text(const char *s, size_t len, fh_buf *out);
+
+/* read_html.c: the element called name (lower case) starts a new line where
+ * it stands, as <br>, <p> or <td> do. */
+int rd_html_breaks_line(const char *name);
+
 /* read_jsonl.c: streams the JSONL file at path, one document per valid
  * line, reporting every line it cannot use.  Returns FH_OK when the sink
  * asks to stop; fails only for lack of memory. */
