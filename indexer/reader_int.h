@@ -149,9 +149,10 @@ fh_status rd_emit_whole_file(const whole_file *wf, const char *title, size_t tit
 /* The formats. */
 
 /* read_markdown.c: appends to out the text of the Markdown s[0..len) (valid
- * UTF-8, LF line breaks) with the markup that carries no words removed; the
- * result is valid UTF-8 and keeps the line structure.  Fails only for lack
- * of memory. */
+ * UTF-8, LF line breaks, no NUL) with the markup removed: one line for each
+ * line of a paragraph, a blank line between blocks, so words of adjacent
+ * blocks never merge.  The result is valid UTF-8.  Fails only for lack of
+ * memory. */
 fh_status rd_strip_markdown(const char *s, size_t len, fh_buf *out);
 
 /* read_html.c: reads the HTML file content s[0..len) (raw, any encoding)
