@@ -265,6 +265,120 @@ static int md_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Memory. */
+
+/* What md4c keeps while it parses, in bytes, as measured for the costliest
+ * inputs and rounded up.  For the whole document: a line (with the block
+ * it may start), a list item or quote opened by its marker, a line that
+ * may be a link reference definition.  For the block being parsed only: a
+ * '[' and any other character that may be markup. */
+#define COST_LINE 16u
+#define COST_ITEM 32u      /* the first list item a line opens */
+#define COST_CONTAINER 64u /* any other list item or quote */
+#define COST_BRACKET 64u
+#define COST_MARK 24u
+#define PARSE_BUDGET_FACTOR 4u
+#define PARSE_BUDGET_FLOOR (16u * MIB)
+
+/* The quote and list markers that begin a line (generously: any '>', '-',
+ * '+', '*' or number ending in '.' or ')' before its text). */
+typedef struct {
+    size_t quotes, lists;
+    size_t text; /* where what follows them starts */
+} md_markers;
+
+static md_markers md_line_markers(const char *s, size_t n)
+{
+    md_markers m = {0, 0, 0};
+    size_t i = 0;
+    for (;;) {
+        while (i < n && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        size_t j = i;
+        while (j < n && j - i < 9 && is_digit((unsigned char)s[j]))
+            j++;
+        const char c = j < n ? s[j] : '\0';
+        if (j == i && c == '>')
+            m.quotes++;
+        else if (j > i ? c == '.' || c == ')' : c == '-' || c == '+' || c == '*')
+            m.lists++;
+        else
+            break;
+        i = j + 1;
+    }
+    m.text = i;
+    return m;
+}
+
+static uint64_t md_mark_cost(char c)
+{
+    switch (c) {
+    case '[':
+        return COST_BRACKET;
+    case '&': /* an entity holds two: its '&' and its ';' */
+        return 2 * COST_MARK;
+    case ']':
+    case '!':
+    case '*':
+    case '_':
+    case '`':
+    case '~':
+    case '<':
+    case '>':
+    case '\\':
+    case '|':
+        return COST_MARK;
+    default:
+        return 0;
+    }
+}
+
+/* What a line with markers m costs the whole document, after a line with
+ * *quotes quote markers (updated): every list marker opens a list item,
+ * while quote markers open quotes only past the depth of the line before,
+ * or inside a new list item. */
+static uint64_t md_line_cost(const char *s, size_t n, const md_markers *m, size_t *quotes)
+{
+    const size_t quotes_opened = m->lists > 0           ? m->quotes
+                                 : m->quotes > *quotes ? m->quotes - *quotes
+                                                       : 0;
+    uint64_t cost = COST_LINE + (uint64_t)quotes_opened * COST_CONTAINER;
+    if (m->lists > 0)
+        cost += COST_ITEM + (uint64_t)(m->lists - 1) * COST_CONTAINER;
+    if (m->text < n && s[m->text] == '[')
+        cost += COST_BRACKET;
+    *quotes = m->quotes;
+    return cost;
+}
+
+/* An estimate from above of the memory md4c takes to parse s[0..len). */
+static uint64_t md_parse_cost(const char *s, size_t len)
+{
+    uint64_t document = 0, block = 0, worst_block = 0;
+    size_t i = 0, quotes = 0;
+    while (i < len) {
+        const char *nl = memchr(s + i, '\n', len - i);
+        const size_t end = nl ? (size_t)(nl - s) : len;
+        const md_markers m = md_line_markers(s + i, end - i);
+        document += md_line_cost(s + i, end - i, &m, &quotes);
+        if (all_space(s + i, end - i))
+            block = 0; /* a blank line ends every paragraph */
+        for (size_t k = i + m.text; k < end; k++)
+            block += md_mark_cost(s[k]);
+        if (block > worst_block)
+            worst_block = block;
+        i = end + 1;
+    }
+    /* and a copy md4c may make of a block, with room to grow */
+    return 2 * (uint64_t)len + document + worst_block;
+}
+
+int rd_markdown_fits(const char *s, size_t len)
+{
+    return md_parse_cost(s, len) <= (uint64_t)PARSE_BUDGET_FACTOR * len + PARSE_BUDGET_FLOOR;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Parsing. */
 
 /* Parses s[0..len) into out, whose text so far began at start, owing *sep

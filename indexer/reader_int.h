@@ -129,6 +129,7 @@ typedef struct {
     /* libxml2's complaint when it could not read the charset (then named
      * in charset) that it was left to decode, or "" */
     char charset_error[96];
+    int markdown_as_text; /* Markdown too costly to parse, read as text */
 } whole_file;
 
 /* Checks raw text (a UTF-8 BOM already removed) and appends its repaired
@@ -154,6 +155,11 @@ fh_status rd_emit_whole_file(const whole_file *wf, const char *title, size_t tit
  * blocks never merge.  The result is valid UTF-8.  Fails only for lack of
  * memory. */
 fh_status rd_strip_markdown(const char *s, size_t len, fh_buf *out);
+
+/* read_markdown.c: whether rd_strip_markdown can parse s[0..len) in 4 x len
+ * + 16 MB of memory, from an estimate from above of what its markup costs
+ * the parser (megabytes of '[' or of quotes nested in quotes do not fit). */
+int rd_markdown_fits(const char *s, size_t len);
 
 /* read_html.c: reads the HTML file content s[0..len) (raw, any encoding)
  * and emits its document through rd_emit_whole_file, or reports why not.

@@ -308,8 +308,8 @@ static void test_markdown_problems(recorder *r, const char *tmp)
     check_file_doc(&r->docs[0], path, "a", "<!-- open\nb\n\nc\n\n<!-- q\nd\n\n<!-- x\n\n<!-- y\n**z**");
 
     /* A 4 MB line is one paragraph, read whole. */
-    const size_t words = 800000;
-    char *big = malloc(words * 5 + 64);
+    const size_t words = 800000, dense = 4 * 1024 * 1024;
+    char *big = malloc(dense + 64);
     CHECK(big != NULL);
     if (big == NULL)
         return;
@@ -336,6 +336,29 @@ static void test_markdown_problems(recorder *r, const char *tmp)
     CHECK_COUNTS(r, 1, 0);
     check_file_doc(&r->docs[0], path, "Deep", "bottom");
 
+    /* Markup too dense to parse in the memory allowed (4 MB of '[' would
+     * take md4c some 250 MB) is read as plain text, with a warning; 64 KB of
+     * them are parsed (they are text: no link closes them). */
+    n = (size_t)sprintf(big, "Brackets\n");
+    memset(big + n, '[', dense);
+    write_file(path, tmp, "dense.md", big, n + dense);
+    read_into(r, path);
+    CHECK_COUNTS(r, 1, 1);
+    if (r->ndocs == 1) {
+        CHECK_STR(r->docs[0].title, "Brackets");
+        CHECK_INT(strlen(r->docs[0].body), dense);
+    }
+    CHECK_NOTICE(r, 0, FH_NOTICE_WARNING, path, 0,
+                 "Markdown too dense to parse within the memory limit; read as plain text");
+    n = (size_t)sprintf(big, "Brackets\n\n*x*");
+    memset(big + n, '[', 64 * 1024);
+    write_file(path, tmp, "dense-small.md", big, n + 64 * 1024);
+    read_into(r, path);
+    CHECK_COUNTS(r, 1, 0);
+    if (r->ndocs == 1) {
+        CHECK_INT(strlen(r->docs[0].body), 1 + 64 * 1024);
+        CHECK(strncmp(r->docs[0].body, "x[[[", 4) == 0);
+    }
     free(big);
 }
 
