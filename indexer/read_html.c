@@ -3,7 +3,8 @@
  * reader_int.h), through libxml2's forgiving parser: the title is <title>
  * (else the first <h1>), the body the visible text; script, style,
  * noscript and template are dropped.  Also decides which encoding the
- * parser is to read the file in.
+ * parser is to read the file in, and reads the HTML found inside Markdown
+ * (rd_html_fragment_text) by the same rules.
  */
 #include <stdio.h>
 #include <string.h>
@@ -423,18 +424,21 @@ static htmlDocPtr html_parse(const char *s, size_t len, const char *encoding, in
     return doc;
 }
 
+/* Without XML_PARSE_HUGE libxml2 silently stops at 256 levels of nesting or
+ * a text run of 10 MB and drops the rest of the document; our input is
+ * already capped at FH_READER_MAX_BYTES and our walk is iterative, so its
+ * limits only lose text. */
+#define HTML_OPTIONS                                                                       \
+    (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |   \
+     XML_PARSE_HUGE)
+
 /* Parses the document and collects title and body; *parsed is 0 when
  * libxml2 gave up, which with HTML_PARSE_RECOVER means out of memory or
  * an input it cannot read at all.  pe receives a decoding failure. */
 static fh_status html_extract(whole_file *wf, const char *s, size_t len, const char *encoding,
                               fh_buf *title, fh_buf *body, int *parsed, parse_errors *pe)
 {
-    /* Without XML_PARSE_HUGE libxml2 silently stops at 256 levels of
-     * nesting or a text run of 10 MB and drops the rest of the document;
-     * our input is already capped at FH_READER_MAX_BYTES and our walk is
-     * iterative, so its limits only lose text. */
-    int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                  XML_PARSE_HUGE;
+    int options = HTML_OPTIONS;
     if (encoding != NULL)
         options |= HTML_PARSE_IGNORE_ENC; /* we already know better than a <meta> */
     htmlDocPtr doc = html_parse(s, len, encoding, options, pe);
@@ -508,5 +512,38 @@ fh_status rd_read_html(whole_file *wf, const char *s, size_t len)
     fh_buf_free(&text);
     fh_buf_free(&title);
     fh_buf_free(&body);
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* HTML inside other formats. */
+
+int rd_html_breaks_line(const char *name)
+{
+    return html_block(name);
+}
+
+fh_status rd_html_fragment_text(const char *s, size_t len, fh_buf *out)
+{
+    if (len == 0)
+        return FH_OK;
+    parse_errors pe = {""};
+    htmlDocPtr doc = html_parse(s, len, "UTF-8", HTML_OPTIONS | HTML_PARSE_IGNORE_ENC, &pe);
+    if (doc == NULL)
+        return FH_OK;
+    fh_status st = FH_OK;
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    fh_buf text = FH_BUF_INIT;
+    size_t replaced = 0;
+    if (root != NULL) {
+        text_builder tb = {.out = &text};
+        st = html_walk(root, &tb);
+    }
+    xmlFreeDoc(doc);
+    if (st == FH_OK)
+        st = repair_in_place(&text, &replaced);
+    if (st == FH_OK && text.len > 0)
+        st = fh_buf_append(out, text.data, text.len);
+    fh_buf_free(&text);
     return st;
 }

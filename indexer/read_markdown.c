@@ -1,418 +1,414 @@
 /*
- * read_markdown.c - Markdown markup stripping for the reader
- * (rd_strip_markdown, see reader_int.h): markup that carries no words is
- * removed, everything else kept, line by line.
- *
- * All markup characters are ASCII, so working byte by byte never splits a
- * UTF-8 character; bytes >= 0x80 count as word characters, which keeps an
- * underscore between Arabic (or any non-ASCII) letters intact.
+ * read_markdown.c - Markdown text for the reader (rd_strip_markdown, see
+ * reader_int.h), through md4c's CommonMark parser with GitHub's tables,
+ * strikethrough and task lists.  What a reader of the rendered page sees is
+ * kept: the text of every block, link text and image descriptions (not
+ * their targets), code as it is written, the text of raw HTML (HTML blocks
+ * are read by the HTML reader's rules, read_html.c; tags inside a paragraph
+ * are dropped) and the characters entities stand for.  Markers, fences,
+ * link reference definitions and HTML comments are dropped.
  */
+#include <stdint.h>
 #include <string.h>
 
+#include <libxml/HTMLparser.h>
+#include <md4c.h>
+
 #include "fihris/buf.h"
+#include "fihris/utf8.h"
 #include "reader_int.h"
 
-#define MD_MAX_OPEN 16 /* nested '[' tracked per line; deeper ones stay literal */
-#define MD_MAX_TICKS 8 /* longer backtick runs stay literal */
+#define MD_FLAGS (MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS)
+#define ENTITY_NAME_MAX 32 /* longer than any name libxml2 knows */
+#define TAG_NAME_MAX 16    /* longer than any element that starts a line */
+
+/* What separates the text written so far from the next text: the
+ * strongest asked for since, written only once more text comes, so the
+ * result neither starts nor ends with one. */
+typedef enum { SEP_NONE, SEP_SPACE, SEP_LINE, SEP_BLANK } md_sep;
 
 typedef struct {
-    const char *text; /* the whole document: comments may span lines */
-    size_t len;
     fh_buf *out;
-    int no_comment_end; /* no "-->" remains, so "<!--" is literal from here on */
+    size_t start; /* out's length before the document */
+    md_sep sep;
+    int in_html;  /* inside an HTML block, whose lines gather in html
+                   * (after a space) */
+    fh_buf html;
+    int again;    /* reading an unclosed comment's lines again (once only) */
+    fh_status st; /* the first failure, which stops the parser */
 } md_ctx;
 
-/* What inline markup needs to remember along one line. */
-typedef struct {
-    size_t end; /* where the line ends */
-    struct {
-        size_t at, len; /* where in out, and 1 for '[' or 2 for "![" */
-    } open[MD_MAX_OPEN];
-    size_t nopen;
-    size_t paren; /* next ')' at or after a link target, or end */
-    int paren_known;
-    unsigned tick_fail; /* bit n: no closing run of n backticks on this line */
-} md_line;
+static fh_status md_read(fh_buf *out, size_t start, md_sep *sep, const char *s, size_t len,
+                         int again);
 
 /* ------------------------------------------------------------------------ */
-/* Scanning helpers. */
+/* Writing text. */
 
-static int md_word(unsigned char c)
+static void md_separate(md_ctx *c, md_sep sep)
 {
-    return is_alnum(c) || c >= 0x80;
+    if (sep > c->sep)
+        c->sep = sep;
 }
 
-/* A run of '*' or '_' is emphasis when it touches a word on one side only:
- * "a * b", "* item", snake_case and 2*3 keep theirs. */
-static int md_emphasis(unsigned char prev, unsigned char next)
+/* Appends s[0..n) after the separator it is owed; returns nonzero, which
+ * stops the parser, on failure. */
+static int md_put(md_ctx *c, const char *s, size_t n)
 {
-    if (is_space(prev) && is_space(next))
-        return 0;
-    if (md_word(prev) && md_word(next))
-        return 0;
-    return 1;
+    static const char *const seps[] = {"", " ", "\n", "\n\n"};
+    if (n == 0 || c->st != FH_OK)
+        return c->st != FH_OK;
+    if (c->out->len > c->start)
+        c->st = fh_buf_append_str(c->out, seps[c->sep]);
+    c->sep = SEP_NONE;
+    if (c->st == FH_OK)
+        c->st = fh_buf_append(c->out, s, n);
+    return c->st != FH_OK;
 }
 
-static size_t run_length(const char *s, size_t i, size_t end)
+/* Code keeps its text; its line breaks separate lines, two in a row leave
+ * a blank line. */
+static int md_code(md_ctx *c, const char *s, size_t n)
 {
-    size_t j = i;
-    while (j < end && s[j] == s[i])
-        j++;
-    return j - i;
-}
-
-/* Offset of "-->" at or after from, or len. */
-static size_t find_comment_end(const char *s, size_t from, size_t len)
-{
-    for (size_t i = from; i + 3 <= len; i++) {
-        const char *p = memchr(s + i, '-', len - i);
-        if (p == NULL)
-            break;
-        i = (size_t)(p - s);
-        if (i + 3 <= len && p[1] == '-' && p[2] == '>')
-            return i;
+    size_t i = 0;
+    while (i < n) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        const size_t end = nl ? (size_t)(nl - s) : n;
+        if (md_put(c, s + i, end - i))
+            return 1;
+        if (nl)
+            md_separate(c, c->sep >= SEP_LINE ? SEP_BLANK : SEP_LINE);
+        i = end + 1;
     }
-    return len;
-}
-
-/* Closing backtick run of exactly n after from, on this line; end if none. */
-static size_t find_ticks(const char *s, size_t from, size_t end, size_t n)
-{
-    size_t i = from;
-    while (i < end) {
-        const char *p = memchr(s + i, '`', end - i);
-        if (p == NULL)
-            return end;
-        i = (size_t)(p - s);
-        const size_t m = run_length(s, i, end);
-        if (m == n)
-            return i;
-        i += m;
-    }
-    return end;
+    return 0;
 }
 
 /* ------------------------------------------------------------------------ */
-/* Inline markup, one step per kind.  Each step starts at s[*i], appends
- * what it keeps to out and moves *i past what it consumed. */
+/* Entities. */
 
-/* Text up to the next character that may start markup, kept as it is. */
-static fh_status md_plain(md_ctx *c, md_line *ln, size_t *i)
+/* The code point of "&#...;" (md4c has checked the digits), U+FFFD for
+ * one that is not a character. */
+static uint32_t md_numeric_entity(const char *s, size_t n)
 {
-    const char *s = c->text;
-    size_t j = *i + 1;
-    while (j < ln->end && !strchr("\\<`*_[!]", s[j]))
-        j++;
-    const fh_status st = fh_buf_append(c->out, s + *i, j - *i);
-    *i = j;
-    return st;
-}
-
-/* A backslash before punctuation: the punctuation, literally. */
-static fh_status md_escape(md_ctx *c, size_t *i)
-{
-    const fh_status st = fh_buf_append_char(c->out, c->text[*i + 1]);
-    *i += 2;
-    return st;
-}
-
-static int md_comment_starts(const md_ctx *c, size_t i, size_t end)
-{
-    return !c->no_comment_end && end - i >= 4 && memcmp(c->text + i, "<!--", 4) == 0;
-}
-
-/* An HTML comment, dropped.  *past_end is set when it ran past this line;
- * *i is then where to go on.  Without a "-->" anywhere after it, "<!--"
- * is text. */
-static fh_status md_comment(md_ctx *c, md_line *ln, size_t *i, int *past_end)
-{
-    const size_t close = find_comment_end(c->text, *i + 4, c->len);
-    *past_end = 0;
-    if (close == c->len) {
-        c->no_comment_end = 1;
-        return md_plain(c, ln, i);
+    const int hex = s[2] == 'x' || s[2] == 'X';
+    uint32_t cp = 0;
+    for (size_t i = hex ? 3 : 2; i + 1 < n && cp <= 0x10FFFF; i++) {
+        const unsigned char d = (unsigned char)s[i];
+        const uint32_t v = is_digit(d) ? (uint32_t)(d - '0') : (uint32_t)(to_lower(d) - 'a' + 10);
+        cp = cp * (hex ? 16 : 10) + v;
     }
-    fh_status st = FH_OK;
-    /* Keep a line break the comment swallowed, so words around it stay
-     * apart. */
-    if (memchr(c->text + *i, '\n', close - *i) != NULL)
-        st = fh_buf_append_char(c->out, '\n');
-    *past_end = close + 3 > ln->end;
-    *i = close + 3;
-    return st;
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return FH_REPLACEMENT_CHAR;
+    return cp;
 }
 
-/* A code span keeps its contents verbatim, with no markup inside; a
- * backtick run with no closing run on the line is text. */
-static fh_status md_code(md_ctx *c, md_line *ln, size_t *i)
+/* "&name;", "&#123;" or "&#x1F;" as the character it stands for; a name
+ * HTML does not know stays as it is written.  Names are looked up in
+ * libxml2's table of HTML 4 entities. */
+static int md_entity(md_ctx *c, const char *s, size_t n)
 {
-    const char *s = c->text;
-    const size_t n = run_length(s, *i, ln->end);
-    const size_t close = n <= MD_MAX_TICKS && !(ln->tick_fail & (1u << n))
-                             ? find_ticks(s, *i + n, ln->end, n)
-                             : ln->end;
-    fh_status st;
-    if (close < ln->end) {
-        st = fh_buf_append(c->out, s + *i + n, close - *i - n);
-        *i = close + n;
-        return st;
+    uint32_t cp = 0;
+    if (n >= 4 && s[1] == '#') {
+        cp = md_numeric_entity(s, n);
+    } else if (n >= 3 && n - 2 < ENTITY_NAME_MAX) {
+        char name[ENTITY_NAME_MAX];
+        memcpy(name, s + 1, n - 2);
+        name[n - 2] = '\0';
+        const htmlEntityDesc *e = htmlEntityLookup((const xmlChar *)name);
+        cp = e ? e->value : 0;
     }
-    if (n <= MD_MAX_TICKS)
-        ln->tick_fail |= 1u << n;
-    st = fh_buf_append(c->out, s + *i, n);
-    *i += n;
-    return st;
-}
-
-/* A run of '*' or '_': dropped when it is emphasis. */
-static fh_status md_emphasis_run(md_ctx *c, md_line *ln, size_t *i)
-{
-    const char *s = c->text;
-    const size_t n = run_length(s, *i, ln->end);
-    const unsigned char prev = *i > 0 ? (unsigned char)s[*i - 1] : ' ';
-    const unsigned char next = *i + n < ln->end ? (unsigned char)s[*i + n] : ' ';
-    fh_status st = FH_OK;
-    if (!md_emphasis(prev, next))
-        st = fh_buf_append(c->out, s + *i, n);
-    *i += n;
-    return st;
-}
-
-/* '[' or "![": kept for now, and remembered in case a "](url)" follows. */
-static fh_status md_link_open(md_ctx *c, md_line *ln, size_t *i)
-{
-    const size_t n = c->text[*i] == '!' ? 2 : 1;
-    if (ln->nopen < MD_MAX_OPEN) {
-        ln->open[ln->nopen].at = c->out->len;
-        ln->open[ln->nopen].len = n;
-        ln->nopen++;
-    }
-    const fh_status st = fh_buf_append(c->out, c->text + *i, n);
-    *i += n;
-    return st;
-}
-
-/* Offset of the ')' closing a link target that starts at from, or end.
- * Targets start further right each time, so one memchr per ')' keeps long
- * lines linear. */
-static size_t md_link_target_end(const md_ctx *c, md_line *ln, size_t from)
-{
-    if (!ln->paren_known || ln->paren < from) {
-        const char *p = memchr(c->text + from, ')', ln->end - from);
-        ln->paren = p ? (size_t)(p - c->text) : ln->end;
-        ln->paren_known = 1;
-    }
-    return ln->paren;
-}
-
-/* ']' after an opener: [text](url) becomes text (the opener is taken back
- * out of out, the target skipped); anything else keeps its brackets. */
-static fh_status md_link_close(md_ctx *c, md_line *ln, size_t *i)
-{
-    const char *s = c->text;
-    ln->nopen--;
-    if (*i + 1 < ln->end && s[*i + 1] == '(') {
-        const size_t paren = md_link_target_end(c, ln, *i + 2);
-        if (paren < ln->end) {
-            fh_buf *out = c->out;
-            const size_t at = ln->open[ln->nopen].at, n = ln->open[ln->nopen].len;
-            memmove(out->data + at, out->data + at + n, out->len - at - n);
-            out->len -= n;
-            out->data[out->len] = '\0';
-            *i = paren + 1;
-            return FH_OK;
-        }
-    }
-    (*i)++;
-    return fh_buf_append_char(c->out, ']');
-}
-
-/* Inline markup of s[i..end) within one line; *resume receives where
- * processing stopped, which is past end when an HTML comment ran over
- * lines. */
-static fh_status md_inline(md_ctx *c, size_t i, size_t end, size_t *resume)
-{
-    const char *s = c->text;
-    md_line ln = {.end = end};
-    fh_status st = FH_OK;
-    while (i < end && st == FH_OK) {
-        const char ch = s[i];
-        const char next = i + 1 < end ? s[i + 1] : '\0';
-        int past_end = 0;
-        if (ch == '\\' && is_punct((unsigned char)next))
-            st = md_escape(c, &i);
-        else if (ch == '<' && md_comment_starts(c, i, end))
-            st = md_comment(c, &ln, &i, &past_end);
-        else if (ch == '`')
-            st = md_code(c, &ln, &i);
-        else if (ch == '*' || ch == '_')
-            st = md_emphasis_run(c, &ln, &i);
-        else if (ch == '[' || (ch == '!' && next == '['))
-            st = md_link_open(c, &ln, &i);
-        else if (ch == ']' && ln.nopen > 0)
-            st = md_link_close(c, &ln, &i);
-        else
-            st = md_plain(c, &ln, &i);
-        if (past_end) {
-            *resume = i;
-            return st;
-        }
-    }
-    *resume = end;
-    return st;
-}
-
-/* Inline markup of from..to on the line ending at end, following comments
- * that run over lines; *next receives where the next line starts. */
-static fh_status md_inline_lines(md_ctx *c, size_t from, size_t to, size_t end, size_t *next)
-{
-    size_t resume;
-    fh_status st = md_inline(c, from, to, &resume);
-    while (st == FH_OK && resume > end) {
-        const char *nl = memchr(c->text + resume, '\n', c->len - resume);
-        end = nl ? (size_t)(nl - c->text) : c->len;
-        st = md_inline(c, resume, end, &resume);
-    }
-    if (st == FH_OK)
-        st = fh_buf_append_char(c->out, '\n');
-    *next = end < c->len ? end + 1 : c->len;
-    return st;
+    if (cp == 0)
+        return md_put(c, s, n);
+    char utf8[4];
+    return md_put(c, utf8, fh_utf8_encode(cp, utf8));
 }
 
 /* ------------------------------------------------------------------------ */
-/* Block markup: fences, rules, headings. */
+/* Raw HTML. */
 
-static size_t md_indent(const char *s, size_t i, size_t end)
+/* A tag inside a paragraph (md4c hands them over one at a time, a line of
+ * one at a time) is dropped; a line break inside it, or an element such as
+ * <br> or <td>, keeps the words on either side apart. */
+static void md_inline_html(md_ctx *c, const char *s, size_t n)
 {
-    size_t n = 0;
-    while (i + n < end && n < 3 && s[i + n] == ' ')
-        n++;
-    return i + n;
+    if (memchr(s, '\n', n) != NULL) {
+        md_separate(c, SEP_LINE);
+        return;
+    }
+    if (n < 2 || s[0] != '<')
+        return;
+    char name[TAG_NAME_MAX];
+    size_t i = s[1] == '/' ? 2 : 1, k = 0;
+    while (i < n && k + 1 < sizeof name && is_alnum((unsigned char)s[i]))
+        name[k++] = (char)to_lower((unsigned char)s[i++]);
+    name[k] = '\0';
+    if (k > 0 && (i == n || !is_alnum((unsigned char)s[i])) && rd_html_breaks_line(name))
+        md_separate(c, SEP_LINE);
 }
 
-/* A ``` or ~~~ fence line; stores its character and length. */
-static int md_fence(const char *s, size_t i, size_t end, char *fch, size_t *flen)
+/* An HTML block that opens a comment and never closes it runs to the end
+ * of its container, and a browser would show none of it; but a stray
+ * "<!--" must not hide the rest of a file.  So its lines are read as
+ * Markdown again, the "<!--" escaped as text: the block's lines were
+ * gathered after a space, which the backslash takes the place of.  In
+ * that second reading such a block is kept as it stands, so there is no
+ * third. */
+static int md_unclosed_comment(md_ctx *c, char *s, size_t n)
 {
-    i = md_indent(s, i, end);
-    if (i >= end || (s[i] != '`' && s[i] != '~'))
-        return 0;
-    const size_t n = run_length(s, i, end);
-    if (n < 3)
-        return 0;
-    *fch = s[i];
-    *flen = n;
-    return 1;
+    if (c->again) {
+        while (n > 0 && is_space((unsigned char)s[n - 1]))
+            n--;
+        return md_put(c, s, n);
+    }
+    s[-1] = '\\';
+    c->st = md_read(c->out, c->start, &c->sep, s - 1, n + 1, 1);
+    return c->st != FH_OK;
 }
 
-/* A fence of the same character, at least as long, and nothing after it. */
-static int md_fence_closes(const char *s, size_t i, size_t end, char fch, size_t flen)
+/* The HTML block just read, as the HTML reader sees it. */
+static int md_html_block(md_ctx *c)
 {
-    char ch;
-    size_t n;
-    if (!md_fence(s, i, end, &ch, &n) || ch != fch || n < flen)
-        return 0;
-    const size_t after = md_indent(s, i, end) + n;
-    return all_space(s + after, end - after);
+    char *s = c->html.data;
+    const size_t n = c->html.len;
+    size_t i = 1; /* past the space put first */
+    while (i < n && s[i] == ' ')
+        i++;
+    if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0 && strstr(s + i + 2, "-->") == NULL)
+        return md_unclosed_comment(c, s + i, n - i);
+    fh_buf text = FH_BUF_INIT;
+    c->st = rd_html_fragment_text(s, n, &text);
+    if (c->st == FH_OK)
+        md_put(c, text.data, text.len);
+    fh_buf_free(&text);
+    return c->st != FH_OK;
 }
 
-/* Setext underlines ("===", "---" under a line) and thematic breaks carry
- * no words. */
-static int md_rule(const char *s, size_t i, size_t end, int after_text)
+/* ------------------------------------------------------------------------ */
+/* md4c's callbacks. */
+
+/* Blocks start on a new line and leave a blank one after them; list items
+ * and table rows take one line each, the cells of a row are spaced. */
+static md_sep md_block_sep(MD_BLOCKTYPE type, int entering)
 {
-    i = md_indent(s, i, end);
-    if (i >= end)
+    switch (type) {
+    case MD_BLOCK_DOC:
+        return SEP_NONE;
+    case MD_BLOCK_TH:
+    case MD_BLOCK_TD:
+        return SEP_SPACE;
+    case MD_BLOCK_LI:
+    case MD_BLOCK_THEAD:
+    case MD_BLOCK_TBODY:
+    case MD_BLOCK_TR:
+        return SEP_LINE;
+    default:
+        return entering ? SEP_LINE : SEP_BLANK;
+    }
+}
+
+static int md_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+    md_ctx *c = ud;
+    (void)detail;
+    md_separate(c, md_block_sep(type, 1));
+    if (type == MD_BLOCK_HTML) {
+        c->in_html = 1;
+        fh_buf_reset(&c->html);
+        c->st = fh_buf_append_char(&c->html, ' ');
+    }
+    return c->st != FH_OK;
+}
+
+static int md_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+    md_ctx *c = ud;
+    (void)detail;
+    if (type == MD_BLOCK_HTML) {
+        c->in_html = 0;
+        if (md_html_block(c))
+            return 1;
+    }
+    md_separate(c, md_block_sep(type, 0));
+    return 0;
+}
+
+/* Emphasis, links and images carry their text inside them. */
+static int md_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+    (void)type, (void)detail, (void)ud;
+    return 0;
+}
+
+static int md_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
+{
+    md_ctx *c = ud;
+    switch (type) {
+    case MD_TEXT_BR:
+    case MD_TEXT_SOFTBR:
+        md_separate(c, SEP_LINE);
         return 0;
-    const char ch = s[i];
-    if (ch != '=' && ch != '-' && ch != '*' && ch != '_')
-        return 0;
-    size_t count = 0;
-    for (; i < end; i++) {
-        if (s[i] == ch)
-            count++;
-        else if (!is_space((unsigned char)s[i]))
+    case MD_TEXT_NULLCHAR:
+        return md_put(c, "\xEF\xBF\xBD", 3);
+    case MD_TEXT_ENTITY:
+        return md_entity(c, s, n);
+    case MD_TEXT_CODE:
+        return md_code(c, s, n);
+    case MD_TEXT_HTML:
+        if (!c->in_html) {
+            md_inline_html(c, s, n);
             return 0;
+        }
+        c->st = fh_buf_append(&c->html, s, n);
+        return c->st != FH_OK;
+    default:
+        return md_put(c, s, n);
     }
-    if ((ch == '=' || ch == '-') && after_text)
-        return 1;
-    return ch != '=' && count >= 3;
-}
-
-/* The content of an ATX heading line without its #'s, in *from..*to. */
-static int md_heading(const char *s, size_t i, size_t end, size_t *from, size_t *to)
-{
-    i = md_indent(s, i, end);
-    const size_t n = run_length(s, i, end);
-    if (i >= end || s[i] != '#' || n > 6 || (i + n < end && s[i + n] != ' ' && s[i + n] != '\t'))
-        return 0;
-    size_t a = i + n, b = end;
-    while (a < b && is_space((unsigned char)s[a]))
-        a++;
-    while (b > a && is_space((unsigned char)s[b - 1]))
-        b--;
-    /* An optional closing sequence of #'s, after a space. */
-    size_t k = b;
-    while (k > a && s[k - 1] == '#')
-        k--;
-    if (k == a || (k < b && is_space((unsigned char)s[k - 1]))) {
-        b = k;
-        while (b > a && is_space((unsigned char)s[b - 1]))
-            b--;
-    }
-    *from = a;
-    *to = b;
-    return 1;
 }
 
 /* ------------------------------------------------------------------------ */
-/* Lines. */
+/* Memory. */
 
-/* Where the line-level reading stands between lines. */
+/* What md4c keeps while it parses, in bytes, as measured for the costliest
+ * inputs and rounded up.  For the whole document: a line (with the block
+ * it may start), a list item or quote opened by its marker, a line that
+ * may be a link reference definition.  For the block being parsed only: a
+ * '[' and any other character that may be markup. */
+#define COST_LINE 16u
+#define COST_ITEM 32u      /* the first list item a line opens */
+#define COST_CONTAINER 64u /* any other list item or quote */
+#define COST_BRACKET 64u
+#define COST_MARK 24u
+#define PARSE_BUDGET_FACTOR 4u
+#define PARSE_BUDGET_FLOOR (16u * MIB)
+
+/* The quote and list markers that begin a line (generously: any '>', '-',
+ * '+', '*' or number ending in '.' or ')' before its text). */
 typedef struct {
-    int in_fence;   /* inside a fenced code block */
-    char fch;       /* its fence character and length */
-    size_t flen;
-    int after_text; /* the previous line had text (for setext underlines) */
-} md_blocks;
+    size_t quotes, lists;
+    size_t text; /* where what follows them starts */
+} md_markers;
 
-/* A line inside a fenced code block: kept verbatim, unless it closes it. */
-static fh_status md_fenced_line(md_ctx *c, md_blocks *b, size_t pos, size_t end)
+static md_markers md_line_markers(const char *s, size_t n)
 {
-    if (md_fence_closes(c->text, pos, end, b->fch, b->flen)) {
-        b->in_fence = 0;
-        return FH_OK;
+    md_markers m = {0, 0, 0};
+    size_t i = 0;
+    for (;;) {
+        while (i < n && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        size_t j = i;
+        while (j < n && j - i < 9 && is_digit((unsigned char)s[j]))
+            j++;
+        const char c = j < n ? s[j] : '\0';
+        if (j == i && c == '>')
+            m.quotes++;
+        else if (j > i ? c == '.' || c == ')' : c == '-' || c == '+' || c == '*')
+            m.lists++;
+        else
+            break;
+        i = j + 1;
     }
-    fh_status st = fh_buf_append(c->out, c->text + pos, end - pos);
-    if (st == FH_OK)
-        st = fh_buf_append_char(c->out, '\n');
-    return st;
+    m.text = i;
+    return m;
+}
+
+static uint64_t md_mark_cost(char c)
+{
+    switch (c) {
+    case '[':
+        return COST_BRACKET;
+    case '&': /* an entity holds two: its '&' and its ';' */
+        return 2 * COST_MARK;
+    case ']':
+    case '!':
+    case '*':
+    case '_':
+    case '`':
+    case '~':
+    case '<':
+    case '>':
+    case '\\':
+    case '|':
+        return COST_MARK;
+    default:
+        return 0;
+    }
+}
+
+/* What a line with markers m costs the whole document, after a line with
+ * *quotes quote markers (updated): every list marker opens a list item,
+ * while quote markers open quotes only past the depth of the line before,
+ * or inside a new list item. */
+static uint64_t md_line_cost(const char *s, size_t n, const md_markers *m, size_t *quotes)
+{
+    const size_t quotes_opened = m->lists > 0           ? m->quotes
+                                 : m->quotes > *quotes ? m->quotes - *quotes
+                                                       : 0;
+    uint64_t cost = COST_LINE + (uint64_t)quotes_opened * COST_CONTAINER;
+    if (m->lists > 0)
+        cost += COST_ITEM + (uint64_t)(m->lists - 1) * COST_CONTAINER;
+    if (m->text < n && s[m->text] == '[')
+        cost += COST_BRACKET;
+    *quotes = m->quotes;
+    return cost;
+}
+
+/* An estimate from above of the memory md4c takes to parse s[0..len). */
+static uint64_t md_parse_cost(const char *s, size_t len)
+{
+    uint64_t document = 0, block = 0, worst_block = 0;
+    size_t i = 0, quotes = 0;
+    while (i < len) {
+        const char *nl = memchr(s + i, '\n', len - i);
+        const size_t end = nl ? (size_t)(nl - s) : len;
+        const md_markers m = md_line_markers(s + i, end - i);
+        document += md_line_cost(s + i, end - i, &m, &quotes);
+        if (all_space(s + i, end - i))
+            block = 0; /* a blank line ends every paragraph */
+        for (size_t k = i + m.text; k < end; k++)
+            block += md_mark_cost(s[k]);
+        if (block > worst_block)
+            worst_block = block;
+        i = end + 1;
+    }
+    /* and a copy md4c may make of a block, with room to grow */
+    return 2 * (uint64_t)len + document + worst_block;
+}
+
+int rd_markdown_fits(const char *s, size_t len)
+{
+    return md_parse_cost(s, len) <= (uint64_t)PARSE_BUDGET_FACTOR * len + PARSE_BUDGET_FLOOR;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Parsing. */
+
+/* Parses s[0..len) into out, whose text so far began at start, owing *sep
+ * before more text (updated). */
+static fh_status md_read(fh_buf *out, size_t start, md_sep *sep, const char *s, size_t len,
+                         int again)
+{
+    md_ctx c = {.out = out, .start = start, .sep = *sep, .again = again};
+    const MD_PARSER parser = {
+        .flags = MD_FLAGS,
+        .enter_block = md_enter_block,
+        .leave_block = md_leave_block,
+        .enter_span = md_span,
+        .leave_span = md_span,
+        .text = md_text,
+    };
+    /* len is within FH_READER_MAX_BYTES, far from MD_SIZE's limit */
+    const int failed = md_parse(s, (MD_SIZE)len, &parser, &c);
+    fh_buf_free(&c.html);
+    *sep = c.sep;
+    if (c.st != FH_OK)
+        return c.st;
+    /* md4c fails on its own only when an allocation does. */
+    return failed ? FH_ERR_NOMEM : FH_OK;
 }
 
 fh_status rd_strip_markdown(const char *s, size_t len, fh_buf *out)
 {
-    md_ctx c = {.text = s, .len = len, .out = out};
-    md_blocks b = {0};
-    size_t pos = 0;
-    fh_status st = FH_OK;
+    md_sep sep = SEP_NONE;
     if (fh_buf_reserve(out, len) != FH_OK)
         return FH_ERR_NOMEM;
-    while (pos < len && st == FH_OK) {
-        const char *nl = memchr(s + pos, '\n', len - pos);
-        const size_t end = nl ? (size_t)(nl - s) : len;
-        const size_t next = nl ? end + 1 : len;
-        size_t from = pos, to = end;
-        if (b.in_fence) {
-            st = md_fenced_line(&c, &b, pos, end);
-        } else if (md_fence(s, pos, end, &b.fch, &b.flen)) {
-            b.in_fence = 1;
-        } else if (md_rule(s, pos, end, b.after_text)) {
-            b.after_text = 0;
-        } else {
-            md_heading(s, pos, end, &from, &to);
-            b.after_text = !all_space(s + pos, end - pos);
-            st = md_inline_lines(&c, from, to, end, &pos);
-            continue;
-        }
-        pos = next;
-    }
-    return st;
+    return md_read(out, out->len, &sep, s, len, 0);
 }

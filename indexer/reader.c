@@ -302,6 +302,9 @@ static void content_warnings(const whole_file *wf)
     else if (wf->charset[0])
         rd_notify(wf->sink, FH_NOTICE_WARNING, wf->path, 0,
                   "unknown charset \"%s\"; read as UTF-8", wf->charset);
+    if (wf->markdown_as_text)
+        rd_notify(wf->sink, FH_NOTICE_WARNING, wf->path, 0,
+                  "Markdown too dense to parse within the memory limit; read as plain text");
     if (wf->replaced)
         rd_notify(wf->sink, FH_NOTICE_WARNING, wf->path, 0,
                   "%zu invalid UTF-8 %s replaced by U+FFFD", wf->replaced,
@@ -374,17 +377,28 @@ static fh_status split_title(fh_buf *text, fh_buf *title_out, const char **body,
     return FH_OK;
 }
 
+/* The text of the Markdown in text, in its place; left as it is when
+ * parsing it would take too much memory. */
+static fh_status markdown_text(whole_file *wf, fh_buf *text)
+{
+    if (!rd_markdown_fits(text->data, text->len)) {
+        wf->markdown_as_text = 1;
+        return FH_OK;
+    }
+    fh_buf clean = FH_BUF_INIT;
+    const fh_status st = rd_strip_markdown(text->data, text->len, &clean);
+    fh_buf_free(text);
+    *text = clean;
+    return st;
+}
+
 static fh_status read_text(whole_file *wf, const char *s, size_t len, int markdown)
 {
     fh_buf text = FH_BUF_INIT, title = FH_BUF_INIT;
     int usable;
     fh_status st = rd_prepare_text(wf, s, len, &text, &usable);
-    if (st == FH_OK && usable && markdown) {
-        fh_buf clean = FH_BUF_INIT;
-        st = rd_strip_markdown(text.data, text.len, &clean);
-        fh_buf_free(&text);
-        text = clean;
-    }
+    if (st == FH_OK && usable && markdown)
+        st = markdown_text(wf, &text);
     const char *body = NULL;
     size_t body_len = 0;
     /* A usable text is never empty, so text.data is allocated. */

@@ -129,6 +129,7 @@ typedef struct {
     /* libxml2's complaint when it could not read the charset (then named
      * in charset) that it was left to decode, or "" */
     char charset_error[96];
+    int markdown_as_text; /* Markdown too costly to parse, read as text */
 } whole_file;
 
 /* Checks raw text (a UTF-8 BOM already removed) and appends its repaired
@@ -149,15 +150,32 @@ fh_status rd_emit_whole_file(const whole_file *wf, const char *title, size_t tit
 /* The formats. */
 
 /* read_markdown.c: appends to out the text of the Markdown s[0..len) (valid
- * UTF-8, LF line breaks) with the markup that carries no words removed; the
- * result is valid UTF-8 and keeps the line structure.  Fails only for lack
- * of memory. */
+ * UTF-8, LF line breaks, no NUL) with the markup removed: one line for each
+ * line of a paragraph, a blank line between blocks, so words of adjacent
+ * blocks never merge.  The result is valid UTF-8.  Fails only for lack of
+ * memory. */
 fh_status rd_strip_markdown(const char *s, size_t len, fh_buf *out);
+
+/* read_markdown.c: whether rd_strip_markdown can parse s[0..len) in 4 x len
+ * + 16 MB of memory, from an estimate from above of what its markup costs
+ * the parser (megabytes of '[' or of quotes nested in quotes do not fit). */
+int rd_markdown_fits(const char *s, size_t len);
 
 /* read_html.c: reads the HTML file content s[0..len) (raw, any encoding)
  * and emits its document through rd_emit_whole_file, or reports why not.
  * Fails only for lack of memory. */
 fh_status rd_read_html(whole_file *wf, const char *s, size_t len);
+
+/* read_html.c: appends to out the visible text of the HTML fragment
+ * s[0..len) (valid UTF-8), as the HTML reader reads a page's body: runs of
+ * white space as one space, a line break between blocks; valid UTF-8.
+ * Nothing is appended when there is no text.  Fails only for lack of
+ * memory. */
+fh_status rd_html_fragment_text(const char *s, size_t len, fh_buf *out);
+
+/* read_html.c: the element called name (lower case) starts a new line where
+ * it stands, as <br>, <p> or <td> do. */
+int rd_html_breaks_line(const char *name);
 
 /* read_jsonl.c: streams the JSONL file at path (standard input for
  * FH_READER_STDIN), one document per valid line, reporting every line it

@@ -3,7 +3,7 @@
 
 FIHRIS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_PACKAGES="build-essential cmake pkg-config libxapian-dev xapian-tools libicu-dev
-  libstemmer-dev libjansson-dev libxml2-dev libmicrohttpd-dev pandoc"
+  libstemmer-dev libjansson-dev libxml2-dev libmicrohttpd-dev libmd4c-dev pandoc"
 TEST_PACKAGES="python3 groff-base clang libclang-rt-dev curl chromium fonts-dejavu-core"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

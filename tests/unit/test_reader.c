@@ -260,7 +260,120 @@ static void test_markdown(recorder *r)
                    "def __init__(self, x_y):  # *not* emphasis\n"
                    "    return `x`\n"
                    "\n"
-                   "* list item with under emphasis");
+                   "list item with under emphasis");
+}
+
+/* What a CommonMark parser reads that a line-by-line stripper would not:
+ * setext headings, reference links, emphasis inside words, nested lists,
+ * task lists, tables, entities, HTML blocks read as HTML. */
+static void test_markdown_commonmark(recorder *r)
+{
+    char path[PATH_LEN];
+    fixture(path, "commonmark.md");
+    read_into(r, path);
+    CHECK_COUNTS(r, 1, 0);
+    check_file_doc(&r->docs[0], path, "Project & co",
+                   "Intro with boldinside and unfriggingbelievable words,\n"
+                   "a reference link, a collapsed one and an image & alt;\n"
+                   "code span too.\n"
+                   "\n"
+                   "first item\n"
+                   "nested item\n"
+                   "deep ordered\n"
+                   "\n"
+                   "done task\n"
+                   "\n"
+                   "Name Value\n"
+                   "alpha one\n"
+                   "two\n"
+                   "\n"
+                   "Entities: © AB … &bogus; " FFFD "\n"
+                   "\n"
+                   "Centered & bold\n"
+                   "\n"
+                   "Inline HTML tags\n"
+                   "stay apart.\n"
+                   "\n"
+                   "quoted text\n"
+                   "\n"
+                   "nested quote\n"
+                   "\n"
+                   "indented code *kept*");
+}
+
+/* Markdown that is odd, broken or huge is read, never refused. */
+static void test_markdown_problems(recorder *r, const char *tmp)
+{
+    char path[PATH_LEN];
+    WRITE_LITERAL(path, tmp, "bad.md", "# Title \xFF\n\nbody \xC3( *and* more text\n");
+    read_into(r, path);
+    CHECK_COUNTS(r, 1, 1);
+    check_file_doc(&r->docs[0], path, "Title " FFFD, "body " FFFD "( and more text");
+    CHECK_NOTICE(r, 0, FH_NOTICE_WARNING, path, 0, "2 invalid UTF-8 sequences replaced by U+FFFD");
+
+    WRITE_LITERAL(path, tmp, "zip.md", "PK\x03\x04\0\0\x08\0text after NULs");
+    expect_only_notice(r, path, FH_NOTICE_SKIPPED, "binary file");
+
+    /* An unclosed comment inside a list item or a quote hides nothing. */
+    WRITE_LITERAL(path, tmp, "open-comments.md",
+                  "- a\n  <!-- open\n  **b**\n- c\n\n> <!-- q\n> *d*\n\n<!-- x\n<!-- y\n**z**\n");
+    read_into(r, path);
+    CHECK_COUNTS(r, 1, 0);
+    check_file_doc(&r->docs[0], path, "a", "<!-- open\nb\n\nc\n\n<!-- q\nd\n\n<!-- x\n\n<!-- y\n**z**");
+
+    /* A 4 MB line is one paragraph, read whole. */
+    const size_t words = 800000, dense = 4 * 1024 * 1024;
+    char *big = malloc(dense + 64);
+    CHECK(big != NULL);
+    if (big == NULL)
+        return;
+    size_t n = (size_t)sprintf(big, "# Long\n\n");
+    for (size_t i = 0; i < words; i++, n += 5)
+        memcpy(big + n, "word ", 5);
+    n += (size_t)sprintf(big + n, "**end**\n");
+    write_file(path, tmp, "long-line.md", big, n);
+    read_into(r, path);
+    CHECK_COUNTS(r, 1, 0);
+    if (r->ndocs == 1) {
+        CHECK_STR(r->docs[0].title, "Long");
+        CHECK_INT(strlen(r->docs[0].body), words * 5 + 3);
+        CHECK_STR(r->docs[0].body + words * 5 - 5, "word end");
+    }
+
+    /* Quotes nested 100,000 deep on one line: no recursion to overflow. */
+    n = (size_t)sprintf(big, "Deep\n\n");
+    memset(big + n, '>', 100000);
+    n += 100000;
+    n += (size_t)sprintf(big + n, " bottom\n");
+    write_file(path, tmp, "deep.md", big, n);
+    read_into(r, path);
+    CHECK_COUNTS(r, 1, 0);
+    check_file_doc(&r->docs[0], path, "Deep", "bottom");
+
+    /* Markup too dense to parse in the memory allowed (4 MB of '[' would
+     * take md4c some 250 MB) is read as plain text, with a warning; 64 KB of
+     * them are parsed (they are text: no link closes them). */
+    n = (size_t)sprintf(big, "Brackets\n");
+    memset(big + n, '[', dense);
+    write_file(path, tmp, "dense.md", big, n + dense);
+    read_into(r, path);
+    CHECK_COUNTS(r, 1, 1);
+    if (r->ndocs == 1) {
+        CHECK_STR(r->docs[0].title, "Brackets");
+        CHECK_INT(strlen(r->docs[0].body), dense);
+    }
+    CHECK_NOTICE(r, 0, FH_NOTICE_WARNING, path, 0,
+                 "Markdown too dense to parse within the memory limit; read as plain text");
+    n = (size_t)sprintf(big, "Brackets\n\n*x*");
+    memset(big + n, '[', 64 * 1024);
+    write_file(path, tmp, "dense-small.md", big, n + 64 * 1024);
+    read_into(r, path);
+    CHECK_COUNTS(r, 1, 0);
+    if (r->ndocs == 1) {
+        CHECK_INT(strlen(r->docs[0].body), 1 + 64 * 1024);
+        CHECK(strncmp(r->docs[0].body, "x[[[", 4) == 0);
+    }
+    free(big);
 }
 
 static void test_html(recorder *r)
@@ -1019,6 +1132,8 @@ int main(void)
     test_supports();
     test_plain_text(r);
     test_markdown(r);
+    test_markdown_commonmark(r);
+    test_markdown_problems(r, tmp);
     test_html(r);
     test_html_encodings(r, tmp);
     test_text_problems(r, tmp);
