@@ -544,7 +544,7 @@ fh_status fh_writer_put_json(fh_writer *w, const char *json, size_t len, fh_erro
         return fh_error_set(err, FH_ERR_INVALID,
                             "not a JSON object (a document is one: {\"id\": ..., \"body\": ...})");
     if (len > FH_READER_MAX_BYTES)
-        return fh_error_set(err, FH_ERR_INVALID, "JSON text too long (over %u MB)",
+        return fh_error_set(err, FH_ERR_INVALID, "document too long (over %u MB of JSON text)",
                             FH_READER_MAX_BYTES / (1024u * 1024u));
     json_put p = {.w = w, .warnings = FH_BUF_INIT, .st = FH_OK, .err = err};
     const fh_reader_sink sink = {json_document, json_notice, &p};

@@ -170,7 +170,7 @@ static void test_put_json(const char *path)
         memset(huge, ' ', big);
         huge[0] = '{';
         huge[big] = '\0';
-        refused_json(w, &notices, huge, "too long (over 64 MB)");
+        refused_json(w, &notices, huge, "too long (over 64 MB of JSON text)");
     }
     free(huge);
     CHECK_INT(fh_writer_commit(w, &err), FH_OK);
