@@ -588,23 +588,21 @@ fh_status fh_read_jsonl_text(const char *data, size_t len, size_t max_docs,
     return FH_OK;
 }
 
-/* The documents of a parsed array, or the one of a parsed object. */
-static void json_documents(json_t *root, const fh_reader_sink *sink)
+/* The documents of a parsed array, or the one of a parsed object, until
+ * the sink asks to stop; FH_ERR_NOMEM when memory ran out. */
+static fh_status json_documents(json_t *root, const fh_reader_sink *sink)
 {
-    jsonl_line jl = {.sink = sink};
-    if (json_is_object(root)) {
-        jl.line = 1;
-        jsonl_document(&jl, root, 0);
-        return;
-    }
-    for (size_t i = 0; i < json_array_size(root); i++) {
+    jsonl_line jl = {.sink = sink, .line = 1};
+    int stop = json_is_object(root) ? jsonl_document(&jl, root, 0) : 0;
+    for (size_t i = 0; json_is_array(root) && !stop && i < json_array_size(root); i++) {
         json_t *v = json_array_get(root, i);
         jl.line = i + 1;
         if (!json_is_object(v))
             rd_notify(sink, FH_NOTICE_FAILED, NULL, jl.line, "not a JSON object");
-        else if (jsonl_document(&jl, v, 0))
-            break;
+        else
+            stop = jsonl_document(&jl, v, 0);
     }
+    return stop < 0 ? FH_ERR_NOMEM : FH_OK;
 }
 
 fh_status fh_read_json_text(const char *data, size_t len, size_t max_docs,
@@ -640,7 +638,8 @@ fh_status fh_read_json_text(const char *data, size_t len, size_t max_docs,
         if (replaced)
             rd_notify(sink, FH_NOTICE_WARNING, NULL, 0, "%zu invalid UTF-8 %s replaced by U+FFFD",
                       replaced, rd_plural(replaced, "sequence", "sequences"));
-        json_documents(root, sink);
+        if (json_documents(root, sink) != FH_OK)
+            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     }
     json_decref(root);
     return st;

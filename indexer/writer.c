@@ -486,6 +486,75 @@ fh_status fh_writer_put_fields(fh_writer *w, const char *id, const char *title,
     return st == FH_OK ? fh_writer_put(w, &d, err) : st;
 }
 
+/* ---- documents given as JSON ---- */
+
+/* Where fh_writer_put_json's document stands as the reader reads it. */
+typedef struct {
+    fh_writer *w;
+    fh_buf warnings; /* the reader's, each ending in NUL: told once the id is known */
+    fh_status st;    /* FH_ERR_INVALID when the reader refused it, else fh_writer_put's */
+    fh_error *err;
+} json_put;
+
+static void json_notice(void *ctx, fh_notice_kind kind, const char *path, size_t line,
+                        const char *message)
+{
+    json_put *p = ctx;
+    (void)path;
+    (void)line;
+    if (p->st != FH_OK)
+        return;
+    if (kind == FH_NOTICE_FAILED)
+        p->st = fh_error_set(p->err, FH_ERR_INVALID, "%s", message);
+    else if (fh_buf_append(&p->warnings, message, strlen(message) + 1) != FH_OK)
+        p->st = fh_error_set(p->err, FH_ERR_NOMEM, "out of memory");
+}
+
+/* The document read: its warnings told, then stored as one given by its
+ * fields is (no path, line 0). */
+static int json_document(void *ctx, const fh_document *d)
+{
+    json_put *p = ctx;
+    const fh_writer *w = p->w;
+    if (p->st != FH_OK)
+        return 1;
+    for (size_t at = 0; w->notice && at < p->warnings.len;
+         at += strlen(p->warnings.data + at) + 1)
+        w->notice(w->notice_ctx, FH_NOTICE_WARNING, d->id, 0, p->warnings.data + at);
+    fh_document doc = *d;
+    doc.path = NULL;
+    doc.line = 0;
+    p->st = fh_writer_put(p->w, &doc, p->err);
+    return 1;
+}
+
+/* The text of a JSON object: '{' after white space (and a byte order mark,
+ * which the reader skips). */
+static int object_text(const char *json, size_t len)
+{
+    size_t i = len >= 3 && memcmp(json, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (i < len && (json[i] == ' ' || json[i] == '\t' || json[i] == '\n' || json[i] == '\r'))
+        i++;
+    return i < len && json[i] == '{';
+}
+
+fh_status fh_writer_put_json(fh_writer *w, const char *json, size_t len, fh_error *err)
+{
+    if (json == NULL || !object_text(json, len))
+        return fh_error_set(err, FH_ERR_INVALID,
+                            "not a JSON object (a document is one: {\"id\": ..., \"body\": ...})");
+    if (len > FH_READER_MAX_BYTES)
+        return fh_error_set(err, FH_ERR_INVALID, "document too long (over %u MB of JSON text)",
+                            FH_READER_MAX_BYTES / (1024u * 1024u));
+    json_put p = {.w = w, .warnings = FH_BUF_INIT, .st = FH_OK, .err = err};
+    const fh_reader_sink sink = {json_document, json_notice, &p};
+    fh_status st = fh_read_json_text(json, len, 1, &sink, err);
+    if (st == FH_OK)
+        st = p.st;
+    fh_buf_free(&p.warnings);
+    return st;
+}
+
 fh_status fh_writer_delete(fh_writer *w, const char *id, int *found, fh_error *err)
 {
     int gone = 0;

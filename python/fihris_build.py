@@ -4,11 +4,12 @@ The declarations below are the part of include/fihris/fihris.h that the
 package uses.  They are compiled against the installed header (cffi's API
 mode, out of line): every struct ends in "...;", so the C compiler places
 the fields and cffi takes their offsets and sizes from it, and a declared
-type that disagrees with the header is a compile error.  The library and
-its header are found with pkg-config (fihris.pc, installed by
-`cmake --install`); the extension records the library's directory as its
-run path, so an install outside the loader's default directories works
-without LD_LIBRARY_PATH.
+type that disagrees with the header is a compile error.  The writer's
+notices come back through a callback defined in Python (extern "Python",
+_index.py).  The library and its header are found with pkg-config
+(fihris.pc, installed by `cmake --install`); the extension records the
+library's directory as its run path, so an install outside the loader's
+default directories works without LD_LIBRARY_PATH.
 """
 
 import shlex
@@ -49,12 +50,22 @@ typedef struct {
     ...;
 } fh_writer_counts;
 
+typedef enum { FH_NOTICE_WARNING, FH_NOTICE_SKIPPED, FH_NOTICE_FAILED, ... } fh_notice_kind;
+typedef void (*fh_writer_notice_fn)(void *ctx, fh_notice_kind kind, const char *path,
+                                    size_t line, const char *message);
+
 typedef struct {
     unsigned batch_docs;
     size_t batch_bytes;
     int names;
+    fh_writer_notice_fn notice;
+    void *notice_ctx;
     ...;
 } fh_writer_opts;
+
+/* the writer's notices, to the Index that opened it (_index.py) */
+extern "Python" void fihris_writer_notice(void *ctx, fh_notice_kind kind, const char *path,
+                                          size_t line, const char *message);
 
 void fh_writer_opts_init(fh_writer_opts *opts);
 fh_status fh_writer_open(const char *path, const fh_writer_opts *opts, fh_writer **out,
@@ -62,6 +73,7 @@ fh_status fh_writer_open(const char *path, const fh_writer_opts *opts, fh_writer
 fh_status fh_writer_put_fields(fh_writer *w, const char *id, const char *title,
                                const char *body, const char *url, const char *date,
                                const char *source, const char *lang, fh_error *err);
+fh_status fh_writer_put_json(fh_writer *w, const char *json, size_t len, fh_error *err);
 fh_status fh_writer_delete(fh_writer *w, const char *id, int *found, fh_error *err);
 fh_status fh_writer_commit(fh_writer *w, fh_error *err);
 fh_writer_counts fh_writer_get_counts(const fh_writer *w);
@@ -71,6 +83,8 @@ void fh_writer_close(fh_writer *w);
 typedef struct {
     char *id, *title, *body, *url, *date, *source, *lang, *path;
     size_t title_len, body_len;
+    char *extra;
+    size_t extra_len;
     ...;
 } fh_stored;
 

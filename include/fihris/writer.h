@@ -40,8 +40,8 @@ typedef struct {
 #define FH_MAX_COMMIT_TERMS (2u * FH_MAX_DOC_TERMS)
 
 /* Tells about a document (path, line as the reader gave them; a document
- * given by its fields: its id, 0) that was indexed only in part; called
- * from the thread the writer runs in. */
+ * given by its fields or as JSON: its id, 0) that was indexed only in part;
+ * called during the writer's calls, from the thread they run in. */
 typedef void (*fh_writer_notice_fn)(void *ctx, fh_notice_kind kind, const char *path,
                                     size_t line, const char *message);
 
@@ -89,6 +89,21 @@ FH_API fh_status fh_writer_put(fh_writer *w, const fh_document *d, fh_error *err
 FH_API fh_status fh_writer_put_fields(fh_writer *w, const char *id, const char *title,
                                       const char *body, const char *url, const char *date,
                                       const char *source, const char *lang, fh_error *err);
+
+/* Store the document given as the text of a JSON object (len bytes), as
+ * fh_writer_put does, read exactly as the indexer reads a line of a JSONL
+ * file (reader.h, README.md): "id" and "body" strings required; "date" in
+ * ISO 8601, a date-time too, kept as its date; the fields beyond the known
+ * ones kept as extra while they fit in FH_READER_MAX_EXTRA_BYTES.  A text
+ * that is not a JSON object, is longer than FH_READER_MAX_BYTES, or that the
+ * reader refuses (malformed JSON, a required field missing) fails with
+ * FH_ERR_INVALID and the reader's message; the database is then as it was.
+ * What the reader repaired or dropped in a document it kept (a date it
+ * cannot read, a known field that is not a string, extra fields past the
+ * limit, invalid UTF-8) is told to the notice callback of fh_writer_opts
+ * (FH_NOTICE_WARNING, path the document's id, line 0), during the call and
+ * before the document is stored; without a callback it is not told. */
+FH_API fh_status fh_writer_put_json(fh_writer *w, const char *json, size_t len, fh_error *err);
 
 /* Remove the document with this id (as stored: a file's absolute path),
  * from the next commit on; *found (may be NULL) says whether there was one. */

@@ -17,18 +17,19 @@ parallel); the GIL is released while the library works.
 
 from ._errors import (Corrupt, Error, Internal, Invalid, IOFailure, Locked, Modified, NoMemory,
                       NotFound, Unavailable, Unsupported)
-from ._index import FIELDS, AddResult, Failure, Index
+from ._index import FIELDS, AddResult, Failure, Index, Notice
 from ._search import (COLUMNS, MAX_COUNT, MAX_OFFSET, MAX_QUERY_BYTES, Hit, Hits, Result, Searcher,
                       Why)
 
 __version__ = "0.1.0"
 
 for _cls in (Error, NoMemory, IOFailure, Invalid, NotFound, Locked, Corrupt, Modified, Unsupported,
-             Internal, Unavailable, Index, Searcher, Result, Hit, Why, Hits, AddResult, Failure):
+             Internal, Unavailable, Index, Searcher, Result, Hit, Why, Hits, AddResult, Failure,
+             Notice):
     _cls.__module__ = __name__  # fihris.Invalid, not fihris._errors.Invalid
 del _cls
 
-__all__ = ["Index", "Searcher", "Result", "Hit", "Why", "Hits", "AddResult", "Failure",
+__all__ = ["Index", "Searcher", "Result", "Hit", "Why", "Hits", "AddResult", "Failure", "Notice",
            "Error", "NoMemory", "IOFailure", "Invalid", "NotFound", "Locked", "Corrupt",
            "Modified", "Unsupported", "Internal", "Unavailable", "FIELDS", "MAX_COUNT",
            "MAX_OFFSET", "MAX_QUERY_BYTES", "COLUMNS"]

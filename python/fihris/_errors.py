@@ -32,11 +32,12 @@ class Invalid(Error, ValueError):
     """A bad argument, document or query (FH_ERR_INVALID), or an object
     used after close().  A document refused by Index.add also says where it
     was: position (from 0 in what add was given) and id (None when it has
-    none)."""
+    none); warnings lists the Notice of the documents add kept before it."""
 
     status = "invalid input"
     position = None
     id = None
+    warnings = ()
 
 
 class NotFound(Error):

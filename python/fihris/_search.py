@@ -7,6 +7,7 @@ refreshed.  The C structs a search returns are copied into Python objects
 and freed before search() returns."""
 
 import dataclasses
+import json
 
 from . import _errors
 from ._c import Handle, check, encode, ffi, lib, new_error, path_bytes, text
@@ -135,6 +136,19 @@ def _hit(h, words, snippets):
                date=text(h.date), source=text(h.source), lang=text(h.lang), why=why)
 
 
+def _extra(raw, doc_id):
+    """The extra fields stored with a document (the text of a JSON object)
+    as a dict; Corrupt when they do not read as one."""
+    try:
+        extra = json.loads(raw)
+    except ValueError:
+        extra = None
+    if not isinstance(extra, dict):
+        raise _errors.Corrupt('the extra fields stored with "%.40s" are not a JSON object'
+                              % doc_id)
+    return extra
+
+
 def _count(value, what, most):
     """value as an int from 0 to most, or Invalid."""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -259,8 +273,10 @@ class Searcher:
     def document(self, id):
         """The stored fields of the document with this id, as a dict with
         the fields it has ("id", "title", "body", "url", "date", "source",
-        "lang"; "path" for a file the indexer read), or None when there is
-        none.  A document given by its fields comes back as Index.add took it."""
+        "lang"; "path" for a file the indexer read; "extra", a dict of the
+        fields beyond these that Index.add or a JSONL line gave), or None
+        when there is none.  A document comes back as Index.add took it,
+        its date as YYYY[-MM[-DD]]."""
         raw = encode(id, "the id")
         out = ffi.new("fh_stored *")
         err = new_error()
@@ -274,9 +290,13 @@ class Searcher:
                       "body": text(out.body, out.body_len), "url": text(out.url),
                       "date": text(out.date), "source": text(out.source), "lang": text(out.lang),
                       "path": text(out.path)}
+            extra = text(out.extra, out.extra_len)
         finally:
             lib.fh_stored_free(out)
-        return {k: v for k, v in fields.items() if v is not None and (v or k == "body")}
+        doc = {k: v for k, v in fields.items() if v is not None and (v or k == "body")}
+        if extra is not None:
+            doc["extra"] = _extra(extra, id)
+        return doc
 
     def complete(self, prefix, n=10):
         """Index words that complete the last word of prefix, the most

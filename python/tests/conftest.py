@@ -5,10 +5,12 @@ thousands of generated documents, more hits than one page holds.
 
 The package under test is the installed one (tests/install/python.sh
 builds it against an install of libfihris); corpus/ is found from this
-file, or from FIHRIS_SOURCE_DIR."""
+file, or from FIHRIS_SOURCE_DIR; the indexer command is FIHRIS_INDEXER (the
+installed one), else the one on PATH."""
 
 import os
 import pathlib
+import shutil
 
 import pytest
 
@@ -79,3 +81,12 @@ def many(tmp_path_factory):
     with fihris.Index(db) as index:
         assert index.add(generated(MANY)).added == MANY
     return db
+
+
+@pytest.fixture(scope="session")
+def indexer():
+    """The indexer command."""
+    found = os.environ.get("FIHRIS_INDEXER") or shutil.which("indexer")
+    if not found:
+        pytest.skip("no indexer command: set FIHRIS_INDEXER")
+    return found

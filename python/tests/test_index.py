@@ -1,9 +1,13 @@
 """test_index.py - fihris.Index: adding (counts, replacing, leaving alone),
-documents refused with the reason and their position, deleting, what a
-commit makes visible and what close() and the context manager do with
-what is pending, the lock one writer holds."""
+documents refused with the reason and their position, read as the indexer
+reads a JSONL line (extra fields kept and read back equal, as those of a
+file the indexer read; over 64 KB of them dropped with a warning; ISO 8601
+dates), deleting, what a commit makes visible and what close() and the
+context manager do with what is pending, the lock one writer holds."""
 
 import datetime
+import json
+import subprocess
 
 import pytest
 
@@ -52,14 +56,23 @@ def test_fields_come_back_as_given(tmp_path):
 
 
 BAD = [
-    ({"id": "b", "title": "no body"}, 'field "body" is missing'),
-    ({"body": "no id"}, 'field "id" is missing or empty'),
-    ({"id": "b", "body": "x", "date": "2025-13"}, 'field "date" is "2025-13"'),
-    ({"id": "b", "body": "x", "titel": "typo"}, 'unknown field "titel"'),
+    ({"id": "b", "title": "no body"}, 'document "b": missing string field "body"'),
+    ({"body": "no id"}, 'missing string field "id"'),
+    ({"id": "", "body": "x"}, 'field "id" is empty'),
     ({"id": "b", "body": "x", "date": 2025}, 'field "date" is int, not a string'),
     ({"id": 7, "body": "x"}, 'field "id" is int, not a string'),
-    ({"id": "b", "body": "a\0b"}, 'field "body" holds a NUL character'),
+    ({"id": "b", "body": "x", "title": ["t"]}, 'field "title" is list, not a string'),
+    ({"id": "b", "body": "a\0b"}, 'document "b": field "body" holds a NUL character'),
+    ({"id": "b", "body": "x", "note": {"k": ["\0"]}}, 'field "note" holds a NUL character'),
     ({"id": "b", "body": "\udc80"}, 'field "body" is not valid Unicode'),
+    ({"id": "b", "body": "x", "score": float("nan")}, 'field "score" holds NaN or an infinity'),
+    ({"id": "b", "body": "x", "score": float("-inf")}, 'field "score" holds NaN or an infinity'),
+    ({"id": "b", "body": "x", "seen": {1, 2}},
+     'field "seen" cannot be written as JSON: Object of type set is not JSON serializable'),
+    ({"id": "b", "body": "x", "n": {"k": [2 ** 63]}},
+     'field "n" holds an integer that does not fit in 64 bits'),
+    ({"id": "b", "body": "x", 3: "three"}, "a field's name is a string, not int (3)"),
+    ({"id": "b", "body": "x", "\udc80": 1}, 'field "\\udc80" is not valid Unicode'),
     (["id", "b"], "a document is a dict of fields, not list"),
 ]
 
@@ -207,3 +220,83 @@ def test_names_off(tmp_path):
     with fihris.Index(tmp_path / "names", names=True) as index:
         index.add(NEWS)
     assert ids(tmp_path / "names", "Zuckerberg") == ["meta-ar"]
+
+
+EXTRA = {"tags": ["أخبار", "AI", {"rank": 1, "weight": 0.1, "ok": True, "none": None}],
+         "meta": {"كاتب": "سارة العلي", "words": 1234, "ratio": -2.5e-7,
+                  "big": [2 ** 63 - 1, -2 ** 63],
+                  "deep": [[[{"x": []}]], {}], "escaped": "\\u0000 written out"},
+         "titel": "a field the indexer does not know is kept, not refused",
+         "extra": "a field named extra"}
+
+
+def test_extra_fields_come_back_equal(tmp_path):
+    doc = dict({"id": "x1", "title": "مقال", "body": "نص المقال عن Scale AI"}, **EXTRA)
+    with fihris.Index(tmp_path / "db") as index:
+        assert index.add(doc) == fihris.AddResult(added=1, replaced=0, unchanged=0, failed=[])
+        index.add({"id": "x2", "body": "no extra fields"})
+    with fihris.Searcher(tmp_path / "db") as searcher:
+        got = searcher.document("x1")
+        assert got == {"id": "x1", "title": "مقال", "body": "نص المقال عن Scale AI",
+                       "lang": "ar", "extra": EXTRA}
+        assert list(got["extra"]) == list(EXTRA)  # in their order
+        assert "extra" not in searcher.document("x2")
+        # extra fields are stored, not searched
+        assert [h.id for h in searcher.search("سارة")] == []
+
+
+def test_an_extra_field_that_changes_replaces(tmp_path):
+    doc = {"id": "x1", "body": "text", "version": 1}
+    with fihris.Index(tmp_path / "db") as index:
+        index.add(doc)
+    with fihris.Index(tmp_path / "db") as index:
+        result = index.add([doc, dict(doc, id="x2"), dict(doc, version=2)])
+        assert (result.added, result.replaced, result.unchanged) == (1, 1, 1)
+    with fihris.Searcher(tmp_path / "db") as searcher:
+        assert searcher.document("x1")["extra"] == {"version": 2}
+
+
+def test_a_jsonl_file_from_the_indexer_comes_back_equal(tmp_path, indexer):
+    doc = dict({"id": "j1", "title": "خبر", "body": "نص", "date": "2025-06-12T09:30:00Z"},
+               **EXTRA)
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    run = subprocess.run([indexer, "--no-progress", "-d", str(tmp_path / "db"), str(path)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    with fihris.Searcher(tmp_path / "db") as searcher:
+        assert searcher.document("j1") == {"id": "j1", "title": "خبر", "body": "نص",
+                                           "date": "2025-06-12", "lang": "ar",
+                                           "path": str(path), "extra": EXTRA}
+
+
+def test_extra_fields_over_64_kb_are_dropped_with_a_warning(tmp_path):
+    big = {"id": "big", "body": "b", "small": 1, "blob": "x" * (64 * 1024), "after": [2]}
+    dropped = 'extra fields over 64 KB dropped (1: "blob")'
+    with fihris.Index(tmp_path / "db") as index:
+        result = index.add([NEWS[0], big])
+        assert result.added == 2
+        assert result.warnings == [fihris.Notice(position=1, id="big", message=dropped)]
+        # with on_error="raise", the warnings of the documents added before the refused one
+        with pytest.raises(fihris.Invalid) as raised:
+            index.add([NEWS[1], dict(big, id="big2"), {"id": "bad"}])
+        assert raised.value.warnings == [fihris.Notice(1, "big2", dropped)]
+    with fihris.Searcher(tmp_path / "db") as searcher:
+        assert searcher.document("big")["extra"] == {"small": 1, "after": [2]}
+
+
+def test_iso_8601_dates_are_kept_as_the_day_they_name(tmp_path):
+    docs = [{"id": "t1", "body": "x", "date": "2025-06-12T23:30:00-05:00"},
+            {"id": "t2", "body": "x", "date": " 2025-06-12 09:30Z "},
+            {"id": "t3", "body": "x", "date": datetime.datetime(2024, 2, 29, 23, 59)},
+            {"id": "t4", "body": "x", "date": "2025-13"},
+            {"id": "t5", "body": "x", "date": "2025-06-12T25:00"}]
+    with fihris.Index(tmp_path / "db") as index:
+        result = index.add(docs)
+    assert result.added == 5
+    assert result.warnings == [fihris.Notice(3, "t4", 'invalid date "2025-13"; ignored'),
+                               fihris.Notice(4, "t5", 'invalid date "2025-06-12T25:00"; ignored')]
+    with fihris.Searcher(tmp_path / "db") as searcher:
+        assert [searcher.document(d["id"]).get("date") for d in docs] == \
+            ["2025-06-12", "2025-06-12", "2024-02-29", None, None]
+        assert sorted(h.id for h in searcher.search("x date:2025-06-12")) == ["t1", "t2"]

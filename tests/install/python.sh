@@ -7,7 +7,8 @@
 # docs/python.md and the tests of python/tests under pytest.  Also: a build
 # without fihris.pc stops with a message saying what to do; the package's
 # version is the library's; the module finds the library it was built
-# against without LD_LIBRARY_PATH.  pip is kept off the network
+# against without LD_LIBRARY_PATH; the tests run the installed indexer
+# (FIHRIS_INDEXER) for a JSONL file.  pip is kept off the network
 # (PIP_NO_INDEX): everything it needs is installed.
 #
 # Under the sanitizers, libfihris needs the AddressSanitizer runtime loaded
@@ -100,6 +101,7 @@ assert_exit 0 py example.py
 assert_eq "$expected" "$OUT" "the output of the example of docs/python.md"
 cd "$TMP" || fail "cd $TMP"
 
+export FIHRIS_INDEXER=$PREFIX/bin/indexer
 assert_exit 0 py -m pytest -q -p no:cacheprovider "$SOURCE_DIR/python/tests"
 tail -1 <<<"$OUT"
 grep -qE '^[0-9]+ passed' <<<"$(tail -1 <<<"$OUT")" || fail "pytest ran no test: $OUT"

@@ -1,8 +1,9 @@
 /*
  * test_api.c - libfihris as a program that embeds it sees it: linked with
  * the shared library and using only the public header.  Documents given by
- * their fields are checked as the JSONL reader checks them, deleted by id,
- * found, explained, read back and completed.
+ * their fields are checked as the JSONL reader checks them, documents given
+ * as JSON read as it reads them (warnings told to the notice callback),
+ * deleted by id, found, explained, read back and completed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,130 @@ static void test_put_fields(const char *path)
     fh_writer_counts c = fh_writer_get_counts(w);
     CHECK_INT(c.added, 3);
     fh_writer_close(w);
+}
+
+/* The notices a writer gives, one line each: "path|line|message". */
+static void collect(void *ctx, fh_notice_kind kind, const char *path, size_t line,
+                    const char *message)
+{
+    fh_buf *b = ctx;
+    CHECK_INT(kind, FH_NOTICE_WARNING);
+    fh_buf_printf(b, "%s|%zu|%s\n", path ? path : "(null)", line, message);
+}
+
+/* The text of a JSON object refused with FH_ERR_INVALID, its message
+ * holding said; no notice told. */
+static void refused_json(fh_writer *w, const fh_buf *notices, const char *json,
+                         const char *said)
+{
+    fh_error err;
+    size_t before = notices->len;
+    fh_status st = fh_writer_put_json(w, json, json ? strlen(json) : 0, &err);
+    CHECK_INT(st, FH_ERR_INVALID);
+    CHECK_MSG(st != FH_ERR_INVALID || strstr(err.message, said) != NULL,
+              "message \"%s\" does not say %s", err.message, said);
+    CHECK_INT(notices->len, before);
+}
+
+/* Extra fields too big to keep: one of 64 KB of text. */
+static char *over_extra(void)
+{
+    size_t n = FH_READER_MAX_EXTRA_BYTES;
+    char *json = malloc(n + 100);
+    if (json == NULL)
+        return NULL;
+    int head = snprintf(json, 100, "{\"id\": \"j3\", \"body\": \"big\", \"blob\": \"");
+    memset(json + head, 'x', n);
+    strcpy(json + head + n, "\", \"small\": 1}");
+    return json;
+}
+
+static const char *const J1 =
+    "{\"id\": \"j1\", \"title\": \"خبر\", \"body\": \"نص الخبر عن Scale AI\", "
+    "\"date\": \"2025-08-29T22:30:00+03:00\", \"tags\": [\"أخبار\", "
+    "{\"n\": 1.5, \"deep\": [true, null, -2]}], \"meta\": {\"كاتب\": \"سارة\"}}";
+static const char *const J1_EXTRA =
+    "{\"tags\":[\"أخبار\",{\"n\":1.5,\"deep\":[true,null,-2]}],\"meta\":{\"كاتب\":\"سارة\"}}";
+
+/* Documents as the text of a JSON object, read as a JSONL line is. */
+static void test_put_json(const char *path)
+{
+    fh_buf notices = FH_BUF_INIT;
+    fh_writer_opts o;
+    fh_writer_opts_init(&o);
+    o.notice = collect;
+    o.notice_ctx = &notices;
+    fh_writer *w = NULL;
+    fh_error err;
+    CHECK_INT(fh_writer_open(path, &o, &w, &err), FH_OK);
+    if (w == NULL)
+        return;
+    CHECK_INT(fh_writer_put_json(w, J1, strlen(J1), &err), FH_OK);
+    CHECK_INT(notices.len, 0);
+    /* kept, with what the reader dropped told: a date it cannot read */
+    const char *j2 = "\xEF\xBB\xBF {\"id\": \"j2\", \"body\": \"b\", \"date\": \"2025-13\"}";
+    CHECK_INT(fh_writer_put_json(w, j2, strlen(j2), &err), FH_OK);
+    CHECK_STR(notices.data ? notices.data : "", "j2|0|invalid date \"2025-13\"; ignored\n");
+    fh_buf_reset(&notices);
+    char *j3 = over_extra();
+    if (j3) {
+        CHECK_INT(fh_writer_put_json(w, j3, strlen(j3), &err), FH_OK);
+        CHECK_STR(notices.data ? notices.data : "",
+                  "j3|0|extra fields over 64 KB dropped (1: \"blob\")\n");
+    }
+    free(j3);
+    fh_buf_reset(&notices);
+    refused_json(w, &notices, "{\"id\": \"j4\", \"date\": \"x\"}", "missing string field \"body\"");
+    refused_json(w, &notices, "{\"id\": \"\", \"body\": \"b\"}", "field \"id\" is empty");
+    refused_json(w, &notices, "{\"id\": 4, \"body\": \"b\"}", "missing string field \"id\"");
+    refused_json(w, &notices, "{\"id\": \"j4\", \"body\": ", "not JSON");
+    refused_json(w, &notices, "[{\"id\": \"j4\", \"body\": \"b\"}]", "not a JSON object");
+    refused_json(w, &notices, "\"j4\"", "not a JSON object");
+    refused_json(w, &notices, " ", "not a JSON object");
+    refused_json(w, &notices, NULL, "not a JSON object");
+    size_t big = FH_READER_MAX_BYTES + 1;
+    char *huge = malloc(big + 1);
+    if (huge) {
+        memset(huge, ' ', big);
+        huge[0] = '{';
+        huge[big] = '\0';
+        refused_json(w, &notices, huge, "too long (over 64 MB of JSON text)");
+    }
+    free(huge);
+    CHECK_INT(fh_writer_commit(w, &err), FH_OK);
+    CHECK_INT(fh_writer_get_counts(w).added, 3);
+    fh_writer_close(w);
+    fh_buf_free(&notices);
+    /* the same text again is left alone */
+    if ((w = open_writer(path)) == NULL)
+        return;
+    CHECK_INT(fh_writer_put_json(w, J1, strlen(J1), &err), FH_OK);
+    CHECK_INT(fh_writer_get_counts(w).unchanged, 1);
+    fh_writer_close(w);
+}
+
+/* What test_put_json stored, read back. */
+static void test_json_stored(const char *path)
+{
+    fh_searcher *s = NULL;
+    fh_error err;
+    CHECK_INT(fh_searcher_open(path, &s, &err), FH_OK);
+    if (s == NULL)
+        return;
+    fh_stored d;
+    CHECK_INT(fh_searcher_document(s, "j1", &d, &err), FH_OK);
+    CHECK_STR(d.title, "خبر");
+    CHECK_STR(d.date, "2025-08-29"); /* the day it names, the offset not applied */
+    CHECK(d.extra != NULL && d.extra_len == strlen(J1_EXTRA));
+    CHECK_STR(d.extra ? d.extra : "", J1_EXTRA);
+    fh_stored_free(&d);
+    CHECK_INT(fh_searcher_document(s, "j2", &d, &err), FH_OK);
+    CHECK(d.date == NULL && d.extra == NULL && d.path == NULL);
+    fh_stored_free(&d);
+    CHECK_INT(fh_searcher_document(s, "j3", &d, &err), FH_OK);
+    CHECK_STR(d.extra ? d.extra : "", "{\"small\":1}");
+    fh_stored_free(&d);
+    fh_searcher_close(s);
 }
 
 static void test_delete(const char *path)
@@ -186,6 +311,10 @@ int main(void)
     test_opts_defaults();
     test_put_fields(path);
     test_delete(path);
+    char json_path[600];
+    snprintf(json_path, sizeof json_path, "%s/json", dir);
+    test_put_json(json_path);
+    test_json_stored(json_path);
     fh_searcher *s = NULL;
     fh_error err;
     CHECK_INT(fh_searcher_open(path, &s, &err), FH_OK);
