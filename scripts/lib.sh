@@ -4,7 +4,8 @@
 FIHRIS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_PACKAGES="build-essential cmake pkg-config libxapian-dev xapian-tools libicu-dev
   libstemmer-dev libjansson-dev libxml2-dev libmicrohttpd-dev pandoc"
-TEST_PACKAGES="python3 groff-base clang libclang-rt-dev curl chromium fonts-dejavu-core"
+TEST_PACKAGES="python3 groff-base clang libclang-rt-dev curl chromium fonts-dejavu-core
+  python3-prometheus-client systemd"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
