@@ -21,6 +21,12 @@
  * meanwhile.  The path of a request is kept as sent (the URI log callback
  * runs before libmicrohttpd decodes it), so that a document id to delete
  * is decoded here, a NUL byte (%00) refused rather than cutting it short.
+ *
+ * The settings a reload changes (live_settings) are read under a
+ * read-write lock, once per request as its headers arrive: a request keeps
+ * them to its reply, whatever reload comes meanwhile.  Every reply is
+ * counted in the server's metrics (atomics) and logged (reqlog.h) by the
+ * thread that sends it.
  */
 #include "fihris/server.h"
 
@@ -163,17 +169,15 @@ static reply because(reply r, const char *why)
     return r;
 }
 
-/* The request's Origin when it is one of those allowed now. */
-static const char *origin_allowed(fh_server *srv, struct MHD_Connection *c)
+/* The request's Origin when it is one of those live allows (live_lock
+ * held), or NULL. */
+static const char *origin_allowed(const live_settings *live, struct MHD_Connection *c)
 {
     const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
-    const char *allowed = NULL;
-    pthread_rwlock_rdlock(&srv->live_lock);
-    for (size_t i = 0; origin && !allowed && i < srv->live.norigins; i++)
-        if (strcmp(origin, srv->live.origins[i]) == 0)
-            allowed = origin;
-    pthread_rwlock_unlock(&srv->live_lock);
-    return allowed;
+    for (size_t i = 0; origin && i < live->norigins; i++)
+        if (strcmp(origin, live->origins[i]) == 0)
+            return origin;
+    return NULL;
 }
 
 /* A line of the server's own in the log (reqlog.h), unless it is quiet. */
@@ -216,7 +220,8 @@ static void add_security_headers(struct MHD_Response *resp, const char *type)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 }
 
-static enum MHD_Result send_reply(fh_server *srv, struct MHD_Connection *c, reply r)
+/* Send r on c; origin: the request's Origin when it may call the API. */
+static enum MHD_Result send_reply(struct MHD_Connection *c, reply r, const char *origin)
 {
     if (r.body == NULL) /* out of memory building the reply */
         r = (reply){500, NULL, "application/json; charset=utf-8", NULL, NULL, NULL, NULL, NULL,
@@ -239,7 +244,6 @@ static enum MHD_Result send_reply(fh_server *srv, struct MHD_Connection *c, repl
         MHD_add_response_header(resp, "X-Fihris-Cache", r.cache);
     if (r.header)
         MHD_add_response_header(resp, r.header, r.value);
-    const char *origin = origin_allowed(srv, c);
     if (origin) {
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
         MHD_add_response_header(resp, "Vary", "Origin");
@@ -345,6 +349,7 @@ typedef struct request {
     int key;               /* KEY_... */
     /* the settings of the moment its headers arrived (live_settings) */
     int search_key_set, metrics_key_set, cache_on, quiet, log_json;
+    const char *origin;    /* its Origin header, when allowed (the connection's) */
     unsigned time_limit_ms;
     size_t max_body_bytes;
     int write;             /* WRITE_... */
@@ -856,6 +861,7 @@ static void take_settings(fh_server *srv, request *rq, struct MHD_Connection *c)
     rq->log_json = live->log_json;
     rq->time_limit_ms = live->time_limit_ms;
     rq->max_body_bytes = live->max_body_bytes;
+    rq->origin = origin_allowed(live, c);
     pthread_rwlock_unlock(&srv->live_lock);
 }
 
@@ -1538,7 +1544,7 @@ static enum MHD_Result answer(fh_server *srv, request *rq)
         log_line(rq, &r, status, why, &line);
     fh_metrics_request(&srv->metrics, endpoint_of(rq), status,
                        (fh_clock_ms() - rq->started) / 1e3);
-    enum MHD_Result ok = send_reply(srv, rq->conn, r);
+    enum MHD_Result ok = send_reply(rq->conn, r, rq->origin);
     if (line.len)
         fwrite(line.data, 1, line.len, stderr);
     fh_buf_free(&line);
