@@ -61,18 +61,6 @@ stop_searchd()
     assert_eq 0 "$BG_RC" "searchd's exit status on SIGTERM"
 }
 
-# wait_log ERE: until searchd's log holds a line matching ERE (60 s at most).
-wait_log()
-{
-    local i
-    for ((i = 0; i < 1200; i++)); do
-        grep -qE -- "$1" "$TMP/searchd.err" && return 0
-        alive "$SEARCHD_PID" || fail "searchd ended: $(cat "$TMP/searchd.err")"
-        sleep 0.05
-    done
-    fail "searchd's log never said $1: $(cat "$TMP/searchd.err")"
-}
-
 # reload: SIGHUP, and wait until searchd says how it went (in $RELOADED, the
 # line saying it).
 RELOAD_LINE='(searchd: |"message":")(reloaded|reload failed)'
