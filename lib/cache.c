@@ -159,13 +159,15 @@ static entry *new_entry(const char *key, const char *state, const char *answer, 
 void fh_cache_put(fh_cache *c, const char *key, const char *state, const char *answer)
 {
     uint64_t hash = fh_hash64(FH_HASH_SEED, key, strlen(key));
-    size_t size = sizeof(entry) + strlen(key) + strlen(state) + strlen(answer) + 3;
-    if (size > c->max_bytes / 8)
-        return;
     entry *e = new_entry(key, state, answer, hash);
     if (e == NULL)
         return;
     pthread_mutex_lock(&c->lock);
+    if (e->size > c->max_bytes / 8) {
+        pthread_mutex_unlock(&c->lock);
+        free(e);
+        return;
+    }
     entry **slot = slot_of(c, key, hash);
     if (*slot)
         drop(c, slot);
@@ -187,4 +189,21 @@ void fh_cache_stats(fh_cache *c, size_t *hits, size_t *lookups)
     *hits = c->hits;
     *lookups = c->lookups;
     pthread_mutex_unlock(&c->lock);
+}
+
+void fh_cache_set_limit(fh_cache *c, size_t max_bytes)
+{
+    pthread_mutex_lock(&c->lock);
+    c->max_bytes = max_bytes;
+    while (c->used > c->max_bytes && c->oldest)
+        drop(c, slot_of(c, c->oldest->key, c->oldest->hash));
+    pthread_mutex_unlock(&c->lock);
+}
+
+size_t fh_cache_limit(fh_cache *c)
+{
+    pthread_mutex_lock(&c->lock);
+    size_t n = c->max_bytes;
+    pthread_mutex_unlock(&c->lock);
+    return n;
 }

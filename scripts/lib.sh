@@ -5,7 +5,8 @@ FIHRIS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_PACKAGES="build-essential cmake pkg-config libxapian-dev xapian-tools libicu-dev
   libstemmer-dev libjansson-dev libxml2-dev libmicrohttpd-dev libmd4c-dev pandoc"
 TEST_PACKAGES="python3 groff-base clang libclang-rt-dev curl chromium fonts-dejavu-core
-  python3-dev python3-cffi python3-pytest python3-venv python3-setuptools python3-wheel"
+  python3-dev python3-cffi python3-pytest python3-venv python3-setuptools python3-wheel
+  python3-prometheus-client systemd"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -21,6 +21,12 @@
  * meanwhile.  The path of a request is kept as sent (the URI log callback
  * runs before libmicrohttpd decodes it), so that a document id to delete
  * is decoded here, a NUL byte (%00) refused rather than cutting it short.
+ *
+ * The settings a reload changes (live_settings) are read under a
+ * read-write lock, once per request as its headers arrive: a request keeps
+ * them to its reply, whatever reload comes meanwhile.  Every reply is
+ * counted in the server's metrics (atomics) and logged (reqlog.h) by the
+ * thread that sends it.
  */
 #include "fihris/server.h"
 
@@ -28,6 +34,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +45,9 @@
 
 #include "fihris/cache.h"
 #include "fihris/clock.h"
+#include "fihris/metrics.h"
 #include "fihris/output.h"
+#include "fihris/reqlog.h"
 #include "fihris/search.h"
 #include "fihris/utf8.h"
 #include "fihris/writes.h"
@@ -60,8 +69,24 @@ typedef struct {
  * quick requests, which the remaining worker keeps answering. */
 enum { LANE_QUICK, LANE_HEAVY, LANES };
 
+/* The settings a reload may change (fh_server_reload), under live_lock:
+ * each request takes what it needs of them once, as its headers arrive,
+ * and keeps it to its reply. */
+typedef struct {
+    fh_key admin_key, search_key, metrics_key;
+    unsigned time_limit_ms;
+    size_t max_body_bytes;
+    int cache_on;          /* answers are kept and reused */
+    char **origins;        /* owned copies */
+    size_t norigins;
+    int quiet, log_json;
+} live_settings;
+
 struct fh_server {
-    fh_server_opts opts;
+    fh_server_opts opts;   /* as started: what a reload changes is in live */
+    pthread_rwlock_t live_lock;
+    live_settings live;
+    fh_metrics metrics;
     struct MHD_Daemon *daemon;
     pthread_key_t reader; /* this thread's fh_searcher */
     fh_cache *cache;
@@ -118,11 +143,14 @@ typedef struct {
                           * why a key was refused, what a write did */
     const char *header, *value; /* one more header (WWW-Authenticate,
                                  * Retry-After), or NULL */
+    int has_hits;        /* a search's answer: hits is its total, for the log */
+    uint32_t hits;
 } reply;
 
 static reply json_reply(unsigned status, char *body)
 {
-    return (reply){status, body, "application/json; charset=utf-8", NULL, NULL, NULL, NULL, NULL};
+    return (reply){status, body, "application/json; charset=utf-8", NULL, NULL, NULL, NULL, NULL,
+                   0, 0};
 }
 
 /* {"error": message}: messages here are for users, never internal ones. */
@@ -141,13 +169,34 @@ static reply because(reply r, const char *why)
     return r;
 }
 
-static const char *origin_allowed(const fh_server *srv, struct MHD_Connection *c)
+/* The request's Origin when it is one of those live allows (live_lock
+ * held), or NULL. */
+static const char *origin_allowed(const live_settings *live, struct MHD_Connection *c)
 {
     const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
-    for (size_t i = 0; origin && i < srv->opts.ncors_origins; i++)
-        if (strcmp(origin, srv->opts.cors_origins[i]) == 0)
+    for (size_t i = 0; origin && i < live->norigins; i++)
+        if (strcmp(origin, live->origins[i]) == 0)
             return origin;
     return NULL;
+}
+
+/* A line of the server's own in the log (reqlog.h), unless it is quiet. */
+__attribute__((format(printf, 2, 3))) static void note(fh_server *srv, const char *fmt, ...)
+{
+    pthread_rwlock_rdlock(&srv->live_lock);
+    int quiet = srv->live.quiet, json = srv->live.log_json;
+    pthread_rwlock_unlock(&srv->live_lock);
+    if (quiet)
+        return;
+    char message[FH_ERROR_MAX + 128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    fh_buf line = FH_BUF_INIT;
+    if (fh_log_note(json, message, &line) == FH_OK)
+        fwrite(line.data, 1, line.len, stderr);
+    fh_buf_free(&line);
 }
 
 /* The page runs its own script and style only (no inline script, style
@@ -171,10 +220,12 @@ static void add_security_headers(struct MHD_Response *resp, const char *type)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 }
 
-static enum MHD_Result send_reply(const fh_server *srv, struct MHD_Connection *c, reply r)
+/* Send r on c; origin: the request's Origin when it may call the API. */
+static enum MHD_Result send_reply(struct MHD_Connection *c, reply r, const char *origin)
 {
     if (r.body == NULL) /* out of memory building the reply */
-        r = (reply){500, NULL, "application/json; charset=utf-8", NULL, NULL, NULL, NULL, NULL};
+        r = (reply){500, NULL, "application/json; charset=utf-8", NULL, NULL, NULL, NULL, NULL,
+                    0, 0};
     static const char failed[] = "{\"error\":\"internal error\"}";
     struct MHD_Response *resp =
         r.body ? MHD_create_response_from_buffer(strlen(r.body), r.body, MHD_RESPMEM_MUST_FREE)
@@ -193,7 +244,6 @@ static enum MHD_Result send_reply(const fh_server *srv, struct MHD_Connection *c
         MHD_add_response_header(resp, "X-Fihris-Cache", r.cache);
     if (r.header)
         MHD_add_response_header(resp, r.header, r.value);
-    const char *origin = origin_allowed(srv, c);
     if (origin) {
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
         MHD_add_response_header(resp, "Vary", "Origin");
@@ -233,28 +283,45 @@ static reply unavailable(const fh_error *err)
 
 /* ---- the answer cache ---- */
 
+/* An answer is kept as "HITS\n" (its total, or "-" for none) then its
+ * body, so that the log of an answer reused still gives its hits. */
+
 /* The answer kept for key from the state s sees, as a reply; otherwise 0,
- * with that state left in *state for remember(). */
-static int cached(fh_server *srv, fh_searcher *s, const char *key, fh_buf *state, reply *out)
+ * with that state left in *state for remember() (none when the cache is
+ * off: on is 0). */
+static int cached(fh_server *srv, int on, fh_searcher *s, const char *key, fh_buf *state,
+                  reply *out)
 {
     fh_error err;
-    if (srv->cache == NULL || fh_searcher_state(s, state, &err) != FH_OK || state->len == 0 ||
+    if (!on || fh_searcher_state(s, state, &err) != FH_OK || state->len == 0 ||
         fh_buf_append_char(state, '\0') != FH_OK) {
         state->len = 0; /* no state known: nothing kept, nothing reused */
         return 0;
     }
-    char *body = fh_cache_get(srv->cache, key, state->data);
-    if (body == NULL)
+    char *kept = fh_cache_get(srv->cache, key, state->data);
+    char *body = kept ? strchr(kept, '\n') : NULL;
+    if (body == NULL) {
+        free(kept);
         return 0;
-    *out = json_reply(200, body);
-    out->cache = "hit";
+    }
+    reply r = json_reply(200, kept);
+    r.has_hits = kept[0] != '-';
+    r.hits = r.has_hits ? (uint32_t)strtoul(kept, NULL, 10) : 0;
+    memmove(kept, body + 1, strlen(body + 1) + 1);
+    r.cache = "hit";
+    *out = r;
     return 1;
 }
 
 static reply remember(fh_server *srv, const char *key, const fh_buf *state, reply r)
 {
-    if (srv->cache && state->len && r.status == 200 && r.body) {
-        fh_cache_put(srv->cache, key, state->data, r.body);
+    if (state->len && r.status == 200 && r.body) {
+        fh_buf kept = FH_BUF_INIT;
+        fh_status st = r.has_hits ? fh_buf_printf(&kept, "%u\n", (unsigned)r.hits)
+                                  : fh_buf_append_str(&kept, "-\n");
+        if (st == FH_OK && fh_buf_append_str(&kept, r.body) == FH_OK)
+            fh_cache_put(srv->cache, key, state->data, kept.data);
+        fh_buf_free(&kept);
         r.cache = "miss";
     }
     return r;
@@ -266,7 +333,7 @@ static reply remember(fh_server *srv, const char *key, const fh_buf *state, repl
 enum { WRITE_NONE, WRITE_PUT, WRITE_DELETE_ONE, WRITE_DELETE_LIST };
 
 /* Whose key a request carries. */
-enum { KEY_NONE, KEY_WRONG, KEY_SEARCH, KEY_ADMIN };
+enum { KEY_NONE, KEY_WRONG, KEY_METRICS, KEY_SEARCH, KEY_ADMIN };
 
 /* One request, from its headers to its reply.  The connection's thread
  * copies what the request asks (URL, method, arguments) before handing it
@@ -280,7 +347,14 @@ typedef struct request {
     char *url, *method;    /* url: the path, decoded by libmicrohttpd */
     int begun;             /* its headers were seen */
     int key;               /* KEY_... */
+    /* the settings of the moment its headers arrived (live_settings) */
+    int search_key_set, metrics_key_set, cache_on, quiet, log_json;
+    const char *origin;    /* its Origin header, when allowed (the connection's) */
+    unsigned time_limit_ms;
+    size_t max_body_bytes;
     int write;             /* WRITE_... */
+    int wrote;             /* a write was done: written holds what it did */
+    size_t written[FH_WRITTEN_KINDS];
     fh_write_format format;
     fh_buf body;           /* a write's body, kept while keep_body */
     int keep_body;
@@ -417,14 +491,13 @@ static int flag_arg(const request *c, const char *name, int *out)
 }
 
 /* A search request from the URL; 0 after filling *bad with the reply. */
-static int read_search_args(const fh_server *srv, const request *c, fh_search_request *req,
-                            reply *bad)
+static int read_search_args(const request *c, fh_search_request *req, reply *bad)
 {
     const char *q = arg(c, "q"), *sort = arg(c, "sort");
     unsigned page = 1, size = 10;
     fh_search_request_init(req);
     req->marks = FH_MARK_HTML;
-    req->time_limit_ms = srv->opts.time_limit_ms;
+    req->time_limit_ms = c->time_limit_ms;
     if (q == NULL) /* q= with nothing to search for is a query: it finds nothing */
         *bad = error_reply(400, "give a query: q=...");
     else if (!number_arg(c, "page", 1, FH_SERVER_MAX_PAGE, &page))
@@ -472,22 +545,29 @@ static reply run_search(const fh_server *srv, fh_searcher *s, fh_search_request 
     fh_error err;
     fh_status st = fh_search(s, req, &r, &err);
     char *body = NULL;
+    uint32_t total = 0;
     if (st == FH_OK) {
         st = fh_result_json(req->query, &r, 0, &body, &err);
         /* neither a cut count nor an answer without some shards is kept */
         *keep = !r.time_limited && r.nmissing == 0;
+        total = r.estimated;
         fh_search_result_free(&r);
     }
     fh_buf_free(&query);
     (void)srv;
-    return st == FH_OK ? json_reply(200, body) : status_of(st, &err);
+    if (st != FH_OK)
+        return status_of(st, &err);
+    reply ok = json_reply(200, body);
+    ok.has_hits = 1;
+    ok.hits = total;
+    return ok;
 }
 
 static reply api_search(fh_server *srv, const request *c)
 {
     fh_search_request req;
     reply bad;
-    if (!read_search_args(srv, c, &req, &bad))
+    if (!read_search_args(c, &req, &bad))
         return bad;
     fh_error err;
     fh_searcher *s = reader_of_thread(srv, &err);
@@ -498,7 +578,7 @@ static reply api_search(fh_server *srv, const request *c)
     if (fh_buf_printf(&key, "search %u %u %d %d %d %s", req.offset, req.count,
                       req.sort_by_date, req.facets, req.explain, req.query) != FH_OK)
         r = because(error_reply(500, "internal error"), "out of memory");
-    else if (!cached(srv, s, key.data, &state, &r)) {
+    else if (!cached(srv, c->cache_on, s, key.data, &state, &r)) {
         int keep;
         r = run_search(srv, s, &req, &keep);
         if (keep)
@@ -546,7 +626,7 @@ static reply api_suggest(fh_server *srv, const request *c)
     if (fh_utf8_repair(q, strlen(q), &typed, NULL) != FH_OK ||
         fh_buf_printf(&key, "suggest %s", typed.data ? typed.data : "") != FH_OK)
         r = because(error_reply(500, "internal error"), "out of memory");
-    else if (!cached(srv, s, key.data, &state, &r))
+    else if (!cached(srv, c->cache_on, s, key.data, &state, &r))
         r = remember(srv, key.data, &state, completions(s, typed.data ? typed.data : ""));
     fh_buf_free(&typed);
     fh_buf_free(&key);
@@ -642,17 +722,26 @@ static reply shards_missing(fh_db *db)
 
 /* The database as it is now on disk (the workers' readers may hold files
  * removed since, or have read only what was sound): opened afresh, every
- * shard of a cluster counted, its tables read. */
-static reply healthz(fh_server *srv)
+ * shard of a cluster that can be reached counted (fh_db_missing names the
+ * others), its tables read.  *db is to be closed whatever the status. */
+static fh_status read_afresh(const fh_server *srv, fh_db **db, uint32_t *docs, fh_error *err)
 {
     fh_remote_opts remote = srv->opts.remote;
     remote.allow_partial = 1; /* to name every shard down, not the first */
+    uint32_t freq = 0;
+    *db = NULL;
+    fh_status st = fh_db_open_reader(srv->opts.db_path, &remote, db, err);
+    if (st == FH_OK && (st = fh_db_doc_count(*db, docs, err)) == FH_OK)
+        st = fh_db_term_freq(*db, "healthz", 7, &freq, err);
+    return st;
+}
+
+static reply healthz(fh_server *srv)
+{
     fh_db *db = NULL;
-    uint32_t docs = 0, freq = 0;
+    uint32_t docs = 0;
     fh_error err;
-    fh_status st = fh_db_open_reader(srv->opts.db_path, &remote, &db, &err);
-    if (st == FH_OK && (st = fh_db_doc_count(db, &docs, &err)) == FH_OK)
-        st = fh_db_term_freq(db, "healthz", 7, &freq, &err);
+    fh_status st = read_afresh(srv, &db, &docs, &err);
     reply bad = {0};
     if (st == FH_ERR_NOT_FOUND)
         bad = unhealthy("there is no database", err.message);
@@ -672,6 +761,36 @@ static reply healthz(fh_server *srv)
     char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return json_reply(200, body);
+}
+
+/* GET /metrics: the counters (metrics.h), and the database read as
+ * /healthz reads it. */
+static reply metrics(fh_server *srv)
+{
+    fh_metrics_figures f = {0};
+    fh_db *db = NULL;
+    fh_buf state = FH_BUF_INIT, text = FH_BUF_INIT;
+    fh_error err;
+    if (read_afresh(srv, &db, &f.documents, &err) == FH_OK) {
+        f.readable = 1;
+        f.missing_shards = fh_db_missing_count(db);
+        if (fh_db_state(db, &state, &err) == FH_OK && state.len &&
+            fh_buf_append_char(&state, '\0') == FH_OK)
+            f.has_revision = fh_metrics_revision(state.data, &f.revision);
+    } else if (db) {
+        f.missing_shards = fh_db_missing_count(db);
+    }
+    fh_db_close(db);
+    fh_buf_free(&state);
+    fh_cache_stats(srv->cache, &f.cache_hits, &f.cache_lookups);
+    f.cache_limit = fh_cache_limit(srv->cache);
+    if (fh_metrics_text(&srv->metrics, &f, &text) != FH_OK) {
+        fh_buf_free(&text);
+        return because(error_reply(500, "internal error"), "out of memory");
+    }
+    char *body = fh_buf_steal(&text);
+    return (reply){200, body, "text/plain; version=0.0.4; charset=utf-8", NULL, NULL, NULL,
+                   NULL, NULL, 0, 0};
 }
 
 /* The page and its files, compiled in (searcher/web/), at fixed paths. */
@@ -702,16 +821,16 @@ static reply web_reply(const web_file *f)
         memcpy(body, f->data, *f->len);
         body[*f->len] = '\0';
     }
-    return (reply){200, body, f->type, NULL, NULL, NULL, NULL, NULL};
+    return (reply){200, body, f->type, NULL, NULL, NULL, NULL, NULL, 0, 0};
 }
 
 static enum MHD_Result answer(fh_server *srv, request *rq);
 
 /* ---- keys ---- */
 
-/* Whose key the request carries ("Authorization: Bearer KEY"); both keys
- * are compared, whichever matches. */
-static int key_of(const fh_server *srv, struct MHD_Connection *c)
+/* Whose key the request carries ("Authorization: Bearer KEY"), among the
+ * keys of live (live_lock held); every key is compared, whichever matches. */
+static int key_of(const live_settings *live, struct MHD_Connection *c)
 {
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
@@ -721,9 +840,29 @@ static int key_of(const fh_server *srv, struct MHD_Connection *c)
         k++;
     if (*k == '\0')
         return KEY_NONE;
-    int admin = fh_key_matches(&srv->opts.admin_key, k, strlen(k));
-    int search = fh_key_matches(&srv->opts.search_key, k, strlen(k));
-    return admin ? KEY_ADMIN : search ? KEY_SEARCH : KEY_WRONG;
+    int admin = fh_key_matches(&live->admin_key, k, strlen(k));
+    int search = fh_key_matches(&live->search_key, k, strlen(k));
+    int metrics = fh_key_matches(&live->metrics_key, k, strlen(k));
+    return admin ? KEY_ADMIN : search ? KEY_SEARCH : metrics ? KEY_METRICS : KEY_WRONG;
+}
+
+/* What rq takes of the settings of the moment: the key it carries, the
+ * limits, the log. */
+static void take_settings(fh_server *srv, request *rq, struct MHD_Connection *c)
+{
+    pthread_rwlock_rdlock(&srv->live_lock);
+    const live_settings *live = &srv->live;
+    if (live->admin_key.set || live->search_key.set || live->metrics_key.set)
+        rq->key = key_of(live, c);
+    rq->search_key_set = live->search_key.set;
+    rq->metrics_key_set = live->metrics_key.set;
+    rq->cache_on = live->cache_on;
+    rq->quiet = live->quiet;
+    rq->log_json = live->log_json;
+    rq->time_limit_ms = live->time_limit_ms;
+    rq->max_body_bytes = live->max_body_bytes;
+    rq->origin = origin_allowed(live, c);
+    pthread_rwlock_unlock(&srv->live_lock);
 }
 
 /* 401 for no key, 403 for another; the log says which, never the key. */
@@ -739,20 +878,26 @@ static reply key_refused(int key)
     if (key == KEY_SEARCH)
         return because(error_reply(403, "this key allows searching, not writing"),
                        "the search key, for a write");
+    if (key == KEY_METRICS)
+        return because(error_reply(403, "this key allows reading the metrics only"),
+                       "the metrics key, for another path");
     return because(error_reply(403, "wrong key"), "wrong key");
 }
 
 static const char DOC_PREFIX[] = "/api/doc/";
 
 /* Whether rq may read: the paths a search key guards need it, or the
- * admin key, when there is one. */
-static int may_read(const fh_server *srv, const request *rq)
+ * admin key, when there is one; /metrics needs any key of searchd's when
+ * there is a search key or a metrics key. */
+static int may_read(const request *rq)
 {
     const char *url = rq->url;
+    if (strcmp(url, "/metrics") == 0)
+        return !(rq->search_key_set || rq->metrics_key_set) || rq->key == KEY_METRICS ||
+               rq->key == KEY_SEARCH || rq->key == KEY_ADMIN;
     int guarded = strcmp(url, "/api/search") == 0 || strcmp(url, "/api/suggest") == 0 ||
                   strncmp(url, DOC_PREFIX, sizeof DOC_PREFIX - 1) == 0;
-    return !guarded || !srv->opts.search_key.set || rq->key == KEY_SEARCH ||
-           rq->key == KEY_ADMIN;
+    return !guarded || !rq->search_key_set || rq->key == KEY_SEARCH || rq->key == KEY_ADMIN;
 }
 
 /* ---- writes ---- */
@@ -822,11 +967,11 @@ static unsigned long long declared_length(struct MHD_Connection *c)
     return v ? strtoull(v, NULL, 10) : 0;
 }
 
-static reply too_large(const fh_server *srv)
+static reply too_large(const request *rq)
 {
     char msg[96];
     snprintf(msg, sizeof msg, "the body is over %zu MB: send the documents in several calls",
-             srv->opts.max_body_bytes >> 20);
+             rq->max_body_bytes >> 20);
     return error_reply(413, msg);
 }
 
@@ -848,7 +993,7 @@ static reply write_verdict(fh_server *srv, request *rq, struct MHD_Connection *c
     const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
     if (wrong_method(rq, &r))
         return r;
-    if (!srv->opts.admin_key.set)
+    if (srv->writes == NULL)
         return because(error_reply(403, "writing is disabled: start searchd with "
                                         "--admin-key-file FILE, or FIHRIS_ADMIN_KEY in its "
                                         "environment, to enable it"),
@@ -860,8 +1005,8 @@ static reply write_verdict(fh_server *srv, request *rq, struct MHD_Connection *c
                                     ? "send Content-Type: application/json (an array of "
                                       "documents) or application/x-ndjson (JSONL), in UTF-8"
                                     : "send Content-Type: application/json");
-    if (declared_length(c) > srv->opts.max_body_bytes)
-        return too_large(srv);
+    if (declared_length(c) > rq->max_body_bytes)
+        return too_large(rq);
     if (!take_write_slot(srv, rq)) {
         r = because(error_reply(503, "too many writes at once: try again in a moment"),
                     "as many writes at once as allowed");
@@ -872,13 +1017,13 @@ static reply write_verdict(fh_server *srv, request *rq, struct MHD_Connection *c
 }
 
 /* The part of a write's body just received: kept, or counted and dropped. */
-static void take_body(fh_server *srv, request *rq, const char *data, size_t n)
+static void take_body(request *rq, const char *data, size_t n)
 {
     rq->body_bytes += n;
     if (!rq->keep_body)
         return;
-    if (rq->body.len + n > srv->opts.max_body_bytes) { /* a body of unknown length */
-        rq->r = too_large(srv);
+    if (rq->body.len + n > rq->max_body_bytes) { /* a body of unknown length */
+        rq->r = too_large(rq);
         rq->refused = 1;
     } else if (fh_buf_append(&rq->body, data, n) != FH_OK) {
         rq->r = because(error_reply(500, "internal error"), "out of memory");
@@ -980,6 +1125,18 @@ static reply written(fh_status st, fh_write_report *w, const fh_error *err, int 
     return because(error_reply(500, "internal error"), err->message);
 }
 
+/* What a write did, for the metrics and the log. */
+static void count_written(fh_server *srv, request *rq, const fh_write_report *w)
+{
+    const size_t n[FH_WRITTEN_KINDS] = {w->added, w->replaced, w->unchanged,
+                                        w->deleted, w->not_found, w->failed};
+    for (int k = 0; k < FH_WRITTEN_KINDS; k++) {
+        fh_metrics_written(&srv->metrics, k, n[k]);
+        rq->written[k] = n[k];
+    }
+    rq->wrote = 1;
+}
+
 /* Do the write rq asks, its body whole. */
 static reply do_write(fh_server *srv, request *rq)
 {
@@ -1009,6 +1166,8 @@ static reply do_write(fh_server *srv, request *rq)
         fh_buf_free(&id);
     }
     fh_buf_free(&rq->body);
+    if (st == FH_OK)
+        count_written(srv, rq, &w);
     return written(st, &w, &err, rq->write == WRITE_DELETE_ONE);
 }
 
@@ -1017,10 +1176,10 @@ static reply do_write(fh_server *srv, request *rq)
  * when the body is declared over the limit, or its client waits to be told
  * to send it (Expect: 100-continue).  Otherwise the body, whose length may
  * be unknown, is read and dropped, and the connection kept. */
-static int refuse_at_once(const fh_server *srv, struct MHD_Connection *c)
+static int refuse_at_once(const request *rq, struct MHD_Connection *c)
 {
     const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
-    return declared_length(c) > srv->opts.max_body_bytes ||
+    return declared_length(c) > rq->max_body_bytes ||
            (expect && strcasecmp(expect, "100-continue") == 0);
 }
 
@@ -1028,8 +1187,7 @@ static int refuse_at_once(const fh_server *srv, struct MHD_Connection *c)
  * may be refused from them (refuse_at_once says when the answer goes). */
 static enum MHD_Result at_headers(fh_server *srv, request *rq, struct MHD_Connection *c)
 {
-    if (srv->opts.admin_key.set || srv->opts.search_key.set)
-        rq->key = key_of(srv, c);
+    take_settings(srv, rq, c);
     rq->write = write_kind(rq);
     if (rq->write == WRITE_NONE)
         return MHD_YES;
@@ -1042,7 +1200,7 @@ static enum MHD_Result at_headers(fh_server *srv, request *rq, struct MHD_Connec
     }
     rq->r = r;
     rq->refused = 1;
-    return refuse_at_once(srv, c) ? answer(srv, rq) : MHD_YES;
+    return refuse_at_once(rq, c) ? answer(srv, rq) : MHD_YES;
 }
 
 /* ---- routing ---- */
@@ -1050,13 +1208,14 @@ static enum MHD_Result at_headers(fh_server *srv, request *rq, struct MHD_Connec
 /* Requests answered at once by the connection's thread: those that read no
  * database (the page and its files, a wrong path or method, a request
  * too large, or without the key it needs). */
-static int answered_at_once(const fh_server *srv, const request *rq)
+static int answered_at_once(const request *rq)
 {
     const char *url = rq->url;
-    return rq->body_bytes > 0 || rq->url_len > FH_SERVER_MAX_URL || !may_read(srv, rq) ||
+    return rq->body_bytes > 0 || rq->url_len > FH_SERVER_MAX_URL || !may_read(rq) ||
            rq->nargs > FH_SERVER_MAX_PARAMS || rq->nul_in_args || web_file_at(url) ||
            (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) ||
-           !(strcmp(url, "/healthz") == 0 || strcmp(url, "/api/search") == 0 ||
+           !(strcmp(url, "/healthz") == 0 || strcmp(url, "/metrics") == 0 ||
+             strcmp(url, "/api/search") == 0 ||
              strcmp(url, "/api/suggest") == 0 ||
              strncmp(url, DOC_PREFIX, sizeof DOC_PREFIX - 1) == 0);
 }
@@ -1073,7 +1232,8 @@ static reply route(fh_server *srv, const request *rq)
     if (rq->nul_in_args)
         return error_reply(400, "a parameter holds a NUL byte (%00)");
     int known = web_file_at(url) || strcmp(url, "/healthz") == 0 ||
-                strcmp(url, "/api/search") == 0 || strcmp(url, "/api/suggest") == 0 ||
+                strcmp(url, "/metrics") == 0 || strcmp(url, "/api/search") == 0 ||
+                strcmp(url, "/api/suggest") == 0 ||
                 strncmp(url, DOC_PREFIX, sizeof DOC_PREFIX - 1) == 0;
     if (!known)
         return error_reply(404, "no such path");
@@ -1082,13 +1242,15 @@ static reply route(fh_server *srv, const request *rq)
         r.allow = "GET, HEAD";
         return r;
     }
-    if (!may_read(srv, rq))
+    if (!may_read(rq))
         return key_refused(rq->key);
     const web_file *file = web_file_at(url);
     if (file)
         return web_reply(file);
     if (strcmp(url, "/healthz") == 0)
         return healthz(srv);
+    if (strcmp(url, "/metrics") == 0)
+        return metrics(srv);
     if (strcmp(url, "/api/search") == 0)
         return api_search(srv, rq);
     if (strcmp(url, "/api/suggest") == 0)
@@ -1313,9 +1475,9 @@ static void *watch(void *cls)
             break;
         pthread_mutex_unlock(&srv->watch_lock);
         unsigned n = cut_late(srv);
-        if (n && !srv->opts.quiet)
-            fprintf(stderr, "searchd: closed %u connection%s with no whole request after %u s\n",
-                    n, n == 1 ? "" : "s", srv->opts.header_timeout_s);
+        if (n)
+            note(srv, "closed %u connection%s with no whole request after %u s", n,
+                 n == 1 ? "" : "s", srv->opts.header_timeout_s);
         pthread_mutex_lock(&srv->watch_lock);
     }
     pthread_mutex_unlock(&srv->watch_lock);
@@ -1324,70 +1486,68 @@ static void *watch(void *cls)
 
 /* ---- the handler ---- */
 
-/* 2025-08-12T09:30:00.123Z */
-static void utc_now(char *out, size_t size)
+/* The endpoint rq counts under (metrics.h). */
+static fh_endpoint endpoint_of(const request *rq)
 {
-    struct timespec now;
-    struct tm t;
-    clock_gettime(CLOCK_REALTIME, &now);
-    gmtime_r(&now.tv_sec, &t);
-    size_t n = strftime(out, size, "%Y-%m-%dT%H:%M:%S", &t);
-    snprintf(out + n, size - n, ".%03ldZ", now.tv_nsec / 1000000L);
+    static const struct {
+        const char *path;
+        fh_endpoint e;
+    } fixed[] = {{"/", FH_EP_PAGE},           {"/app.js", FH_EP_PAGE},
+                 {"/app.css", FH_EP_PAGE},    {"/api/search", FH_EP_SEARCH},
+                 {"/api/suggest", FH_EP_SUGGEST}, {"/healthz", FH_EP_HEALTHZ},
+                 {"/metrics", FH_EP_METRICS}, {DOCUMENTS, FH_EP_PUT}};
+    const char *url = rq->url ? rq->url : "";
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (strcmp(url, fixed[i].path) == 0)
+            return fixed[i].e;
+    if (strncmp(url, DOC_PREFIX, sizeof DOC_PREFIX - 1) == 0)
+        return FH_EP_DOC;
+    if (strncmp(url, DOCUMENTS_PREFIX, sizeof DOCUMENTS_PREFIX - 1) == 0)
+        return FH_EP_DELETE;
+    return FH_EP_OTHER;
 }
 
-/* s for the log: a client's path could otherwise write lines of its own.
- * Control characters (C0, DEL, C1), line and paragraph separators and
- * ill-formed UTF-8 are written as \xNN escapes; the rest as it is. */
-static void append_printable(fh_buf *out, const char *s)
+/* The "error" of a JSON error body, for the log; NULL if none. */
+static char *error_message(const char *body)
 {
-    const size_t len = strlen(s);
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        size_t n = fh_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-        int shown = fh_utf8_find_invalid(s + i, n) == n && cp >= 0x20 &&
-                    !(cp >= 0x7f && cp <= 0x9f) && cp != 0x2028 && cp != 0x2029;
-        if (shown)
-            fh_buf_append(out, s + i, n);
-        else
-            for (size_t k = 0; k < n; k++)
-                fh_buf_printf(out, "\\x%02x", (unsigned char)s[i + k]);
-        i += n;
-    }
+    json_t *o = body ? json_loads(body, 0, NULL) : NULL;
+    const char *m = json_string_value(json_object_get(o, "error"));
+    char *copy = m ? strdup(m) : NULL;
+    json_decref(o);
+    return copy;
 }
 
-/* One line of the log, written at once: time, client, method, path,
- * status, time taken, and the reason of a 5xx. */
-static void log_request(const request *rq, unsigned status, int hit, const char *why)
+/* The log line of rq answered with r (status, as sent), made before the
+ * reply is handed over. */
+static void log_line(const request *rq, const reply *r, unsigned status, const char *why,
+                     fh_buf *line)
 {
-    char when[40];
-    utc_now(when, sizeof when);
-    fh_buf line = FH_BUF_INIT;
-    fh_buf_printf(&line, "%s %s ", when, rq->client);
-    append_printable(&line, rq->method);
-    fh_buf_append_char(&line, ' ');
-    append_printable(&line, rq->url);
-    fh_buf_printf(&line, " %u %.1f ms%s", status, fh_clock_ms() - rq->started,
-                  hit ? " (cached)" : "");
-    if (status >= 500 || why) {
-        fh_buf_printf(&line, ": ");
-        append_printable(&line, why ? why : "unknown");
-    }
-    if (fh_buf_append_char(&line, '\n') == FH_OK)
-        fwrite(line.data, 1, line.len, stderr);
-    fh_buf_free(&line);
+    char *message = status >= 400 && why == NULL ? error_message(r->body) : NULL;
+    fh_log_entry e = {rq->client, rq->method ? rq->method : "-", rq->url ? rq->url : "-",
+                      status, fh_clock_ms() - rq->started, r->body ? strlen(r->body) : 0,
+                      r->cache, r->has_hits ? (long long)r->hits : -1, why, message,
+                      rq->wrote ? rq->written : NULL};
+    if ((rq->log_json ? fh_log_json(&e, line) : fh_log_text(&e, line)) != FH_OK)
+        line->len = 0;
+    free(message);
 }
 
-/* Send the reply, and log it. */
+/* Send the reply, count it, and log it. */
 static enum MHD_Result answer(fh_server *srv, request *rq)
 {
     reply r = rq->r;
     rq->r.body = NULL; /* send_reply takes it */
     unsigned status = r.body ? r.status : 500;
     const char *why = r.body ? r.why : "out of memory";
-    int hit = r.cache && strcmp(r.cache, "hit") == 0;
-    enum MHD_Result ok = send_reply(srv, rq->conn, r);
-    if (!srv->opts.quiet)
-        log_request(rq, status, hit, why);
+    fh_buf line = FH_BUF_INIT;
+    if (!rq->quiet)
+        log_line(rq, &r, status, why, &line);
+    fh_metrics_request(&srv->metrics, endpoint_of(rq), status,
+                       (fh_clock_ms() - rq->started) / 1e3);
+    enum MHD_Result ok = send_reply(rq->conn, r, rq->origin);
+    if (line.len)
+        fwrite(line.data, 1, line.len, stderr);
+    fh_buf_free(&line);
     return ok;
 }
 
@@ -1423,7 +1583,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return at_headers(srv, rq, c);
     }
     if (*upload_size > 0) { /* kept for a write; otherwise counted, not kept */
-        take_body(srv, rq, upload_data, *upload_size);
+        take_body(rq, upload_data, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
@@ -1432,7 +1592,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         ; /* its reply is made */
     else if (rq->write)
         rq->r = do_write(srv, rq);
-    else if (answered_at_once(srv, rq))
+    else if (answered_at_once(rq))
         rq->r = route(srv, rq);
     else if (!hand_to_workers(srv, rq)) /* which waits for the reply */
         rq->r = error_reply(503, "the server is stopping");
@@ -1515,9 +1675,40 @@ static void stop_watchdog(fh_server *srv)
     srv->watchdog_running = 0;
 }
 
+/* The settings of o a reload may change, into *live (origins copied). */
+static fh_status live_from(const fh_server_opts *o, live_settings *live, fh_error *err)
+{
+    memset(live, 0, sizeof *live);
+    live->admin_key = o->admin_key;
+    live->search_key = o->search_key;
+    live->metrics_key = o->metrics_key;
+    live->time_limit_ms = o->time_limit_ms;
+    live->max_body_bytes = o->max_body_bytes;
+    live->cache_on = o->cache_bytes > 0;
+    live->quiet = o->quiet;
+    live->log_json = o->log_json;
+    live->origins = calloc(o->ncors_origins ? o->ncors_origins : 1, sizeof *live->origins);
+    for (size_t i = 0; live->origins && i < o->ncors_origins; i++, live->norigins++)
+        if ((live->origins[i] = strdup(o->cors_origins[i])) == NULL)
+            break;
+    if (live->origins && live->norigins == o->ncors_origins)
+        return FH_OK;
+    return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+}
+
+static void free_live(live_settings *live)
+{
+    for (size_t i = 0; i < live->norigins; i++)
+        free(live->origins[i]);
+    free(live->origins);
+    explicit_bzero(live, sizeof *live);
+}
+
 static void free_server(fh_server *srv)
 {
     stop_watchdog(srv);
+    free_live(&srv->live);
+    pthread_rwlock_destroy(&srv->live_lock);
     pthread_mutex_destroy(&srv->watch_lock);
     pthread_cond_destroy(&srv->watch_stop);
     pthread_key_delete(srv->reader);
@@ -1537,10 +1728,21 @@ static fh_status new_server(const fh_server_opts *o, fh_server **out, fh_error *
     if (srv == NULL)
         return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
     srv->opts = *o;
+    /* the keys are kept in live alone, which a reload changes */
+    explicit_bzero(&srv->opts.admin_key, sizeof srv->opts.admin_key);
+    explicit_bzero(&srv->opts.search_key, sizeof srv->opts.search_key);
+    explicit_bzero(&srv->opts.metrics_key, sizeof srv->opts.metrics_key);
+    srv->opts.cors_origins = NULL;
+    srv->opts.ncors_origins = 0;
+    fh_metrics_init(&srv->metrics);
     unsigned n = o->threads ? o->threads : 1;
     srv->heavy_cap = n > 1 ? n - 1 : 1;
+    /* the cache is made even when it is to keep nothing: a reload may give
+     * it room */
     int ok = (srv->workers = calloc(n, sizeof *srv->workers)) != NULL &&
-             (o->cache_bytes == 0 || fh_cache_new(o->cache_bytes, &srv->cache, err) == FH_OK) &&
+             live_from(o, &srv->live, err) == FH_OK &&
+             pthread_rwlock_init(&srv->live_lock, NULL) == 0 &&
+             fh_cache_new(o->cache_bytes, &srv->cache, err) == FH_OK &&
              pthread_key_create(&srv->reader, close_reader) == 0 &&
              pthread_mutex_init(&srv->lock, NULL) == 0 && pthread_cond_init(&srv->ready, NULL) == 0 &&
              pthread_cond_init(&srv->sent, NULL) == 0 &&
@@ -1574,8 +1776,8 @@ static fh_status start_writes(fh_server *srv, fh_error *err)
         return st;
     fh_error why;
     st = fh_writes_take(srv->writes, &why);
-    if (st == FH_ERR_LOCKED && !srv->opts.quiet)
-        fprintf(stderr, "searchd: %s: writes get 503 until it is done\n", why.message);
+    if (st == FH_ERR_LOCKED)
+        note(srv, "%s: writes get 503 until it is done", why.message);
     if (st == FH_ERR_LOCKED)
         return FH_OK;
     if (st != FH_OK)
@@ -1623,6 +1825,34 @@ fh_status fh_server_start(const fh_server_opts *o, fh_server **out, fh_error *er
 uint16_t fh_server_port(const fh_server *s)
 {
     return s->port;
+}
+
+fh_status fh_server_reload(fh_server *s, const fh_server_opts *o, fh_error *err)
+{
+    live_settings next;
+    if (live_from(o, &next, err) != FH_OK) {
+        free_live(&next);
+        fh_metrics_reload(&s->metrics, 0);
+        return FH_ERR_NOMEM;
+    }
+    if (s->writes == NULL) /* writes stay disabled until a restart */
+        explicit_bzero(&next.admin_key, sizeof next.admin_key);
+    pthread_rwlock_wrlock(&s->live_lock);
+    if (s->writes && !next.admin_key.set) /* writes stay enabled, with their key */
+        next.admin_key = s->live.admin_key;
+    live_settings old = s->live;
+    s->live = next;
+    pthread_rwlock_unlock(&s->live_lock);
+    fh_cache_set_limit(s->cache, o->cache_bytes);
+    free_live(&old);
+    explicit_bzero(&next, sizeof next);
+    fh_metrics_reload(&s->metrics, 1);
+    return FH_OK;
+}
+
+void fh_server_reload_failed(fh_server *s)
+{
+    fh_metrics_reload(&s->metrics, 0);
 }
 
 /* Wait (a second at most) until the replies the workers made have gone. */

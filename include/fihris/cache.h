@@ -40,6 +40,10 @@ void fh_cache_put(fh_cache *c, const char *key, const char *state, const char *a
 
 /* Lookups that found an answer, and all lookups, since the cache was made. */
 void fh_cache_stats(fh_cache *c, size_t *hits, size_t *lookups);
+/* Change the budget (a configuration reloaded): the least recently used
+ * answers go until the rest fit; 0 keeps nothing from now on. */
+void fh_cache_set_limit(fh_cache *c, size_t max_bytes);
+size_t fh_cache_limit(fh_cache *c);
 
 #ifdef __cplusplus
 }

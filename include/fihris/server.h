@@ -11,6 +11,7 @@
  *                               url, date, source, lang, and extra, an object
  *                               of its other JSONL fields as given ({} if none)
  *   GET /healthz                status, document count, answer cache use
+ *   GET /metrics                counters for Prometheus (metrics.h)
  *   POST /api/documents         add or replace documents: a JSON array of
  *                               them (Content-Type: application/json) or
  *                               JSONL (application/x-ndjson), the fields and
@@ -30,9 +31,11 @@
  * Keys (keys.h): writes need the admin key, as "Authorization: Bearer KEY";
  * without an admin key writes are refused (403).  With a search key,
  * /api/search, /api/suggest and /api/doc need it or the admin key; the page,
- * its files and /healthz stay open.  A request without a key gets 401 (and
- * WWW-Authenticate: Bearer), one with a wrong key 403; the log says which,
- * and never holds a key.
+ * its files and /healthz stay open.  /metrics takes any of the three keys
+ * (admin, search, metrics), and needs one when there is a search key or a
+ * metrics key; the metrics key opens nothing else.  A request without a key
+ * gets 401 (and WWW-Authenticate: Bearer), one with a wrong key 403; the log
+ * says which, and never holds a key.
  *
  * Errors are JSON {"error": message} with the status that says what went
  * wrong: 400 bad parameters (more than FH_SERVER_MAX_PARAMS, or one holding
@@ -45,9 +48,15 @@
  * once (with Retry-After); never a path, a stack or a library message.
  * /healthz answers 503 {"status": "unavailable", "error": why} when the
  * database cannot be read or a shard of a cluster cannot be reached.  The
- * log line of a request (time, client, method, path, status, time taken)
- * gives the internal reason of every 5xx, what a write did, and why a key
- * was refused.
+ * log line of a request (reqlog.h: text or JSON; time, client, method,
+ * path without the query, status, time taken) gives the internal reason of
+ * every 5xx, what a write did, and why a key was refused.
+ *
+ * A reload (fh_server_reload) changes the keys, time_limit_ms, cache_bytes,
+ * cors_origins, max_body_bytes, quiet and log_json at once for the requests
+ * that arrive after it; a request under way keeps the settings it began
+ * with.  The rest of fh_server_opts is kept as started; so is whether
+ * writes are enabled (with an admin key, or not).
  *
  * Hostile clients are bounded: a request must arrive whole (headers, and a
  * body if any) within header_timeout_s of its connection opening or of the
@@ -103,8 +112,10 @@ typedef struct {
     const char *const *cors_origins; /* origins allowed to call the API, or none */
     size_t ncors_origins;
     int quiet;                  /* no request log on stderr */
+    int log_json;               /* the log's lines are JSON (reqlog.h) */
     fh_key admin_key;           /* writes need it; unset: writes refused */
     fh_key search_key;          /* reads need it (or admin_key); unset: open */
+    fh_key metrics_key;         /* /metrics takes it (or another key) */
     size_t max_body_bytes;      /* a write's body (default 4 MB) */
     fh_remote_opts remote;      /* over a cluster description: timeouts, and
                                  * whether to answer without a shard (db.h) */
@@ -138,6 +149,13 @@ typedef struct fh_server fh_server;
  * writes get 503 until it is done. */
 fh_status fh_server_start(const fh_server_opts *o, fh_server **out, fh_error *err);
 uint16_t fh_server_port(const fh_server *s);
+/* Take o's settings that a reload may change (see above; the strings of o
+ * are copied).  With writes enabled and no admin key in o, the admin key
+ * is kept; with writes disabled, o's admin key is not taken.  FH_ERR_NOMEM
+ * leaves every setting as it was.  Counted in the metrics, as is a reload
+ * that failed before it (fh_server_reload_failed). */
+fh_status fh_server_reload(fh_server *s, const fh_server_opts *o, fh_error *err);
+void fh_server_reload_failed(fh_server *s);
 /* Stop listening, finish the requests under way, free everything. */
 void fh_server_stop(fh_server *s);
 

@@ -15,7 +15,7 @@
 #   is_utf8                  succeeds when stdin is valid UTF-8
 # and helpers for driving the indexer (summary_counts, summary_count,
 # count_hits, gen_jsonl, start_bg, wait_bg, alive, wait_for_docs) and searchd
-# (start_searchd).
+# (start_searchd, start_searchd_with).
 
 set -u
 export LC_ALL=C # byte-wise sort and grep; the programs must not care
@@ -222,11 +222,18 @@ wait_for_docs()
 
 # start_searchd ARGS...: start $SEARCHD on database $DB on a free loopback
 # port; $BASE is its URL, $SEARCHD_PID its pid, $TMP/searchd.err its log.
+# start_searchd_with ARGS...: the same with ARGS alone (a --config FILE
+# saying where to listen: on 127.0.0.1, port 0).
 SEARCHD=$BUILD_DIR/searchd
 start_searchd()
 {
+    start_searchd_with -d "$DB" --listen 127.0.0.1:0 --threads 2 "$@"
+}
+
+start_searchd_with()
+{
     [ -x "$SEARCHD" ] || fail "$SEARCHD is not built"
-    start_bg "$TMP/searchd" "$SEARCHD" -d "$DB" --listen 127.0.0.1:0 --threads 2 "$@"
+    start_bg "$TMP/searchd" "$SEARCHD" "$@"
     SEARCHD_PID=$BG_PID
     local i port=""
     for ((i = 0; i < 200; i++)); do

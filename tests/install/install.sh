@@ -5,7 +5,8 @@
 # including no header left uninstalled; fihris.pc, with which the example of
 # docs/api.md, taken from it as it stands, builds against the installed
 # tree (shared and static) and prints the output docs/api.md shows; the man
-# pages, rendering without a warning.  Then the same install into DESTDIR.
+# pages, rendering without a warning; searchd's systemd unit and example
+# configuration.  Then the same install into DESTDIR.
 # Nothing is written outside the test's temporary directory.
 source "$(dirname "$0")/../e2e/lib.sh"
 
@@ -22,6 +23,15 @@ for p in indexer search searchd; do
     assert_exit 0 "$PREFIX/bin/$p" --help
     assert_contains "$OUT" "usage: $p" "$p --help"
 done
+
+# ---- searchd's systemd unit, naming searchd where it is installed, and
+# the example of its configuration ----
+unit=$PREFIX/lib/systemd/system/fihris-searchd.service
+[ -f "$unit" ] || fail "lib/systemd/system/fihris-searchd.service is not installed"
+assert_eq "ExecStart=$PREFIX/bin/searchd --config /etc/fihris/searchd.conf" \
+    "$(grep '^ExecStart=' "$unit")" "the installed unit's ExecStart"
+[ -f "$PREFIX/share/doc/fihris/examples/searchd.conf" ] ||
+    fail "share/doc/fihris/examples/searchd.conf is not installed"
 
 # ---- fihris.pc ----
 pc=$(find "$PREFIX" -name fihris.pc)

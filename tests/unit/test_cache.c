@@ -1,7 +1,7 @@
 /*
  * test_cache.c - the answer cache: an answer comes back only for its key and
  * database state, the least recently used go first when room runs out, the
- * budget holds, and threads may share it.
+ * budget holds (and may be changed), and threads may share it.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -130,10 +130,41 @@ static void shared_by_threads(void)
     fh_cache_free(c);
 }
 
+/* A budget changed while answers are kept: the least recently used go
+ * until the rest fit; none is kept under a budget of 0, and a budget given
+ * back keeps answers again. */
+static void limit_changed(void)
+{
+    fh_cache *c = NULL;
+    CHECK_INT(fh_cache_new(1 << 20, &c, NULL), FH_OK);
+    char answer[1000];
+    memset(answer, 'a', sizeof answer - 1);
+    answer[sizeof answer - 1] = '\0';
+    for (int i = 0; i < 8; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "k%d", i);
+        fh_cache_put(c, key, "s", answer);
+    }
+    free(fh_cache_get(c, "k0", "s")); /* k0 the most recently used: k1 goes first */
+    fh_cache_set_limit(c, 2 * (sizeof answer + 200));
+    CHECK_INT(fh_cache_limit(c), 2 * (sizeof answer + 200));
+    expect(c, "k1", "s", NULL);
+    expect(c, "k0", "s", answer);
+    fh_cache_set_limit(c, 0);
+    expect(c, "k0", "s", NULL);
+    fh_cache_put(c, "k9", "s", "x");
+    expect(c, "k9", "s", NULL);
+    fh_cache_set_limit(c, 1 << 20);
+    fh_cache_put(c, "k9", "s", "x");
+    expect(c, "k9", "s", "x");
+    fh_cache_free(c);
+}
+
 int main(void)
 {
     keys_and_states();
     least_recently_used();
+    limit_changed();
     shared_by_threads();
     return check_result();
 }
