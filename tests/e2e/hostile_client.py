@@ -55,29 +55,8 @@ import time
 def read_reply(sock, timeout):
     """(status, body) of the HTTP reply read until the end; status 0 when
     the connection ends without one."""
-    sock.settimeout(timeout)
-    data = b""
-    try:
-        while True:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-            head, sep, body = data.partition(b"\r\n\r\n")
-            if sep:
-                length = None
-                for line in head.split(b"\r\n")[1:]:
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value.strip())
-                if length is not None and len(body) >= length:
-                    break
-    except (socket.timeout, ConnectionError):
-        pass
-    head, sep, body = data.partition(b"\r\n\r\n")
-    if not sep or not head.startswith(b"HTTP/"):
-        return 0, b""
-    return int(head.split(b" ")[1]), body
+    status, _, body = read_answer(sock, timeout)
+    return status, body
 
 
 def get(port, target, timeout=10.0, half_close=False, source=None):
@@ -109,9 +88,13 @@ def read_answer(sock, timeout):
                 break
             data += chunk
             head, sep, body = data.partition(b"\r\n\r\n")
-            if sep and b"content-length:" in head.lower():
-                length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
-                if len(body) >= length:
+            if sep:
+                length = None
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value.strip())
+                if length is not None and len(body) >= length:
                     break
     except (socket.timeout, ConnectionError):
         pass

@@ -254,6 +254,19 @@ else
     PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || PYTHON=python3
 fi
 
+# call METHOD PATH [CURL ARGS...]: ask searchd (at $BASE, see start_searchd);
+# the body in $BODY, the status in $STATUS, the headers in $HEADERS.
+call()
+{
+    local method=$1 path=$2
+    shift 2
+    BODY=$(curl -s -o - -D "$TMP/headers" -w '\n%{http_code}' -X "$method" "$@" "$BASE$path") ||
+        fail "curl -X $method $path failed"
+    STATUS=${BODY##*$'\n'}
+    BODY=${BODY%$'\n'*}
+    HEADERS=$(tr -d '\r' <"$TMP/headers")
+}
+
 # is_utf8: succeeds when standard input is valid UTF-8.
 is_utf8()
 {

@@ -33,19 +33,6 @@ mkdir -p "$ETC"
 bearer() { printf 'Authorization: Bearer %s' "$1"; }
 JSON=(-H "Content-Type: application/json")
 
-# call METHOD PATH [CURL ARGS...]: the body in $BODY, the status in $STATUS,
-# the headers in $HEADERS.
-call()
-{
-    local method=$1 path=$2
-    shift 2
-    BODY=$(curl -s -o - -D "$TMP/headers" -w '\n%{http_code}' -X "$method" "$@" "$BASE$path") ||
-        fail "curl -X $method $path failed"
-    STATUS=${BODY##*$'\n'}
-    BODY=${BODY%$'\n'*}
-    HEADERS=$(tr -d '\r' <"$TMP/headers")
-}
-
 expect_status() # expect_status STATUS METHOD PATH [CURL ARGS...]
 {
     local want=$1

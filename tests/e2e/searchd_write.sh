@@ -29,19 +29,6 @@ SEARCHER=(-H "Authorization: Bearer $SEARCH_KEY")
 JSON=(-H "Content-Type: application/json")
 JSONL=(-H "Content-Type: application/x-ndjson")
 
-# call METHOD PATH [CURL ARGS...]: the body in $BODY, the status in $STATUS,
-# the headers in $HEADERS.
-call()
-{
-    local method=$1 path=$2
-    shift 2
-    BODY=$(curl -s -o - -D "$TMP/headers" -w '\n%{http_code}' -X "$method" "$@" "$BASE$path") ||
-        fail "curl -X $method $path failed"
-    STATUS=${BODY##*$'\n'}
-    BODY=${BODY%$'\n'*}
-    HEADERS=$(tr -d '\r' <"$TMP/headers")
-}
-
 # expect_error STATUS METHOD PATH [CURL ARGS...]: a JSON error with this
 # status; its message in $MESSAGE.
 expect_error()
