@@ -187,6 +187,11 @@ static void other_text(const fh_metrics *m, const fh_metrics_figures *f, text *o
     for (int k = 0; k < FH_WRITTEN_KINDS; k++)
         say(out, "fihris_write_documents_total{result=\"%s\"} %llu\n", WRITTEN_NAMES[k],
                       get(&m->written[k]));
+    if (f->writes) {
+        family(out, "fihris_write_commits_total", "counter",
+               "Commits of the writes over HTTP (the writes of a moment share one).");
+        say(out, "fihris_write_commits_total %" PRIu64 "\n", f->commits);
+    }
     family(out, "fihris_config_reloads_total", "counter",
            "Reloads of the configuration (SIGHUP), by outcome.");
     say(out, "fihris_config_reloads_total{result=\"ok\"} %llu\n", get(&m->reloads_ok));

@@ -57,6 +57,8 @@ static const option OPTIONS[] = {
     {"search-key-file", PATH, 0, 0, 0},
     {"metrics-key-file", PATH, 0, 0, 0},
     {"max-body-mb", MEGABYTES, 1, 64, 0},
+    {"commit-interval", NUMBER, 0, 60000, 1},
+    {"write-nice", NUMBER, 0, 19, 1},
     /* refused, saying where a key goes instead */
     {"admin-key", KEY, 0, 0, 0},
     {"search-key", KEY, 0, 0, 0},
@@ -154,7 +156,14 @@ static void usage(FILE *out)
           "                       /metrics takes any key of searchd's, and needs one when\n"
           "                       there is a search key or a metrics key\n"
           "      --max-body-mb N  a write's body (default 4, at most 64); a write takes at\n"
-          "                       most 1000 documents or ids, and at most 4 run at once\n"
+          "                       most 1000 documents or ids; at most 16 writes, holding\n"
+          "                       at most 4 bodies of the most allowed, are taken at once\n"
+          "      --commit-interval MS  writes answer once committed, and commits are at\n"
+          "                       least MS apart: the writes that come meanwhile are\n"
+          "                       committed together (default 500; 0: each at once)\n"
+          "      --write-nice N   writes are applied and committed by a thread of their\n"
+          "                       own at this nice value, below the searches (default\n"
+          "                       10; 0 to 19)\n"
           "  -h, --help           this help\n",
           out);
 }
@@ -261,6 +270,10 @@ static fh_status set_number(options *o, const option *opt, const char *v, fh_err
         fh_remote_opts_timeout(&s->remote, n);
     } else if (strcmp(name, "max-body-mb") == 0)
         s->max_body_bytes = (size_t)n << 20;
+    else if (strcmp(name, "commit-interval") == 0)
+        s->commit_interval_ms = n;
+    else if (strcmp(name, "write-nice") == 0)
+        s->write_nice = (int)n;
     return FH_OK;
 }
 
@@ -545,6 +558,10 @@ static int same(const option *opt, const options *a, const options *b)
         return x->log_json == y->log_json;
     if (strcmp(n, "max-body-mb") == 0)
         return x->max_body_bytes == y->max_body_bytes;
+    if (strcmp(n, "commit-interval") == 0)
+        return x->commit_interval_ms == y->commit_interval_ms;
+    if (strcmp(n, "write-nice") == 0)
+        return x->write_nice == y->write_nice;
     if (strcmp(n, "admin-key") == 0)
         return same_key(&x->admin_key, &y->admin_key);
     if (strcmp(n, "search-key") == 0)

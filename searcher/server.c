@@ -109,6 +109,7 @@ struct fh_server {
     int watch_stopping;
     fh_writes *writes;          /* with an admin key: the database's writer */
     unsigned writes_open;       /* writes received or under way (under lock) */
+    size_t write_bytes;         /* ... the bytes of body they hold a place for */
 };
 
 void fh_server_opts_init(fh_server_opts *o)
@@ -128,6 +129,8 @@ void fh_server_opts_init(fh_server_opts *o)
     o->time_limit_ms = 500;
     o->cache_bytes = 64u << 20;
     o->max_body_bytes = 4u << 20;
+    o->commit_interval_ms = 500;
+    o->write_nice = 10;
     fh_remote_opts_init(&o->remote);
 }
 
@@ -360,6 +363,7 @@ typedef struct request {
     int keep_body;
     int refused;           /* r was decided from the headers: the body is dropped */
     int holds_write;       /* counted in writes_open */
+    size_t write_bytes;    /* counted in the server's write_bytes */
     char **args;           /* name, value, name, value ...; values may be NULL */
     size_t nargs, url_len; /* url_len: the URL with its arguments */
     int nul_in_args;       /* an argument holds a NUL byte */
@@ -784,6 +788,8 @@ static reply metrics(fh_server *srv)
     fh_buf_free(&state);
     fh_cache_stats(srv->cache, &f.cache_hits, &f.cache_lookups);
     f.cache_limit = fh_cache_limit(srv->cache);
+    if ((f.writes = srv->writes != NULL))
+        f.commits = fh_writes_commits(srv->writes);
     if (fh_metrics_text(&srv->metrics, &f, &text) != FH_OK) {
         fh_buf_free(&text);
         return because(error_reply(500, "internal error"), "out of memory");
@@ -975,12 +981,22 @@ static reply too_large(const request *rq)
     return error_reply(413, msg);
 }
 
-/* A slot among the FH_SERVER_MAX_WRITES writes at once; 0 when none is free. */
-static int take_write_slot(fh_server *srv, request *rq)
+/* A slot among the FH_SERVER_MAX_WRITES writes at once, whose bodies
+ * (as declared, or the most allowed when not) may take together
+ * FH_SERVER_WRITE_BODIES bodies of the most allowed; 0 when none is free. */
+static int take_write_slot(fh_server *srv, request *rq, unsigned long long declared)
 {
+    size_t bytes = rq->write == WRITE_DELETE_ONE ? 0
+                   : declared > 0                ? (size_t)declared
+                                                 : rq->max_body_bytes;
     pthread_mutex_lock(&srv->lock);
-    rq->holds_write = srv->writes_open < FH_SERVER_MAX_WRITES;
-    srv->writes_open += rq->holds_write;
+    rq->holds_write = srv->writes_open < FH_SERVER_MAX_WRITES &&
+                      srv->write_bytes + bytes <= FH_SERVER_WRITE_BODIES * rq->max_body_bytes;
+    if (rq->holds_write) {
+        srv->writes_open++;
+        srv->write_bytes += bytes;
+        rq->write_bytes = bytes;
+    }
     pthread_mutex_unlock(&srv->lock);
     return rq->holds_write;
 }
@@ -1005,9 +1021,10 @@ static reply write_verdict(fh_server *srv, request *rq, struct MHD_Connection *c
                                     ? "send Content-Type: application/json (an array of "
                                       "documents) or application/x-ndjson (JSONL), in UTF-8"
                                     : "send Content-Type: application/json");
-    if (declared_length(c) > rq->max_body_bytes)
+    unsigned long long declared = declared_length(c);
+    if (declared > rq->max_body_bytes)
         return too_large(rq);
-    if (!take_write_slot(srv, rq)) {
+    if (!take_write_slot(srv, rq, declared)) {
         r = because(error_reply(503, "too many writes at once: try again in a moment"),
                     "as many writes at once as allowed");
         r.header = "Retry-After";
@@ -1122,6 +1139,10 @@ static reply written(fh_status st, fh_write_report *w, const fh_error *err, int 
         r.value = "5";
         return r;
     }
+    /* the writer's check for room before a commit, or Xapian's ENOSPC */
+    if (strstr(err->message, "No space left on device"))
+        return because(error_reply(507, "not committed: the database's disk is full"),
+                       err->message);
     return because(error_reply(500, "internal error"), err->message);
 }
 
@@ -1613,6 +1634,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
             pthread_cond_broadcast(&srv->sent);
         }
         srv->writes_open -= rq->holds_write;
+        srv->write_bytes -= rq->write_bytes;
         pthread_mutex_unlock(&srv->lock);
     }
     if (rq)
@@ -1771,7 +1793,8 @@ static fh_status new_server(const fh_server_opts *o, fh_server **out, fh_error *
  * refused.  One running now is waited for by the writes (503 meanwhile). */
 static fh_status start_writes(fh_server *srv, fh_error *err)
 {
-    fh_status st = fh_writes_new(srv->opts.db_path, &srv->writes, err);
+    fh_status st = fh_writes_new(srv->opts.db_path, srv->opts.commit_interval_ms, srv->opts.write_nice,
+                                 &srv->writes, err);
     if (st != FH_OK)
         return st;
     fh_error why;

@@ -1,16 +1,33 @@
 /*
- * writes.c - documents written over HTTP, one call at a time, each call one
- * commit (see writes.h).
+ * writes.c - documents written over HTTP by a thread of their own, the
+ * calls of a moment committed together (see writes.h).
+ *
+ * A call is a job that the connection's thread queues and waits for.  The
+ * writing thread, once the interval since its last commit is over, takes
+ * the jobs queued (a group), applies them one after another, commits them
+ * together and marks each done with how it went; the jobs that come
+ * meanwhile wait for the next group.  A commit holds whole calls only: a
+ * call that fails part way closes the writer, dropping its changes and
+ * those of the group's calls before it.  The thread runs at a lower
+ * priority (a higher nice value) than the threads that answer searches, so
+ * that a commit makes way for a search rather than the other way round.
+ *
+ * The mutex guards the queue and the writer; the writing thread holds it
+ * from taking a group to marking it done, and lets it go while it waits.
  */
 #include "fihris/writes.h"
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "fihris/buf.h"
+#include "fihris/clock.h"
 #include "fihris/paths.h"
 #include "fihris/reader.h"
 #include "fihris/writer.h"
@@ -24,12 +41,38 @@ typedef struct {
     fh_error *err;
 } call;
 
+typedef enum { JOB_PUT, JOB_DELETE_ONE, JOB_DELETE_LIST } job_kind;
+
+/* A call, queued by the connection's thread, which waits until it is done. */
+typedef struct job {
+    struct job *next;
+    job_kind kind;
+    fh_write_format format; /* JOB_PUT: text[0..len), at most max_docs */
+    const char *text;
+    size_t len, max_docs;
+    const char *id;         /* JOB_DELETE_ONE */
+    const json_t *ids;      /* JOB_DELETE_LIST */
+    fh_write_report *out;   /* filled when st is FH_OK */
+    int done;
+    fh_status st;
+    fh_error err;
+} job;
+
 struct fh_writes {
     char *path;
-    pthread_mutex_t lock; /* one call at a time; guards what follows */
-    fh_writer *writer;    /* NULL until opened, and after a failure */
-    int in_call;          /* a call is under way: notices go to it */
+    unsigned interval_ms;
+    int nice;
+    pthread_mutex_t lock;  /* guards all that follows */
+    pthread_cond_t queued; /* a job was queued, or the end asked */
+    pthread_cond_t done;   /* jobs were done */
+    job *queue, **queue_end;
+    int stopping;
+    pthread_t thread;
+    fh_writer *writer;     /* NULL until opened, and after a failure */
+    int in_call;           /* a call is under way: notices go to it */
     call call;
+    double last_commit_ms; /* when the last commit ended (fh_clock_ms) */
+    atomic_ullong commits; /* how many were made (read without the lock) */
 };
 
 /* ---- the database and its writer ---- */
@@ -58,25 +101,6 @@ static fh_status check_layout(const char *path, fh_error *err)
     return FH_OK;
 }
 
-fh_status fh_writes_new(const char *db_path, fh_writes **out, fh_error *err)
-{
-    fh_status st = check_layout(db_path, err);
-    if (st == FH_OK)
-        st = fh_make_parent_dirs(db_path, err);
-    if (st != FH_OK)
-        return st;
-    fh_writes *w = calloc(1, sizeof *w);
-    if (w == NULL || (w->path = strdup(db_path)) == NULL ||
-        pthread_mutex_init(&w->lock, NULL) != 0) {
-        if (w)
-            free(w->path);
-        free(w);
-        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    }
-    *out = w;
-    return FH_OK;
-}
-
 static void on_notice(void *ctx, fh_notice_kind kind, const char *path, size_t line,
                       const char *message);
 
@@ -101,21 +125,11 @@ fh_status fh_writes_take(fh_writes *w, fh_error *err)
     return st;
 }
 
-/* After a failure: the changes of the call are dropped with the writer. */
+/* After a failure: the changes pending are dropped with the writer. */
 static void drop_writer(fh_writes *w)
 {
     fh_writer_close(w->writer);
     w->writer = NULL;
-}
-
-void fh_writes_close(fh_writes *w)
-{
-    if (w == NULL)
-        return;
-    drop_writer(w);
-    pthread_mutex_destroy(&w->lock);
-    free(w->path);
-    free(w);
 }
 
 /* ---- what a call reports ---- */
@@ -188,78 +202,7 @@ static char *report_json(const call *c, const fh_write_report *r)
     return body;
 }
 
-/* ---- calls ---- */
-
-/* Take the lock and the writer, and begin a call; on failure the lock is
- * released. */
-static fh_status begin(fh_writes *w, int by_index, fh_write_report *out, fh_error *err)
-{
-    memset(out, 0, sizeof *out);
-    pthread_mutex_lock(&w->lock);
-    call *c = &w->call;
-    memset(c, 0, sizeof *c);
-    c->by_index = by_index;
-    c->err = err;
-    fh_status st = take_locked(w, err);
-    if (st == FH_OK && ((c->failures = json_array()) == NULL ||
-                        (c->warnings = json_array()) == NULL))
-        st = fh_error_set(err, FH_ERR_NOMEM, "out of memory");
-    if (st != FH_OK) {
-        json_decref(c->failures);
-        json_decref(c->warnings);
-        pthread_mutex_unlock(&w->lock);
-        return st;
-    }
-    w->in_call = 1;
-    return FH_OK;
-}
-
-/* End the call, whose work came to st: committed and reported when st is
- * FH_OK, dropped otherwise; the lock released. */
-static fh_status finish(fh_writes *w, fh_status st, const fh_writer_counts *before,
-                        fh_write_report *out, fh_error *err)
-{
-    call *c = &w->call;
-    if (st == FH_OK && c->fatal != FH_OK)
-        st = c->fatal;
-    /* text refused whole by the reader: no document was stored */
-    int untouched = st == FH_ERR_INVALID || st == FH_ERR_TOO_LARGE;
-    if (st == FH_OK)
-        st = fh_writer_commit(w->writer, err);
-    if (st == FH_OK) {
-        fh_writer_counts after = fh_writer_get_counts(w->writer);
-        out->added = after.added - before->added;
-        out->replaced = after.replaced - before->replaced;
-        out->unchanged = after.unchanged - before->unchanged;
-        out->deleted = after.deleted - before->deleted;
-        out->not_found = c->not_found;
-        out->failed = c->failed;
-        if ((out->json = report_json(c, out)) == NULL)
-            st = fh_error_set(err, FH_ERR_NOMEM, "out of memory"); /* yet committed */
-    } else if (!untouched) {
-        /* what the call changed may be pending in the writer: dropped */
-        drop_writer(w);
-    }
-    w->in_call = 0;
-    json_decref(c->failures);
-    json_decref(c->warnings);
-    pthread_mutex_unlock(&w->lock);
-    return st;
-}
-
-fh_status fh_writes_put(fh_writes *w, fh_write_format format, const char *text, size_t len,
-                        size_t max_docs, fh_write_report *out, fh_error *err)
-{
-    fh_status st = begin(w, format == FH_WRITE_JSON, out, err);
-    if (st != FH_OK)
-        return st;
-    fh_writer_counts before = fh_writer_get_counts(w->writer);
-    fh_reader_sink sink = {on_document, on_notice, w};
-    /* The reader sends nothing when it fails: no document is pending. */
-    st = format == FH_WRITE_JSONL ? fh_read_jsonl_text(text, len, max_docs, &sink, err)
-                                  : fh_read_json_text(text, len, max_docs, &sink, err);
-    return finish(w, st, &before, out, err);
-}
+/* ---- one call, in the writing thread ---- */
 
 /* Delete id, counting it as deleted or not found. */
 static fh_status delete_one(fh_writes *w, const char *id, fh_error *err)
@@ -271,14 +214,310 @@ static fh_status delete_one(fh_writes *w, const char *id, fh_error *err)
     return st;
 }
 
-fh_status fh_writes_delete(fh_writes *w, const char *id, fh_write_report *out, fh_error *err)
+/* Make the changes j asks in the writer. */
+static fh_status change(fh_writes *w, const job *j, fh_error *err)
 {
-    fh_status st = begin(w, 1, out, err);
+    if (j->kind == JOB_DELETE_ONE)
+        return delete_one(w, j->id, err);
+    if (j->kind == JOB_DELETE_LIST) {
+        fh_status st = FH_OK;
+        for (size_t i = 0; st == FH_OK && w->call.fatal == FH_OK && i < json_array_size(j->ids);
+             i++) {
+            const json_t *id = json_array_get(j->ids, i);
+            if (json_is_string(id) && json_string_length(id) > 0)
+                st = delete_one(w, json_string_value(id), err);
+            else
+                failure(&w->call, i + 1, NULL, "not an id (a non-empty string)");
+        }
+        return st;
+    }
+    fh_reader_sink sink = {on_document, on_notice, w};
+    /* The reader sends nothing when it fails: no document is pending. */
+    return j->format == FH_WRITE_JSONL
+               ? fh_read_jsonl_text(j->text, j->len, j->max_docs, &sink, err)
+               : fh_read_json_text(j->text, j->len, j->max_docs, &sink, err);
+}
+
+/* What the call did, from the writer's counts before and after it. */
+static fh_status report(const call *c, const fh_writer_counts *before,
+                        const fh_writer_counts *after, fh_write_report *out, fh_error *err)
+{
+    out->added = after->added - before->added;
+    out->replaced = after->replaced - before->replaced;
+    out->unchanged = after->unchanged - before->unchanged;
+    out->deleted = after->deleted - before->deleted;
+    out->not_found = c->not_found;
+    out->failed = c->failed;
+    out->json = report_json(c, out);
+    return out->json ? FH_OK : fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+}
+
+/* Apply j in the writer (opened if need be) and make its report: FH_OK
+ * when its changes are pending.  Otherwise j->err says why, and the writer
+ * is closed (*dropped set) unless nothing of j was written. */
+static fh_status apply(fh_writes *w, job *j, int *dropped)
+{
+    call *c = &w->call;
+    *c = (call){.by_index = j->kind != JOB_PUT || j->format == FH_WRITE_JSON, .err = &j->err};
+    *dropped = 0;
+    fh_status st = take_locked(w, &j->err);
     if (st != FH_OK)
         return st;
+    if ((c->failures = json_array()) == NULL || (c->warnings = json_array()) == NULL)
+        st = fh_error_set(&j->err, FH_ERR_NOMEM, "out of memory");
     fh_writer_counts before = fh_writer_get_counts(w->writer);
-    st = delete_one(w, id, err);
-    return finish(w, st, &before, out, err);
+    if (st == FH_OK) {
+        w->in_call = 1;
+        st = change(w, j, &j->err);
+        w->in_call = 0;
+    }
+    if (st == FH_OK && c->fatal != FH_OK)
+        st = c->fatal;
+    fh_writer_counts after = fh_writer_get_counts(w->writer);
+    if (st == FH_OK)
+        st = report(c, &before, &after, j->out, &j->err);
+    /* a text the reader refused whole stored nothing */
+    if (st != FH_OK && st != FH_ERR_INVALID && st != FH_ERR_TOO_LARGE) {
+        drop_writer(w);
+        *dropped = 1;
+    }
+    json_decref(c->failures);
+    json_decref(c->warnings);
+    return st;
+}
+
+/* ---- groups, in the writing thread ---- */
+
+/* A group holding this much text is given no other call, so that a call
+ * is rarely refused a document for what the calls before it hold
+ * (FH_MAX_COMMIT_TERMS bounds a commit, writer.h). */
+#define GROUP_BYTES (4u << 20)
+
+static size_t job_bytes(const job *j)
+{
+    return j->kind == JOB_PUT ? j->len : j->kind == JOB_DELETE_ONE ? strlen(j->id) : 64;
+}
+
+/* Take a group off the queue: its first job, and the next ones while their
+ * text stays within GROUP_BYTES. */
+static job *take_group(fh_writes *w)
+{
+    job *group = w->queue, **end = &group->next;
+    size_t bytes = job_bytes(group);
+    while (*end && bytes + job_bytes(*end) <= GROUP_BYTES) {
+        bytes += job_bytes(*end);
+        end = &(*end)->next;
+    }
+    w->queue = *end;
+    if (w->queue == NULL)
+        w->queue_end = &w->queue;
+    *end = NULL;
+    return group;
+}
+
+/* The jobs from first up to stop whose changes were pending fail: why. */
+static void fail_pending(job *first, const job *stop, fh_status st, const fh_error *why)
+{
+    for (job *j = first; j != stop; j = j->next)
+        if (j->st == FH_OK) {
+            fh_write_report_free(j->out);
+            j->st = st;
+            j->err = *why;
+        }
+}
+
+/* Apply the jobs of the group, then commit those whose changes are pending. */
+static void run_group(fh_writes *w, job *group)
+{
+    job *pending = group; /* the jobs from here on may have changes pending */
+    for (job *j = group; j; j = j->next) {
+        int dropped;
+        j->st = apply(w, j, &dropped);
+        if (dropped) {
+            fh_error why;
+            fh_error_set(&why, j->err.status,
+                         "not committed: a write sent at the same time failed: %s",
+                         j->err.message);
+            fail_pending(pending, j, why.status, &why);
+            pending = j->next;
+        }
+    }
+    int any = 0;
+    for (const job *j = pending; j; j = j->next)
+        any |= j->st == FH_OK;
+    if (!any)
+        return;
+    fh_error err;
+    fh_status st = fh_writer_commit(w->writer, &err);
+    w->last_commit_ms = fh_clock_ms();
+    if (st == FH_OK) {
+        atomic_fetch_add(&w->commits, 1);
+    } else {
+        drop_writer(w);
+        fail_pending(pending, NULL, st, &err);
+    }
+}
+
+/* Lower the priority of the calling thread alone: on Linux a thread has
+ * a nice value of its own (elsewhere the whole process would be
+ * lowered, so it is not done). */
+static void lower_priority(int nice)
+{
+#ifdef __linux__
+    if (nice > 0)
+        (void)setpriority(PRIO_PROCESS, 0, nice); /* at worst, writes run at the usual one */
+#else
+    (void)nice;
+#endif
+}
+
+static struct timespec timespec_of_ms(double ms)
+{
+    struct timespec ts;
+    ts.tv_sec = (time_t)(ms / 1e3);
+    ts.tv_nsec = (long)((ms - (double)ts.tv_sec * 1e3) * 1e6);
+    if (ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+        ts.tv_nsec = 0;
+    return ts;
+}
+
+/* Wait for jobs, and for the interval since the last commit to be over
+ * (w->lock held): 0 when the thread is to end. */
+static int wait_for_group(fh_writes *w)
+{
+    for (;;) {
+        if (w->queue == NULL) {
+            if (w->stopping)
+                return 0;
+            pthread_cond_wait(&w->queued, &w->lock);
+            continue;
+        }
+        double due = w->last_commit_ms + (double)w->interval_ms;
+        if (w->stopping || fh_clock_ms() >= due)
+            return 1;
+        struct timespec until = timespec_of_ms(due);
+        (void)pthread_cond_timedwait(&w->queued, &w->lock, &until); /* either way, look again */
+    }
+}
+
+static void *writing_thread(void *arg)
+{
+    fh_writes *w = arg;
+    lower_priority(w->nice);
+    pthread_mutex_lock(&w->lock);
+    while (wait_for_group(w)) {
+        job *group = take_group(w);
+        run_group(w, group);
+        for (job *j = group; j; j = j->next)
+            j->done = 1;
+        pthread_cond_broadcast(&w->done);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+/* ---- the writer's life ---- */
+
+/* A condition variable timed by the monotonic clock, as fh_clock_ms. */
+static int cond_init_monotonic(pthread_cond_t *cond)
+{
+    pthread_condattr_t attr;
+    if (pthread_condattr_init(&attr) != 0)
+        return -1;
+    int rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    if (rc == 0)
+        rc = pthread_cond_init(cond, &attr);
+    pthread_condattr_destroy(&attr);
+    return rc;
+}
+
+static void writes_free(fh_writes *w)
+{
+    if (w)
+        free(w->path);
+    free(w);
+}
+
+fh_status fh_writes_new(const char *db_path, unsigned interval_ms, int nice, fh_writes **out,
+                        fh_error *err)
+{
+    fh_status st = check_layout(db_path, err);
+    if (st == FH_OK)
+        st = fh_make_parent_dirs(db_path, err);
+    if (st != FH_OK)
+        return st;
+    fh_writes *w = calloc(1, sizeof *w);
+    if (w == NULL || (w->path = strdup(db_path)) == NULL) {
+        writes_free(w);
+        return fh_error_set(err, FH_ERR_NOMEM, "out of memory");
+    }
+    w->interval_ms = interval_ms;
+    w->nice = nice;
+    w->queue_end = &w->queue;
+    w->last_commit_ms = -1e18; /* the first call is committed at once */
+    int made = 0; /* of the mutex and the two condition variables */
+    if (pthread_mutex_init(&w->lock, NULL) == 0 && ++made && cond_init_monotonic(&w->queued) == 0 &&
+        ++made && pthread_cond_init(&w->done, NULL) == 0 && ++made &&
+        pthread_create(&w->thread, NULL, writing_thread, w) == 0) {
+        *out = w;
+        return FH_OK;
+    }
+    if (made > 2)
+        pthread_cond_destroy(&w->done);
+    if (made > 1)
+        pthread_cond_destroy(&w->queued);
+    if (made > 0)
+        pthread_mutex_destroy(&w->lock);
+    writes_free(w);
+    return fh_error_set(err, FH_ERR_IO, "cannot start the thread that writes");
+}
+
+void fh_writes_close(fh_writes *w)
+{
+    if (w == NULL)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->stopping = 1;
+    pthread_cond_signal(&w->queued);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    drop_writer(w);
+    pthread_cond_destroy(&w->done);
+    pthread_cond_destroy(&w->queued);
+    pthread_mutex_destroy(&w->lock);
+    writes_free(w);
+}
+
+/* ---- calls, in the connection's thread ---- */
+
+/* Queue j and wait until it is done. */
+static fh_status run_job(fh_writes *w, job *j, fh_write_report *out, fh_error *err)
+{
+    memset(out, 0, sizeof *out);
+    j->out = out;
+    pthread_mutex_lock(&w->lock);
+    *w->queue_end = j;
+    w->queue_end = &j->next;
+    pthread_cond_signal(&w->queued);
+    while (!j->done)
+        pthread_cond_wait(&w->done, &w->lock);
+    pthread_mutex_unlock(&w->lock);
+    if (j->st != FH_OK)
+        *err = j->err;
+    return j->st;
+}
+
+fh_status fh_writes_put(fh_writes *w, fh_write_format format, const char *text, size_t len,
+                        size_t max_docs, fh_write_report *out, fh_error *err)
+{
+    job j = {.kind = JOB_PUT, .format = format, .text = text, .len = len, .max_docs = max_docs};
+    return run_job(w, &j, out, err);
+}
+
+fh_status fh_writes_delete(fh_writes *w, const char *id, fh_write_report *out, fh_error *err)
+{
+    job j = {.kind = JOB_DELETE_ONE, .id = id};
+    return run_job(w, &j, out, err);
 }
 
 /* The array of ids of a delete's text, or NULL with err saying why (the
@@ -308,20 +547,19 @@ fh_status fh_writes_delete_json(fh_writes *w, const char *text, size_t len, size
     json_t *root = NULL;
     fh_status st = FH_OK;
     json_t *ids = ids_of(text, len, max_ids, &root, &st, err);
-    if (ids && (st = begin(w, 1, out, err)) == FH_OK) {
-        fh_writer_counts before = fh_writer_get_counts(w->writer);
-        for (size_t i = 0; st == FH_OK && w->call.fatal == FH_OK && i < json_array_size(ids);
-             i++) {
-            json_t *id = json_array_get(ids, i);
-            if (json_is_string(id) && json_string_length(id) > 0)
-                st = delete_one(w, json_string_value(id), err);
-            else
-                failure(&w->call, i + 1, NULL, "not an id (a non-empty string)");
-        }
-        st = finish(w, st, &before, out, err);
+    if (ids) {
+        job j = {.kind = JOB_DELETE_LIST, .ids = ids};
+        st = run_job(w, &j, out, err);
+    } else {
+        memset(out, 0, sizeof *out);
     }
     json_decref(root);
     return st;
+}
+
+uint64_t fh_writes_commits(fh_writes *w)
+{
+    return atomic_load(&w->commits);
 }
 
 void fh_write_report_free(fh_write_report *r)

@@ -21,6 +21,8 @@
  *   fihris_write_documents_total{result}             counter: added, replaced,
  *                                                    unchanged, deleted,
  *                                                    not_found, failed
+ *   fihris_write_commits_total                       counter: commits of the
+ *                                                    writes (when enabled)
  *   fihris_config_reloads_total{result}              counter: ok, failed
  *   process_start_time_seconds                       gauge (Unix time)
  *
@@ -82,6 +84,8 @@ typedef struct {
     uint64_t revision;
     size_t missing_shards;
     size_t cache_hits, cache_lookups, cache_limit;
+    int writes;              /* writing is enabled: commits is told */
+    uint64_t commits;        /* commits of the writes over HTTP */
 } fh_metrics_figures;
 
 void fh_metrics_init(fh_metrics *m);

@@ -24,7 +24,9 @@
  * counts, and each document that failed, with its line or index, and why):
  * a document that cannot be used fails alone, the rest of the call is
  * written, and a search sees all of a call or none of it.  Writes go through
- * one writer, one call at a time; it is opened at the start and held (with
+ * one writer, one call at a time, and commits are at least
+ * commit_interval_ms apart: the calls that come meanwhile wait, and are
+ * committed together (a call after a quiet moment at once).  The writer is opened at the start and held (with
  * the database's write lock, so an indexer is refused) until the server
  * stops; while another process holds the lock, writes get 503.
  *
@@ -44,8 +46,8 @@
  * taken, or a write's body over max_body_bytes (answered from its
  * Content-Length before it is read) or with more than
  * FH_SERVER_MAX_WRITE_DOCS documents, 414 a long URL, 415 a write's body of
- * another type, 503 no database, or more than FH_SERVER_MAX_WRITES writes at
- * once (with Retry-After); never a path, a stack or a library message.
+ * another type, 503 no database, or more writes at once than
+ * FH_SERVER_MAX_WRITES and FH_SERVER_WRITE_BODIES allow (with Retry-After); never a path, a stack or a library message.
  * /healthz answers 503 {"status": "unavailable", "error": why} when the
  * database cannot be read or a shard of a cluster cannot be reached.  The
  * log line of a request (reqlog.h: text or JSON; time, client, method,
@@ -117,6 +119,10 @@ typedef struct {
     fh_key search_key;          /* reads need it (or admin_key); unset: open */
     fh_key metrics_key;         /* /metrics takes it (or another key) */
     size_t max_body_bytes;      /* a write's body (default 4 MB) */
+    unsigned commit_interval_ms; /* commits at least this far apart, the
+                                 * writes of the moment together (default
+                                 * 500; writes.h) */
+    int write_nice;             /* the nice value writes run at (default 10) */
     fh_remote_opts remote;      /* over a cluster description: timeouts, and
                                  * whether to answer without a shard (db.h) */
 } fh_server_opts;
@@ -136,8 +142,12 @@ void fh_server_opts_init(fh_server_opts *o);
 #define FH_SERVER_QUICK_HITS 100u
 /* Documents (or ids to delete) of one write. */
 #define FH_SERVER_MAX_WRITE_DOCS 1000u
-/* Writes received or under way at once, each holding its body. */
-#define FH_SERVER_MAX_WRITES 4u
+/* Writes received or under way at once, each holding its body (or waiting
+ * for the commit that holds it); their bodies, as declared (the most
+ * allowed when not), hold at most FH_SERVER_WRITE_BODIES times
+ * max_body_bytes. */
+#define FH_SERVER_MAX_WRITES 16u
+#define FH_SERVER_WRITE_BODIES 4u
 
 typedef struct fh_server fh_server;
 

@@ -4,6 +4,16 @@
  * takes, under a mutex, and each call's changes committed before it returns,
  * in one Xapian transaction: a search sees all of a call or none of it.
  *
+ * A commit costs Xapian about the same whether it holds one document or a
+ * hundred (each B-tree block the documents' terms touch is written again),
+ * so commits are at least an interval apart: the calls that come meanwhile
+ * wait, and are applied and committed together (a call after a quiet
+ * interval at once).  That work is done by a thread of its own, started by
+ * fh_writes_new, at a nice value of its own (Linux gives each thread one):
+ * searches come first, writes use what CPU is left.  When a call fails in a
+ * way that closes the writer, the calls of its group applied before it fail
+ * with it, saying so; the others are written.
+ *
  * Documents are read by the JSONL reader (reader.h), as the indexer reads a
  * .jsonl file: the same fields, the same checks, the same notices.  A
  * document that cannot be used is reported, with its line or position, and
@@ -20,6 +30,7 @@
 #define FIHRIS_WRITES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fihris/error.h"
 
@@ -47,10 +58,14 @@ typedef struct {
 } fh_write_report;
 
 /* A writer for the database at db_path, a directory (created when absent,
- * with its parent directories): FH_ERR_UNSUPPORTED for a sharded database,
- * a cluster description or a build left unfinished.  The writer is opened by
- * fh_writes_take or by the first call. */
-fh_status fh_writes_new(const char *db_path, fh_writes **out, fh_error *err);
+ * with its parent directories), committing at most once every interval_ms
+ * (0: as soon as a call comes), in a thread at nice value nice (0: that of
+ * the caller): FH_ERR_UNSUPPORTED for a sharded database, a cluster
+ * description or a build left unfinished.  The writer is opened by
+ * fh_writes_take or by the first call.  The calls below may come from any
+ * number of threads at once. */
+fh_status fh_writes_new(const char *db_path, unsigned interval_ms, int nice, fh_writes **out,
+                        fh_error *err);
 
 /* Open the writer if it is not open: FH_ERR_LOCKED while another process
  * writes the database. */
@@ -76,7 +91,12 @@ fh_status fh_writes_delete(fh_writes *w, const char *id, fh_write_report *out, f
 
 void fh_write_report_free(fh_write_report *r);
 
-/* Close the writer (what no call committed is dropped: nothing is). */
+/* How many commits the calls have taken so far (without waiting for the
+ * one under way). */
+uint64_t fh_writes_commits(fh_writes *w);
+
+/* Do the calls queued, then close the writer and end its thread; no call
+ * may come meanwhile or after. */
 void fh_writes_close(fh_writes *w);
 
 #ifdef __cplusplus

@@ -36,10 +36,10 @@ tests/stress/searchd.sh).
       Prints a JSON summary: the status (0: none), the seconds until the
       answer or the end of the connection, the Retry-After header, the body.
 
-  writes PORT --key-file F --held N
-      N writes of one document each, their headers sent (with "Expect:
-      100-continue") and held, their bodies not yet sent, while one more
-      write is sent whole; then the N bodies.  Prints a JSON summary: the
+  writes PORT --key-file F --held N [--length L]
+      N writes of one document each (padded with spaces to L bytes), their
+      headers sent (with "Expect: 100-continue") and held, their bodies not
+      yet sent, while one more write is sent whole; then the N bodies.  Prints a JSON summary: the
       status and Retry-After of the one more, and the statuses of the N.
 """
 import argparse
@@ -157,6 +157,7 @@ def cmd_writes(a):
     held = []
     for i in range(a.held):
         body = (doc % i).encode()
+        body += b" " * max(0, (a.length or 0) - len(body))
         s = socket.create_connection(("127.0.0.1", a.port))
         # taken when searchd asks for the body: its headers were judged
         s.sendall(post_head("/api/documents", key, "application/json", len(body),
@@ -440,6 +441,7 @@ def main():
     w.add_argument("port", type=int)
     w.add_argument("--key-file", required=True)
     w.add_argument("--held", type=int, required=True)
+    w.add_argument("--length", type=int)
     a = p.parse_args()
     {"request": cmd_request, "slow": cmd_slow, "halfclose": cmd_halfclose,
      "params": cmd_params, "post": cmd_post, "writes": cmd_writes}[a.cmd](a)

@@ -263,12 +263,18 @@ expect_error 413 DELETE /api/documents/x "${ADMIN[@]}" --data-binary 'x'
 summary=$("$PYTHON" "$CLIENT" post "${BASE##*:}" /api/documents --key-file "$TMP/admin.key" \
     --length 1000000000 --send 0) || fail "hostile_client.py post"
 assert_eq "413" "$(json_eval 'd["status"]' <<<"$summary")" "a gigabyte declared, none sent"
-# at most 4 writes at once: the fifth gets 503 and Retry-After
-summary=$("$PYTHON" "$CLIENT" writes "${BASE##*:}" --key-file "$TMP/admin.key" --held 4) ||
+# at most 16 writes at once: the 17th gets 503 and Retry-After
+summary=$("$PYTHON" "$CLIENT" writes "${BASE##*:}" --key-file "$TMP/admin.key" --held 16) ||
     fail "hostile_client.py writes"
+assert_eq "503 1 [$(printf '200, %.0s' $(seq 15))200]" \
+    "$(json_eval '"%s %s %s" % (d["more"], d["retry_after"], d["held"])' <<<"$summary")" \
+    "16 writes held, one more refused, the 16 done"
+# ... holding at most 4 bodies of the most allowed (1 MB here): a fifth is refused
+summary=$("$PYTHON" "$CLIENT" writes "${BASE##*:}" --key-file "$TMP/admin.key" --held 4 \
+    --length $((1 << 20))) || fail "hostile_client.py writes"
 assert_eq '503 1 [200, 200, 200, 200]' \
     "$(json_eval '"%s %s %s" % (d["more"], d["retry_after"], d["held"])' <<<"$summary")" \
-    "4 writes held, a fifth refused, the 4 done"
+    "4 bodies of 1 MB held, one more write refused, the 4 done"
 
 # ---- searches while documents stream in: never a 5xx ----
 cat >"$TMP/load.py" <<'EOF'
