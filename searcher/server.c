@@ -1793,8 +1793,9 @@ static fh_status new_server(const fh_server_opts *o, fh_server **out, fh_error *
  * refused.  One running now is waited for by the writes (503 meanwhile). */
 static fh_status start_writes(fh_server *srv, fh_error *err)
 {
-    fh_status st = fh_writes_new(srv->opts.db_path, srv->opts.commit_interval_ms, srv->opts.write_nice,
-                                 &srv->writes, err);
+    const fh_server_opts *o = &srv->opts;
+    fh_status st =
+        fh_writes_new(o->db_path, o->commit_interval_ms, o->write_nice, &srv->writes, err);
     if (st != FH_OK)
         return st;
     fh_error why;

@@ -24,11 +24,12 @@
  * counts, and each document that failed, with its line or index, and why):
  * a document that cannot be used fails alone, the rest of the call is
  * written, and a search sees all of a call or none of it.  Writes go through
- * one writer, one call at a time, and commits are at least
- * commit_interval_ms apart: the calls that come meanwhile wait, and are
- * committed together (a call after a quiet moment at once).  The writer is opened at the start and held (with
- * the database's write lock, so an indexer is refused) until the server
- * stops; while another process holds the lock, writes get 503.
+ * one writer, in a thread of its own at nice value write_nice, and commits
+ * are at least commit_interval_ms apart: the calls that come meanwhile
+ * wait, and are committed together (a call after a quiet moment at once).
+ * The writer is opened at the start and held (with the database's write
+ * lock, so an indexer is refused) until the server stops; while another
+ * process holds the lock, writes get 503.
  *
  * Keys (keys.h): writes need the admin key, as "Authorization: Bearer KEY";
  * without an admin key writes are refused (403).  With a search key,
@@ -47,7 +48,9 @@
  * Content-Length before it is read) or with more than
  * FH_SERVER_MAX_WRITE_DOCS documents, 414 a long URL, 415 a write's body of
  * another type, 503 no database, or more writes at once than
- * FH_SERVER_MAX_WRITES and FH_SERVER_WRITE_BODIES allow (with Retry-After); never a path, a stack or a library message.
+ * FH_SERVER_MAX_WRITES and FH_SERVER_WRITE_BODIES allow (with
+ * Retry-After), 507 a write not committed for lack of disk space; never a
+ * path, a stack or a library message.
  * /healthz answers 503 {"status": "unavailable", "error": why} when the
  * database cannot be read or a shard of a cluster cannot be reached.  The
  * log line of a request (reqlog.h: text or JSON; time, client, method,

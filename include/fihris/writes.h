@@ -4,9 +4,9 @@
  * takes, under a mutex, and each call's changes committed before it returns,
  * in one Xapian transaction: a search sees all of a call or none of it.
  *
- * A commit costs Xapian about the same whether it holds one document or a
- * hundred (each B-tree block the documents' terms touch is written again),
- * so commits are at least an interval apart: the calls that come meanwhile
+ * A commit has a cost of its own, whatever it holds (each B-tree block the
+ * documents' terms touch is written again, the files synced), so commits
+ * are at least an interval apart: the calls that come meanwhile
  * wait, and are applied and committed together (a call after a quiet
  * interval at once).  That work is done by a thread of its own, started by
  * fh_writes_new, at a nice value of its own (Linux gives each thread one):
