@@ -191,6 +191,9 @@ static void other_text(const fh_metrics *m, const fh_metrics_figures *f, text *o
         family(out, "fihris_write_commits_total", "counter",
                "Commits of the writes over HTTP (the writes of a moment share one).");
         say(out, "fihris_write_commits_total %" PRIu64 "\n", f->commits);
+        family(out, "fihris_writes_waiting", "gauge",
+               "Writes over HTTP queued for their commit, or under way.");
+        say(out, "fihris_writes_waiting %u\n", f->writes_waiting);
     }
     family(out, "fihris_config_reloads_total", "counter",
            "Reloads of the configuration (SIGHUP), by outcome.");

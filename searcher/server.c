@@ -788,8 +788,10 @@ static reply metrics(fh_server *srv)
     fh_buf_free(&state);
     fh_cache_stats(srv->cache, &f.cache_hits, &f.cache_lookups);
     f.cache_limit = fh_cache_limit(srv->cache);
-    if ((f.writes = srv->writes != NULL))
+    if ((f.writes = srv->writes != NULL)) {
         f.commits = fh_writes_commits(srv->writes);
+        f.writes_waiting = fh_writes_waiting(srv->writes);
+    }
     if (fh_metrics_text(&srv->metrics, &f, &text) != FH_OK) {
         fh_buf_free(&text);
         return because(error_reply(500, "internal error"), "out of memory");
@@ -1635,6 +1637,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
         }
         srv->writes_open -= rq->holds_write;
         srv->write_bytes -= rq->write_bytes;
+        if (rq->holds_write)
+            pthread_cond_broadcast(&srv->sent);
         pthread_mutex_unlock(&srv->lock);
     }
     if (rq)
@@ -1879,14 +1883,21 @@ void fh_server_reload_failed(fh_server *s)
     fh_metrics_reload(&s->metrics, 0);
 }
 
-/* Wait (a second at most) until the replies the workers made have gone. */
+/* Wait until the replies the workers made have gone (a second at most),
+ * and the writes received have been answered (WRITES_DONE_S at most: a
+ * write waiting for its commit gets it, fh_writes_hurry). */
+#define WRITES_DONE_S 30
 static void wait_until_sent(fh_server *srv)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += 1;
+    struct timespec replies, writes;
+    clock_gettime(CLOCK_REALTIME, &replies);
+    writes = replies;
+    replies.tv_sec += 1;
+    writes.tv_sec += WRITES_DONE_S;
     pthread_mutex_lock(&srv->lock);
-    while (srv->unsent > 0 && pthread_cond_timedwait(&srv->sent, &srv->lock, &until) == 0)
+    while (srv->unsent > 0 && pthread_cond_timedwait(&srv->sent, &srv->lock, &replies) == 0)
+        ;
+    while (srv->writes_open > 0 && pthread_cond_timedwait(&srv->sent, &srv->lock, &writes) == 0)
         ;
     pthread_mutex_unlock(&srv->lock);
 }
@@ -1896,7 +1907,9 @@ void fh_server_stop(fh_server *s)
     if (s == NULL)
         return;
     /* Every suspended connection must be resumed before the daemon stops:
-     * the workers answer all that is queued (new requests get 503). */
+     * the workers answer all that is queued (new requests get 503), and
+     * the writes waiting for a commit get it now. */
+    fh_writes_hurry(s->writes);
     stop_workers(s);
     wait_until_sent(s);
     MHD_stop_daemon(s->daemon);

@@ -66,6 +66,7 @@ struct fh_writes {
     pthread_cond_t queued; /* a job was queued, or the end asked */
     pthread_cond_t done;   /* jobs were done */
     job *queue, **queue_end;
+    int hurry;             /* commit what comes without waiting (stopping) */
     int stopping;
     pthread_t thread;
     fh_writer *writer;     /* NULL until opened, and after a failure */
@@ -73,6 +74,7 @@ struct fh_writes {
     call call;
     double last_commit_ms; /* when the last commit ended (fh_clock_ms) */
     atomic_ullong commits; /* how many were made (read without the lock) */
+    atomic_uint waiting;   /* calls queued or under way (the same) */
 };
 
 /* ---- the database and its writer ---- */
@@ -393,7 +395,7 @@ static int wait_for_group(fh_writes *w)
             continue;
         }
         double due = w->last_commit_ms + (double)w->interval_ms;
-        if (w->stopping || fh_clock_ms() >= due)
+        if (w->hurry || w->stopping || fh_clock_ms() >= due)
             return 1;
         struct timespec until = timespec_of_ms(due);
         (void)pthread_cond_timedwait(&w->queued, &w->lock, &until); /* either way, look again */
@@ -472,6 +474,16 @@ fh_status fh_writes_new(const char *db_path, unsigned interval_ms, int nice, fh_
     return fh_error_set(err, FH_ERR_IO, "cannot start the thread that writes");
 }
 
+void fh_writes_hurry(fh_writes *w)
+{
+    if (w == NULL)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->hurry = 1;
+    pthread_cond_signal(&w->queued);
+    pthread_mutex_unlock(&w->lock);
+}
+
 void fh_writes_close(fh_writes *w)
 {
     if (w == NULL)
@@ -495,6 +507,7 @@ static fh_status run_job(fh_writes *w, job *j, fh_write_report *out, fh_error *e
 {
     memset(out, 0, sizeof *out);
     j->out = out;
+    atomic_fetch_add(&w->waiting, 1);
     pthread_mutex_lock(&w->lock);
     *w->queue_end = j;
     w->queue_end = &j->next;
@@ -502,6 +515,7 @@ static fh_status run_job(fh_writes *w, job *j, fh_write_report *out, fh_error *e
     while (!j->done)
         pthread_cond_wait(&w->done, &w->lock);
     pthread_mutex_unlock(&w->lock);
+    atomic_fetch_sub(&w->waiting, 1);
     if (j->st != FH_OK)
         *err = j->err;
     return j->st;
@@ -560,6 +574,11 @@ fh_status fh_writes_delete_json(fh_writes *w, const char *text, size_t len, size
 uint64_t fh_writes_commits(fh_writes *w)
 {
     return atomic_load(&w->commits);
+}
+
+unsigned fh_writes_waiting(fh_writes *w)
+{
+    return atomic_load(&w->waiting);
 }
 
 void fh_write_report_free(fh_write_report *r)

@@ -23,6 +23,8 @@
  *                                                    not_found, failed
  *   fihris_write_commits_total                       counter: commits of the
  *                                                    writes (when enabled)
+ *   fihris_writes_waiting                            gauge: writes queued for
+ *                                                    their commit, or under way
  *   fihris_config_reloads_total{result}              counter: ok, failed
  *   process_start_time_seconds                       gauge (Unix time)
  *
@@ -86,6 +88,7 @@ typedef struct {
     size_t cache_hits, cache_lookups, cache_limit;
     int writes;              /* writing is enabled: commits is told */
     uint64_t commits;        /* commits of the writes over HTTP */
+    unsigned writes_waiting; /* writes queued or under way */
 } fh_metrics_figures;
 
 void fh_metrics_init(fh_metrics *m);

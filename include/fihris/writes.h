@@ -91,9 +91,14 @@ fh_status fh_writes_delete(fh_writes *w, const char *id, fh_write_report *out, f
 
 void fh_write_report_free(fh_write_report *r);
 
-/* How many commits the calls have taken so far (without waiting for the
- * one under way). */
+/* How many commits the calls have taken so far, and how many calls are
+ * queued or under way now (neither waits for the writer). */
 uint64_t fh_writes_commits(fh_writes *w);
+unsigned fh_writes_waiting(fh_writes *w);
+
+/* From now on, commit the calls queued and those to come without waiting
+ * for the interval (searchd stopping: the calls waiting are answered). */
+void fh_writes_hurry(fh_writes *w);
 
 /* Do the calls queued, then close the writer and end its thread; no call
  * may come meanwhile or after. */

@@ -39,7 +39,7 @@ static void text(void)
     fh_metrics_request(m, FH_EP_OTHER, 404, 0);
     fh_metrics_written(m, FH_WRITTEN_ADDED, 3);
     fh_metrics_reload(m, 0);
-    fh_metrics_figures f = {1, 12, 1, 5, 0, 4, 10, 1 << 20, 1, 7};
+    fh_metrics_figures f = {1, 12, 1, 5, 0, 4, 10, 1 << 20, 1, 7, 3};
     fh_buf out = FH_BUF_INIT;
     CHECK_INT(fh_metrics_text(m, &f, &out), FH_OK);
     const char *t = out.data ? out.data : "";
@@ -64,6 +64,7 @@ static void text(void)
     has_line(t, "fihris_cache_misses_total 6");
     has_line(t, "fihris_cache_limit_bytes 1048576");
     has_line(t, "fihris_write_commits_total 7");
+    has_line(t, "fihris_writes_waiting 3");
     CHECK(strstr(t, "endpoint=\"doc\"") == NULL); /* nothing asked: no series */
     fh_buf_reset(&out);
     f.missing_shards = 2; /* a cluster with shards down is not up */
