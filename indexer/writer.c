@@ -136,6 +136,11 @@ fh_writer_counts fh_writer_get_counts(const fh_writer *w)
     return w->counts;
 }
 
+size_t fh_writer_pending_terms(const fh_writer *w)
+{
+    return w->pending_terms;
+}
+
 /* Hash a field and a separator, so that ("ab","c") and ("a","bc") differ. */
 static uint64_t hash_field(uint64_t h, const char *s, size_t n)
 {

@@ -16,9 +16,9 @@
  * never reaches.
  *
  * Writes are judged from their headers (method, key, type, length), and
- * done by the connection's thread once the body is whole, through writes.h
- * (one writer, one call at a time): the workers keep answering searches
- * meanwhile.  The path of a request is kept as sent (the URI log callback
+ * once the body is whole handed by the connection's thread to writes.h
+ * (one writer in a thread of its own, the calls of a moment in one commit),
+ * which it waits for: the workers keep answering searches meanwhile.  The path of a request is kept as sent (the URI log callback
  * runs before libmicrohttpd decodes it), so that a document id to delete
  * is decoded here, a NUL byte (%00) refused rather than cutting it short.
  *
@@ -968,9 +968,12 @@ static int body_format(const request *rq, const char *type, fh_write_format *out
     return 1;
 }
 
-/* The Content-Length of the request, or 0 when it gives none. */
+/* The Content-Length of the request, or 0 when it gives none, or gives
+ * one beside a Transfer-Encoding (which libmicrohttpd follows instead). */
 static unsigned long long declared_length(struct MHD_Connection *c)
 {
+    if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding"))
+        return 0;
     const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     return v ? strtoull(v, NULL, 10) : 0;
 }
@@ -992,7 +995,8 @@ static int take_write_slot(fh_server *srv, request *rq, unsigned long long decla
                    : declared > 0                ? (size_t)declared
                                                  : rq->max_body_bytes;
     pthread_mutex_lock(&srv->lock);
-    rq->holds_write = srv->writes_open < FH_SERVER_MAX_WRITES &&
+    /* stopping: the writes received are waited for, so no more are */
+    rq->holds_write = !srv->stopping && srv->writes_open < FH_SERVER_MAX_WRITES &&
                       srv->write_bytes + bytes <= FH_SERVER_WRITE_BODIES * rq->max_body_bytes;
     if (rq->holds_write) {
         srv->writes_open++;
@@ -1906,9 +1910,9 @@ void fh_server_stop(fh_server *s)
 {
     if (s == NULL)
         return;
-    /* Every suspended connection must be resumed before the daemon stops:
-     * the workers answer all that is queued (new requests get 503), and
-     * the writes waiting for a commit get it now. */
+    /* The workers answer all that is queued (new requests get 503), and
+     * the writes waiting for a commit get it now, before the daemon stops
+     * (it joins the connections' threads). */
     fh_writes_hurry(s->writes);
     stop_workers(s);
     wait_until_sent(s);

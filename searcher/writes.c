@@ -5,8 +5,9 @@
  * A call is a job that the connection's thread queues and waits for.  The
  * writing thread, once the interval since its last commit is over, takes
  * the jobs queued (a group), applies them one after another, commits them
- * together and marks each done with how it went; the jobs that come
- * meanwhile wait for the next group.  A commit holds whole calls only: a
+ * together and marks each done with how it went; the calls that come
+ * meanwhile are queued once the group is done (the thread holds the lock
+ * throughout), for the next.  A commit holds whole calls only: a
  * call that fails part way closes the writer, dropping its changes and
  * those of the group's calls before it.  The thread runs at a lower
  * priority (a higher nice value) than the threads that answer searches, so
@@ -17,6 +18,7 @@
  */
 #include "fihris/writes.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -290,10 +292,12 @@ static fh_status apply(fh_writes *w, job *j, int *dropped)
 
 /* ---- groups, in the writing thread ---- */
 
-/* A group holding this much text is given no other call, so that a call
- * is rarely refused a document for what the calls before it hold
- * (FH_MAX_COMMIT_TERMS bounds a commit, writer.h). */
+/* A group holds at most this much text (and a call of more alone). */
 #define GROUP_BYTES (4u << 20)
+/* Index terms a byte of text may give, at most, as far as the pending
+ * calls are committed early for the next (FH_MAX_COMMIT_TERMS bounds a
+ * commit, writer.h): twice what news text gives. */
+#define TERMS_A_BYTE 0.5
 
 static size_t job_bytes(const job *j)
 {
@@ -328,11 +332,45 @@ static void fail_pending(job *first, const job *stop, fh_status st, const fh_err
         }
 }
 
-/* Apply the jobs of the group, then commit those whose changes are pending. */
+/* Commit the changes of the jobs from first up to stop, if any of them has
+ * some pending. */
+static void commit_pending(fh_writes *w, job *first, const job *stop)
+{
+    int any = 0;
+    for (const job *j = first; j != stop; j = j->next)
+        any |= j->st == FH_OK;
+    if (!any)
+        return;
+    fh_error err;
+    fh_status st = fh_writer_commit(w->writer, &err);
+    w->last_commit_ms = fh_clock_ms();
+    if (st == FH_OK) {
+        atomic_fetch_add(&w->commits, 1);
+    } else {
+        drop_writer(w);
+        fail_pending(first, stop, st, &err);
+    }
+}
+
+/* Whether the changes pending leave j too little room under
+ * FH_MAX_COMMIT_TERMS. */
+static int crowded(const fh_writes *w, const job *j)
+{
+    size_t pending = w->writer ? fh_writer_pending_terms(w->writer) : 0;
+    return pending > 0 &&
+           (double)pending + TERMS_A_BYTE * (double)job_bytes(j) > (double)FH_MAX_COMMIT_TERMS;
+}
+
+/* Apply the jobs of the group and commit them: in one commit, unless the
+ * terms of some would crowd the next out. */
 static void run_group(fh_writes *w, job *group)
 {
     job *pending = group; /* the jobs from here on may have changes pending */
     for (job *j = group; j; j = j->next) {
+        if (j != pending && crowded(w, j)) {
+            commit_pending(w, pending, j);
+            pending = j;
+        }
         int dropped;
         j->st = apply(w, j, &dropped);
         if (dropped) {
@@ -344,30 +382,23 @@ static void run_group(fh_writes *w, job *group)
             pending = j->next;
         }
     }
-    int any = 0;
-    for (const job *j = pending; j; j = j->next)
-        any |= j->st == FH_OK;
-    if (!any)
-        return;
-    fh_error err;
-    fh_status st = fh_writer_commit(w->writer, &err);
-    w->last_commit_ms = fh_clock_ms();
-    if (st == FH_OK) {
-        atomic_fetch_add(&w->commits, 1);
-    } else {
-        drop_writer(w);
-        fail_pending(pending, NULL, st, &err);
-    }
+    commit_pending(w, pending, NULL);
 }
 
-/* Lower the priority of the calling thread alone: on Linux a thread has
- * a nice value of its own (elsewhere the whole process would be
- * lowered, so it is not done). */
+/* Raise the nice value of the calling thread alone by nice (to 19 at
+ * most): on Linux a thread has a nice value of its own (elsewhere the
+ * whole process would be lowered, so it is not done). */
 static void lower_priority(int nice)
 {
 #ifdef __linux__
-    if (nice > 0)
-        (void)setpriority(PRIO_PROCESS, 0, nice); /* at worst, writes run at the usual one */
+    if (nice <= 0)
+        return;
+    errno = 0;
+    int now = getpriority(PRIO_PROCESS, 0);
+    if (now == -1 && errno != 0)
+        now = 0;
+    int want = now + nice > 19 ? 19 : now + nice;
+    (void)setpriority(PRIO_PROCESS, 0, want); /* at worst, writes run as searches do */
 #else
     (void)nice;
 #endif

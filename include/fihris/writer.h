@@ -117,6 +117,11 @@ FH_API fh_status fh_writer_commit(fh_writer *w, fh_error *err);
 
 FH_API fh_writer_counts fh_writer_get_counts(const fh_writer *w);
 
+/* The index terms of the documents changed since the last commit (each
+ * document's counted once), which FH_MAX_COMMIT_TERMS bounds with
+ * commit_when_asked. */
+FH_API size_t fh_writer_pending_terms(const fh_writer *w);
+
 /* Close without committing what is pending since the last commit. */
 FH_API void fh_writer_close(fh_writer *w);
 

@@ -1,30 +1,36 @@
 /*
  * writes.h - documents written over HTTP (searchd's write endpoints,
- * server.h): one writer on the database (writer.h) that one call at a time
- * takes, under a mutex, and each call's changes committed before it returns,
- * in one Xapian transaction: a search sees all of a call or none of it.
+ * server.h): one writer on the database (writer.h), the calls applied one
+ * after another, and each call's changes committed before it returns, in a
+ * Xapian transaction it may share with other calls but never splits: a
+ * search sees all of a call or none of it.
  *
  * A commit has a cost of its own, whatever it holds (each B-tree block the
  * documents' terms touch is written again, the files synced), so commits
  * are at least an interval apart: the calls that come meanwhile
  * wait, and are applied and committed together (a call after a quiet
  * interval at once).  That work is done by a thread of its own, started by
- * fh_writes_new, at a nice value of its own (Linux gives each thread one):
- * searches come first, writes use what CPU is left.  When a call fails in a
+ * fh_writes_new, at a nice value above searchd's (Linux gives each thread
+ * its own): searches come first, writes use what CPU is left.  When a call fails in a
  * way that closes the writer, the calls of its group applied before it fail
  * with it, saying so; the others are written.
  *
  * Documents are read by the JSONL reader (reader.h), as the indexer reads a
  * .jsonl file: the same fields, the same checks, the same notices.  A
  * document that cannot be used is reported, with its line or position, and
- * the rest of the call goes on; so is one that would take the call past
- * FH_MAX_COMMIT_TERMS (writer.h), which bounds the memory of a call.
+ * the rest of the call goes on; so is one that would take the commit past
+ * FH_MAX_COMMIT_TERMS (writer.h), which bounds the memory of a commit.  The
+ * calls already pending are committed before a call is applied whenever
+ * their terms, with twice what its text usually gives, would pass that
+ * bound: a call is refused a document for the others' sake only when its
+ * text gives unusually many terms.
  *
  * The writer, once open, is held until fh_writes_close, and with it the
  * database's write lock: an indexer started meanwhile is refused.  A call
  * that fails otherwise than on one document (a full disk, a commit that
- * failed, memory) closes it, dropping every change of the call, and the
- * next call opens it again.
+ * failed, memory) closes it, dropping every change pending (its own, and
+ * those of the calls of its commit applied before it), and the next call
+ * opens it again.
  */
 #ifndef FIHRIS_WRITES_H
 #define FIHRIS_WRITES_H
@@ -59,8 +65,8 @@ typedef struct {
 
 /* A writer for the database at db_path, a directory (created when absent,
  * with its parent directories), committing at most once every interval_ms
- * (0: as soon as a call comes), in a thread at nice value nice (0: that of
- * the caller): FH_ERR_UNSUPPORTED for a sharded database, a cluster
+ * (0: as soon as a call comes), in a thread whose nice value is the
+ * caller's raised by nice (at most 19; 0: the caller's): FH_ERR_UNSUPPORTED for a sharded database, a cluster
  * description or a build left unfinished.  The writer is opened by
  * fh_writes_take or by the first call.  The calls below may come from any
  * number of threads at once. */
