@@ -69,6 +69,7 @@ struct fh_writes {
     pthread_cond_t done;   /* jobs were done */
     job *queue, **queue_end;
     int hurry;             /* commit what comes without waiting (stopping) */
+    int carried;           /* calls were left over by the last group's cap */
     int stopping;
     pthread_t thread;
     fh_writer *writer;     /* NULL until opened, and after a failure */
@@ -318,6 +319,7 @@ static job *take_group(fh_writes *w)
     if (w->queue == NULL)
         w->queue_end = &w->queue;
     *end = NULL;
+    w->carried = w->queue != NULL; /* they have waited already: no interval for them */
     return group;
 }
 
@@ -426,7 +428,7 @@ static int wait_for_group(fh_writes *w)
             continue;
         }
         double due = w->last_commit_ms + (double)w->interval_ms;
-        if (w->hurry || w->stopping || fh_clock_ms() >= due)
+        if (w->hurry || w->stopping || w->carried || fh_clock_ms() >= due)
             return 1;
         struct timespec until = timespec_of_ms(due);
         (void)pthread_cond_timedwait(&w->queued, &w->lock, &until); /* either way, look again */
