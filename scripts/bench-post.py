@@ -72,13 +72,13 @@ def main():
     pool = documents(a.corpus, int(a.rate * a.seconds) + a.batch)
     slots = threading.BoundedSemaphore(a.in_flight)
     lock = threading.Lock()
-    results = []  # (first id, documents, status, ms) of each call
+    results = []  # (documents, status, ms) of each call
 
-    def post(first, batch):
+    def post(batch):
         t = time.monotonic()
         status = call(url, key, "/api/documents", batch)
         with lock:
-            results.append((first, len(batch), status, (time.monotonic() - t) * 1000.0))
+            results.append((len(batch), status, (time.monotonic() - t) * 1000.0))
         slots.release()
 
     start = time.monotonic()
@@ -89,15 +89,15 @@ def main():
         for k, d in enumerate(batch):
             d["id"] = "bench-post-%d" % (sent + k)
         slots.acquire()
-        th = threading.Thread(target=post, args=(sent, batch))
+        th = threading.Thread(target=post, args=(batch,))
         th.start()
         threads.append(th)
         sent += len(batch)
     for th in threads:
         th.join()
-    posted = sum(n for _, n, status, _ in results if status == 200)
-    failed = sum(1 for _, _, status, _ in results if status != 200)
-    calls, latencies = len(results), [ms for _, _, _, ms in results]
+    posted = sum(n for n, status, _ in results if status == 200)
+    failed = sum(1 for _, status, _ in results if status != 200)
+    calls, latencies = len(results), [ms for _, _, ms in results]
     seconds = time.monotonic() - start
     ids = ["bench-post-%d" % i for i in range(sent)]
     for i in range(0, len(ids), 1000):

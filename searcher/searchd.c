@@ -162,8 +162,8 @@ static void usage(FILE *out)
           "                       least MS apart: the writes that come meanwhile are\n"
           "                       committed together (default 500; 0: each at once)\n"
           "      --write-nice N   writes are applied and committed by a thread of their\n"
-          "                       own at this nice value, below the searches (default\n"
-          "                       10; 0 to 19)\n"
+          "                       own, its nice value searchd's raised by N: below the\n"
+          "                       searches (default 10; 0 to 19)\n"
           "  -h, --help           this help\n",
           out);
 }

@@ -18,9 +18,10 @@
  * Writes are judged from their headers (method, key, type, length), and
  * once the body is whole handed by the connection's thread to writes.h
  * (one writer in a thread of its own, the calls of a moment in one commit),
- * which it waits for: the workers keep answering searches meanwhile.  The path of a request is kept as sent (the URI log callback
- * runs before libmicrohttpd decodes it), so that a document id to delete
- * is decoded here, a NUL byte (%00) refused rather than cutting it short.
+ * which it waits for: the workers keep answering searches meanwhile.  The
+ * path of a request is kept as sent (the URI log callback runs before
+ * libmicrohttpd decodes it), so that a document id to delete is decoded
+ * here, a NUL byte (%00) refused rather than cutting it short.
  *
  * The settings a reload changes (live_settings) are read under a
  * read-write lock, once per request as its headers arrive: a request keeps

@@ -507,24 +507,26 @@ fh_status fh_writes_new(const char *db_path, unsigned interval_ms, int nice, fh_
     return fh_error_set(err, FH_ERR_IO, "cannot start the thread that writes");
 }
 
-void fh_writes_hurry(fh_writes *w)
+/* Set *flag, a field of w, and wake the writing thread to look at it. */
+static void tell_thread(fh_writes *w, int *flag)
 {
-    if (w == NULL)
-        return;
     pthread_mutex_lock(&w->lock);
-    w->hurry = 1;
+    *flag = 1;
     pthread_cond_signal(&w->queued);
     pthread_mutex_unlock(&w->lock);
+}
+
+void fh_writes_hurry(fh_writes *w)
+{
+    if (w)
+        tell_thread(w, &w->hurry);
 }
 
 void fh_writes_close(fh_writes *w)
 {
     if (w == NULL)
         return;
-    pthread_mutex_lock(&w->lock);
-    w->stopping = 1;
-    pthread_cond_signal(&w->queued);
-    pthread_mutex_unlock(&w->lock);
+    tell_thread(w, &w->stopping);
     pthread_join(w->thread, NULL);
     drop_writer(w);
     pthread_cond_destroy(&w->done);

@@ -24,7 +24,7 @@
  * counts, and each document that failed, with its line or index, and why):
  * a document that cannot be used fails alone, the rest of the call is
  * written, and a search sees all of a call or none of it.  Writes go through
- * one writer, in a thread of its own at nice value write_nice, and commits
+ * one writer, in a thread of its own niced write_nice more, and commits
  * are at least commit_interval_ms apart: the calls that come meanwhile
  * wait, and are committed together (a call after a quiet moment at once).
  * The writer is opened at the start and held (with the database's write
@@ -125,7 +125,8 @@ typedef struct {
     unsigned commit_interval_ms; /* commits at least this far apart, the
                                  * writes of the moment together (default
                                  * 500; writes.h) */
-    int write_nice;             /* the nice value writes run at (default 10) */
+    int write_nice;             /* writes run this much nicer than searches
+                                 * (default 10) */
     fh_remote_opts remote;      /* over a cluster description: timeouts, and
                                  * whether to answer without a shard (db.h) */
 } fh_server_opts;

@@ -8,13 +8,7 @@ set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cd "$TMP" || fail "cd $TMP"
-DISK=$TMP/disk
-mkdir "$DISK"
-if ! mount -t tmpfs -o size=16m tmpfs "$DISK" 2>/dev/null; then
-    echo "SKIP: cannot mount a tmpfs here (needs root)"
-    exit 77
-fi
-trap 'umount "$DISK" 2>/dev/null; _cleanup' EXIT
+mount_small_disk 16m
 DB=$DISK/db
 
 # Over 4 MB of input, so that a new database is built by parallel writers.

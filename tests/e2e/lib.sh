@@ -15,7 +15,7 @@
 #   is_utf8                  succeeds when stdin is valid UTF-8
 # and helpers for driving the indexer (summary_counts, summary_count,
 # count_hits, gen_jsonl, start_bg, wait_bg, alive, wait_for_docs) and searchd
-# (start_searchd, start_searchd_with).
+# (start_searchd, start_searchd_with), and mount_small_disk for a disk that fills.
 
 set -u
 export LC_ALL=C # byte-wise sort and grep; the programs must not care
@@ -216,6 +216,20 @@ wait_for_docs()
         sleep 0.05
     done
     fail "no document of $db became searchable within 60 s"
+}
+
+# mount_small_disk SIZE [WHAT]: a tmpfs of SIZE (e.g. 16m) at $DISK
+# ($TMP/disk), unmounted at exit; without root the test ends skipped (77),
+# WHAT saying which part of it is skipped.
+mount_small_disk()
+{
+    DISK=$TMP/disk
+    mkdir "$DISK" || fail "mkdir $DISK"
+    if ! mount -t tmpfs -o "size=$1" tmpfs "$DISK" 2>/dev/null; then
+        echo "SKIP: ${2:+$2: }cannot mount a tmpfs here (needs root)"
+        exit 77
+    fi
+    trap 'umount "$DISK" 2>/dev/null; _cleanup' EXIT
 }
 
 # ---- searchd helpers ----

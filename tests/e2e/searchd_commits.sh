@@ -152,13 +152,7 @@ wait_bg "$SEARCHD_PID"
 assert_eq 0 "$BG_RC" "searchd stops cleanly"
 
 # ---- a full disk ----
-DISK=$TMP/disk
-mkdir "$DISK"
-if ! mount -t tmpfs -o size=14m tmpfs "$DISK" 2>/dev/null; then
-    echo "SKIP: the full disk part: cannot mount a tmpfs here (needs root)"
-    exit 77
-fi
-trap 'umount "$DISK" 2>/dev/null; _cleanup' EXIT
+mount_small_disk 14m "the full disk part"
 DB=$DISK/db
 # room taken now, given back later
 head -c $((6 << 20)) /dev/zero >"$DISK/filler" || fail "cannot write the filler"
